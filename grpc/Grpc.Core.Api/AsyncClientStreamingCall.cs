@@ -1,0 +1,32 @@
+using System.Runtime.CompilerServices;
+
+namespace Grpc.Core;
+
+/// <summary>A client-streaming call in flight. Dispose to cancel it if it has not finished.</summary>
+public sealed class AsyncClientStreamingCall<TRequest, TResponse> : IDisposable
+{
+    private readonly CallState _state;
+
+    public AsyncClientStreamingCall(IClientStreamWriter<TRequest> requestStream, Task<TResponse> responseAsync, Task<Metadata> responseHeadersAsync, Func<Status> getStatusFunc, Func<Metadata> getTrailersFunc, Action disposeAction)
+    {
+        RequestStream = requestStream ?? throw new ArgumentNullException(nameof(requestStream));
+        ResponseAsync = responseAsync ?? throw new ArgumentNullException(nameof(responseAsync));
+        _state = new CallState(responseHeadersAsync, getStatusFunc, getTrailersFunc, disposeAction);
+    }
+
+    public IClientStreamWriter<TRequest> RequestStream { get; }
+
+    public Task<TResponse> ResponseAsync { get; }
+
+    public Task<Metadata> ResponseHeadersAsync => _state.ResponseHeadersAsync;
+
+    public TaskAwaiter<TResponse> GetAwaiter() => ResponseAsync.GetAwaiter();
+
+    public ConfiguredTaskAwaitable<TResponse> ConfigureAwait(bool continueOnCapturedContext) => ResponseAsync.ConfigureAwait(continueOnCapturedContext);
+
+    public Status GetStatus() => _state.GetStatus();
+
+    public Metadata GetTrailers() => _state.GetTrailers();
+
+    public void Dispose() => _state.Dispose();
+}

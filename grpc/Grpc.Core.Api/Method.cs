@@ -1,0 +1,49 @@
+namespace Grpc.Core;
+
+public enum MethodType
+{
+    Unary,
+    ClientStreaming,
+    ServerStreaming,
+    DuplexStreaming,
+}
+
+public interface IMethod
+{
+    MethodType Type { get; }
+
+    string ServiceName { get; }
+
+    string Name { get; }
+
+    /// <summary>"/package.Service/Method", the HTTP/2 :path of the call.</summary>
+    string FullName { get; }
+}
+
+/// <summary>A method of a service with the marshallers of its messages.</summary>
+public class Method<TRequest, TResponse> : IMethod
+{
+    public Method(MethodType type, string serviceName, string name, Marshaller<TRequest> requestMarshaller, Marshaller<TResponse> responseMarshaller)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(serviceName);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        Type = type;
+        ServiceName = serviceName;
+        Name = name;
+        RequestMarshaller = requestMarshaller ?? throw new ArgumentNullException(nameof(requestMarshaller));
+        ResponseMarshaller = responseMarshaller ?? throw new ArgumentNullException(nameof(responseMarshaller));
+        FullName = "/" + serviceName + "/" + name;
+    }
+
+    public MethodType Type { get; }
+
+    public string ServiceName { get; }
+
+    public string Name { get; }
+
+    public string FullName { get; }
+
+    public Marshaller<TRequest> RequestMarshaller { get; }
+
+    public Marshaller<TResponse> ResponseMarshaller { get; }
+}
