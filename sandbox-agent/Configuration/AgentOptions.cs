@@ -1,0 +1,31 @@
+namespace RemoteDev.Agent.Configuration;
+
+/// <summary>The agent's configuration, read once from the environment (see <see cref="AgentEnvironment"/>).</summary>
+internal sealed record AgentOptions
+{
+    public required Uri ControlPlaneUrl { get; init; }
+
+    public required string SandboxId { get; init; }
+
+    /// <summary>Never logged.</summary>
+    public required string AgentToken { get; init; }
+
+    /// <summary>Initial process file: a JSON list of ProcessSpec in proto JSON form. Null: no initial processes.</summary>
+    public required string? ProcessFile { get; init; }
+
+    public required string DataDir { get; init; }
+
+    public required string LogDir { get; init; }
+
+    public required string CtlSocketPath { get; init; }
+
+    /// <summary>The global env file processes read (written by the agent from the desired env and SetEnv/UnsetEnv).</summary>
+    public string GlobalEnvFile => Path.Combine(DataDir, "env", "global.env");
+
+    /// <summary>Directory of the per-process `.env.&lt;name&gt;` files.</summary>
+    public string EnvDir => Path.Combine(DataDir, "env");
+
+    public string StateDir => Path.Combine(DataDir, "state");
+
+    public required string WorkspaceDir { get; init; }
+}
