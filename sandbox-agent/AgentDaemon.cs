@@ -4,7 +4,6 @@ using RemoteDev.Agent.Commands;
 using RemoteDev.Agent.Configuration;
 using RemoteDev.Agent.Control;
 using RemoteDev.Agent.Desired;
-using RemoteDev.Agent.Env;
 using RemoteDev.Agent.Hosting;
 using RemoteDev.Agent.Lifecycle;
 using RemoteDev.Agent.Link;
@@ -18,7 +17,7 @@ namespace RemoteDev.Agent;
 /// The daemon: hosts the supervisor, runs the link, the reconciler and the ctl socket, starts the initial
 /// processes, and on SIGTERM (or a shutdown command) reports SHUTTING_DOWN, stops everything, reports OFF, exits 0.
 /// </summary>
-internal sealed class AgentDaemon(AgentOptions options, ILogger logger) : IShutdownTrigger
+internal sealed class AgentDaemon(AgentOptions options, ILoggerFactory loggerFactory, ILogger logger) : IShutdownTrigger
 {
     private readonly TaskCompletionSource<(TimeSpan Grace, string Reason)> _shutdown = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -37,16 +36,14 @@ internal sealed class AgentDaemon(AgentOptions options, ILogger logger) : IShutd
 
         var time = TimeProvider.System;
         var (initial, fileProblem) = LoadProcessFile();
-        var env = new GlobalEnvFile(options.GlobalEnvFile, Path.Combine(options.StateDir, "env.json"));
-        await env.LoadAsync(CancellationToken.None);
-        await using var host = SupervisorProcessHost.Create(options, logger);
+        await using var host = await SupervisorProcessHost.StartAsync(options, loggerFactory, time);
         var lifecycle = new LifecycleTracker(time);
-        var reconciler = new Reconciler(host, env, initial.Select(s => s.Name).ToHashSet(StringComparer.Ordinal), logger);
-        var commands = new CommandDispatcher(new CommandHandlers(host, new ExecRunner(options.WorkspaceDir, logger), env, this), logger);
+        var reconciler = new Reconciler(host, initial, logger);
+        var commands = new CommandDispatcher(new CommandHandlers(host, new ExecRunner(options.WorkspaceDir, logger), this), logger);
         var cgroup = new CgroupReader("/sys/fs/cgroup", () => SumOfProcesses(host));
         AgentLog.Cgroup(logger, cgroup.Version.ToString());
         var progress = new StreamProgress();
-        var services = new LinkServices(options, host, lifecycle, reconciler, commands, new UsageSampler(cgroup, time), progress, time, logger);
+        var services = new LinkServices(options, host, lifecycle, reconciler, commands, new UsageSampler(host, cgroup, time), progress, time, logger);
         using var channel = LinkChannel.Create(options.ControlPlaneUrl);
         var link = new AgentLink(services, channel.CreateCallInvoker());
         var ctl = new CtlServer(options.CtlSocketPath, new CtlHandler(services, link), logger);
@@ -63,11 +60,11 @@ internal sealed class AgentDaemon(AgentOptions options, ILogger logger) : IShutd
             }
         }
 
-        var startup = StartAsync(host, initial, fileProblem, Report, stop.Token);
+        var startup = StartAsync(host, reconciler, initial, fileProblem, Report, stop.Token);
         var (grace, why) = await _shutdown.Task;
         AgentLog.ShuttingDown(logger, why, grace.TotalMilliseconds);
         await Report(AgentLifecycle.ShuttingDown, why);
-        await host.ShutdownAsync(grace, CancellationToken.None);
+        await host.ShutdownAsync(CancellationToken.None);
         using (var drain = new CancellationTokenSource(AgentTimings.CommandDrainTimeout))
         {
             await commands.DrainAsync(drain.Token).ContinueWith(static _ => { }, TaskScheduler.Default);
@@ -80,7 +77,7 @@ internal sealed class AgentDaemon(AgentOptions options, ILogger logger) : IShutd
         return 0;
     }
 
-    private async Task StartAsync(IProcessHost host, IReadOnlyList<ProcessSpec> initial, string? fileProblem, Func<AgentLifecycle, string, Task> report, CancellationToken cancellationToken)
+    private async Task StartAsync(IProcessHost host, Reconciler reconciler, IReadOnlyList<ProcessSpec> initial, string? fileProblem, Func<AgentLifecycle, string, Task> report, CancellationToken cancellationToken)
     {
         await report(AgentLifecycle.Starting, "starting initial processes");
         if (fileProblem is not null)
@@ -89,23 +86,19 @@ internal sealed class AgentDaemon(AgentOptions options, ILogger logger) : IShutd
             return;
         }
 
-        using var events = host.SubscribeEvents();
-        foreach (var spec in initial)
+        try
         {
-            try
-            {
-                await host.AddAsync(spec, cancellationToken);
-            }
-            catch (ProcessHostException e)
-            {
-                AgentLog.InitialProcessFailed(logger, spec.Name, e.Code.ToString(), e.Message);
-                await report(AgentLifecycle.StartError, $"initial process {spec.Name}: {e.Message}");
-                return;
-            }
+            await reconciler.StartInitialAsync(cancellationToken);
+        }
+        catch (ProcessHostException e)
+        {
+            AgentLog.InitialProcessesFailed(logger, e.Code.ToString(), e.Message);
+            await report(AgentLifecycle.StartError, $"initial processes: {e.Message}");
+            return;
         }
 
         var required = initial.Where(s => s.Required).Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
-        await Guard(new ReadinessWatcher(host, required).RunAsync(events, report, cancellationToken));
+        await Guard(new ReadinessWatcher(host, required).RunAsync(report, cancellationToken));
     }
 
     private (IReadOnlyList<ProcessSpec> Specs, string? Problem) LoadProcessFile()
@@ -141,10 +134,10 @@ internal sealed class AgentDaemon(AgentOptions options, ILogger logger) : IShutd
     private static (ulong CpuUsec, ulong Memory) SumOfProcesses(IProcessHost host)
     {
         ulong cpu = 0, memory = 0;
-        foreach (var stat in host.List([]).Select(p => ProcStat.Read(p.Pid)).Append(ProcStat.Read(Environment.ProcessId)))
+        foreach (var sample in host.List([]).Select(p => host.Usage(p.Name)).Append(ProcStat.Read(Environment.ProcessId) is { } self ? (self.CpuUsec, self.RssBytes) : null))
         {
-            cpu += stat?.CpuUsec ?? 0;
-            memory += stat?.RssBytes ?? 0;
+            cpu += sample?.CpuUsec ?? 0;
+            memory += sample?.MemoryBytes ?? 0;
         }
 
         return (cpu, memory);

@@ -13,8 +13,8 @@ internal static partial class AgentLog
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Could not lower oom_score_adj (needs CAP_SYS_RESOURCE): {Reason}; children still get {Child}, above the agent")]
     public static partial void OomNotProtected(ILogger logger, string reason, int child);
 
-    [LoggerMessage(EventId = 4, Level = LogLevel.Error, Message = "Initial process {Name} could not be added ({Code}): {Reason}")]
-    public static partial void InitialProcessFailed(ILogger logger, string name, string code, string reason);
+    [LoggerMessage(EventId = 4, Level = LogLevel.Error, Message = "The initial processes could not be started ({Code}): {Reason}")]
+    public static partial void InitialProcessesFailed(ILogger logger, string code, string reason);
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Error, Message = "The initial process file is invalid: {Reason}")]
     public static partial void ProcessFileInvalid(ILogger logger, string reason);

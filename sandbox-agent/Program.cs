@@ -35,4 +35,4 @@ var serilog = new LoggerConfiguration()
     .CreateLogger();
 using var loggerFactory = new SerilogLoggerFactory(serilog, dispose: true);
 var logger = loggerFactory.CreateLogger("remotedev-agent");
-return await new AgentDaemon(options, logger).RunAsync();
+return await new AgentDaemon(options, loggerFactory, logger).RunAsync();

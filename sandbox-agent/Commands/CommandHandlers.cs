@@ -1,12 +1,11 @@
 using Grpc.Core;
-using RemoteDev.Agent.Env;
 using RemoteDev.Agent.Hosting;
 using RemoteDev.V1;
 
 namespace RemoteDev.Agent.Commands;
 
 /// <summary>One handler per command operation; input is validated here, field by field.</summary>
-internal sealed class CommandHandlers(IProcessHost host, ExecRunner exec, GlobalEnvFile env, IShutdownTrigger shutdown)
+internal sealed class CommandHandlers(IProcessHost host, ExecRunner exec, IShutdownTrigger shutdown)
 {
     public async Task<CommandResult> HandleAsync(Command command, ICommandSink sink, CancellationToken cancellationToken) =>
         command.OpCase switch
@@ -27,8 +26,8 @@ internal sealed class CommandHandlers(IProcessHost host, ExecRunner exec, Global
             Command.OpOneofCase.Exec => new CommandResult { Exec = await exec.RunAsync(command.Id, command.Exec, sink, cancellationToken) },
             Command.OpOneofCase.WriteFile => await OkAsync(FileCommands.WriteAsync(command.WriteFile, cancellationToken)),
             Command.OpOneofCase.ReadFile => new CommandResult { File = await FileCommands.ReadAsync(command.ReadFile, cancellationToken) },
-            Command.OpOneofCase.SetEnv => Names(await env.SetAsync(command.SetEnv.Values, cancellationToken)),
-            Command.OpOneofCase.UnsetEnv => Names(await env.UnsetAsync(command.UnsetEnv.Names, cancellationToken)),
+            Command.OpOneofCase.SetEnv => Names(host.SetEnv(command.SetEnv.Values)),
+            Command.OpOneofCase.UnsetEnv => Names(host.UnsetEnv(command.UnsetEnv.Names)),
             Command.OpOneofCase.Shutdown => Shutdown(command.Shutdown),
             _ => throw new ProcessHostException(StatusCode.Unimplemented, $"unknown operation {command.OpCase}"),
         };

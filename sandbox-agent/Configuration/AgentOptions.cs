@@ -19,10 +19,7 @@ internal sealed record AgentOptions
 
     public required string CtlSocketPath { get; init; }
 
-    /// <summary>The global env file processes read (written by the agent from the desired env and SetEnv/UnsetEnv).</summary>
-    public string GlobalEnvFile => Path.Combine(DataDir, "env", "global.env");
-
-    /// <summary>Directory of the per-process `.env.&lt;name&gt;` files.</summary>
+    /// <summary>Directory of the global env file (`.env`) and the per-process `.env.&lt;name&gt;` files.</summary>
     public string EnvDir => Path.Combine(DataDir, "env");
 
     public string StateDir => Path.Combine(DataDir, "state");

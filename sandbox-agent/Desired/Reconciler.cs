@@ -1,17 +1,18 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
-using RemoteDev.Agent.Env;
 using RemoteDev.Agent.Hosting;
 using RemoteDev.V1;
 
 namespace RemoteDev.Agent.Desired;
 
 /// <summary>
-/// Converges the supervised processes and the global env to the control plane's desired set: adds new processes,
-/// reloads changed ones, removes absent ones except the initial processes from the process file. Only the newest
-/// desired set waits; a set that could not be fully applied leaves <see cref="AppliedGeneration"/> unchanged.
+/// Converges the supervised processes and the global env to the control plane's desired set. The configured set is
+/// the initial processes (from the process file) plus the desired ones (a desired spec replaces an initial one of
+/// the same name): new ones are added, changed ones reloaded and restarted, configured ones no longer present
+/// removed; the initial processes are never removed. Only the newest desired set waits; a set that is rejected
+/// leaves <see cref="AppliedGeneration"/> unchanged.
 /// </summary>
-internal sealed class Reconciler(IProcessHost host, GlobalEnvFile env, IReadOnlySet<string> initialProcesses, ILogger logger)
+internal sealed class Reconciler(IProcessHost host, IReadOnlyList<ProcessSpec> initialProcesses, ILogger logger)
 {
     private readonly Channel<DesiredSandbox> _latest = Channel.CreateBounded<DesiredSandbox>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
@@ -20,63 +21,30 @@ internal sealed class Reconciler(IProcessHost host, GlobalEnvFile env, IReadOnly
 
     public ulong AppliedGeneration => (ulong)Interlocked.Read(ref _appliedGeneration);
 
+    public IReadOnlySet<string> InitialNames { get; } = initialProcesses.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+
     public void Submit(DesiredSandbox desired) => _latest.Writer.TryWrite(desired);
+
+    /// <summary>Starts the initial processes (before any desired set arrives).</summary>
+    public Task StartInitialAsync(CancellationToken cancellationToken) => host.ReconcileAsync(initialProcesses, cancellationToken);
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         await foreach (var desired in _latest.Reader.ReadAllAsync(cancellationToken))
         {
-            var problems = await ApplyAsync(desired, cancellationToken);
-            if (problems == 0)
+            try
             {
+                host.ReplaceEnv(desired.Env);
+                var wanted = desired.Processes.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+                var configured = initialProcesses.Where(s => !wanted.Contains(s.Name)).Concat(desired.Processes).ToList();
+                await host.ReconcileAsync(configured, cancellationToken);
                 Interlocked.Exchange(ref _appliedGeneration, (long)desired.Generation);
                 ReconcileLog.Applied(logger, desired.Generation, desired.Processes.Count);
             }
-            else
+            catch (ProcessHostException e)
             {
-                ReconcileLog.Partial(logger, desired.Generation, problems);
+                ReconcileLog.Rejected(logger, desired.Generation, e.Code.ToString(), e.Message);
             }
-        }
-    }
-
-    private async Task<int> ApplyAsync(DesiredSandbox desired, CancellationToken cancellationToken)
-    {
-        var problems = 0;
-        problems += await TryAsync("env", () => env.ReplaceAsync(desired.Env, cancellationToken));
-        var current = host.List([]).ToDictionary(p => p.Name, StringComparer.Ordinal);
-        var wanted = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var spec in desired.Processes)
-        {
-            wanted.Add(spec.Name);
-            if (!current.TryGetValue(spec.Name, out var status))
-            {
-                problems += await TryAsync(spec.Name, () => host.AddAsync(spec, cancellationToken));
-            }
-            else if (!spec.Equals(status.Spec))
-            {
-                problems += await TryAsync(spec.Name, () => host.ReloadAsync(spec, restartNow: true, cancellationToken));
-            }
-        }
-
-        foreach (var name in current.Keys.Where(n => !wanted.Contains(n) && !initialProcesses.Contains(n)))
-        {
-            problems += await TryAsync(name, () => host.RemoveAsync(name, cancellationToken));
-        }
-
-        return problems;
-    }
-
-    private async Task<int> TryAsync(string target, Func<Task> step)
-    {
-        try
-        {
-            await step();
-            return 0;
-        }
-        catch (ProcessHostException e)
-        {
-            ReconcileLog.StepFailed(logger, target, e.Code.ToString(), e.Message);
-            return 1;
         }
     }
 }
@@ -86,9 +54,6 @@ internal static partial class ReconcileLog
     [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Applied desired generation {Generation} ({Count} processes)")]
     public static partial void Applied(ILogger logger, ulong generation, int count);
 
-    [LoggerMessage(EventId = 301, Level = LogLevel.Warning, Message = "Desired generation {Generation} applied with {Problems} problems; it is retried with the next desired set")]
-    public static partial void Partial(ILogger logger, ulong generation, int problems);
-
-    [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "Reconcile of {Target} failed ({Code}): {Reason}")]
-    public static partial void StepFailed(ILogger logger, string target, string code, string reason);
+    [LoggerMessage(EventId = 301, Level = LogLevel.Warning, Message = "Desired generation {Generation} was rejected ({Code}): {Reason}")]
+    public static partial void Rejected(ILogger logger, ulong generation, string code, string reason);
 }

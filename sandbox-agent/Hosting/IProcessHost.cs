@@ -8,6 +8,13 @@ namespace RemoteDev.Agent.Hosting;
 /// </summary>
 internal interface IProcessHost : IAsyncDisposable
 {
+    /// <summary>
+    /// Converges the configured processes to <paramref name="configured"/>: adds new ones, reloads (and restarts)
+    /// changed ones, removes configured ones that are absent. Runtime-added processes are left alone unless named.
+    /// The whole set is validated first and rejected as one.
+    /// </summary>
+    Task ReconcileAsync(IReadOnlyList<ProcessSpec> configured, CancellationToken cancellationToken);
+
     Task<ProcessStatus> AddAsync(ProcessSpec spec, CancellationToken cancellationToken);
 
     Task RemoveAsync(string name, CancellationToken cancellationToken);
@@ -43,6 +50,17 @@ internal interface IProcessHost : IAsyncDisposable
     /// <summary>Reads one process's output from <paramref name="offset"/> in epoch <paramref name="epoch"/>.</summary>
     IOutputReader OpenOutput(string process, string epoch, ulong offset);
 
-    /// <summary>Stops everything in reverse dependency order within the grace period, then kills what remains.</summary>
-    Task ShutdownAsync(TimeSpan grace, CancellationToken cancellationToken);
+    /// <summary>CPU time and memory of the process group's current run; null when none runs.</summary>
+    (ulong CpuUsec, ulong MemoryBytes)? Usage(string name);
+
+    /// <summary>Sets variables in the global env file; processes reload per their env reload setting.</summary>
+    IReadOnlyList<string> SetEnv(IReadOnlyDictionary<string, string> values);
+
+    IReadOnlyList<string> UnsetEnv(IReadOnlyCollection<string> names);
+
+    /// <summary>Makes the global env file hold exactly these values.</summary>
+    void ReplaceEnv(IReadOnlyDictionary<string, string> values);
+
+    /// <summary>Stops everything in reverse dependency order within the shutdown grace, then kills what remains.</summary>
+    Task ShutdownAsync(CancellationToken cancellationToken);
 }

@@ -9,8 +9,9 @@ namespace RemoteDev.Agent.Lifecycle;
 /// </summary>
 internal sealed class ReadinessWatcher(IProcessHost host, IReadOnlySet<string> required)
 {
-    public async Task RunAsync(EventSubscription events, Func<AgentLifecycle, string, Task> report, CancellationToken cancellationToken)
+    public async Task RunAsync(Func<AgentLifecycle, string, Task> report, CancellationToken cancellationToken)
     {
+        using var events = host.SubscribeEvents();
         var last = AgentLifecycle.Starting;
         while (true)
         {
@@ -21,13 +22,9 @@ internal sealed class ReadinessWatcher(IProcessHost host, IReadOnlySet<string> r
                 last = state;
             }
 
-            if (state == AgentLifecycle.Ready || !await events.Events.WaitToReadAsync(cancellationToken))
+            if (state == AgentLifecycle.Ready || await events.ReadAsync(cancellationToken) is null)
             {
                 return;
-            }
-
-            while (events.Events.TryRead(out _))
-            {
             }
         }
     }

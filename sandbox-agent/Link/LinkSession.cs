@@ -51,7 +51,7 @@ internal sealed class LinkSession(LinkServices services, AsyncDuplexStreamingCal
             ReceiveLoopAsync(token),
             EventLoopAsync(events, token),
             TickAsync(() => _heartbeatInterval, () => new AgentMessage { Heartbeat = new Heartbeat { Time = Now() } }, token),
-            TickAsync(() => _usageInterval, () => new AgentMessage { Usage = services.Usage.Sample(services.Host.List([])) }, token),
+            TickAsync(() => _usageInterval, () => new AgentMessage { Usage = services.Usage.Sample() }, token),
             WatchdogAsync(token),
         };
         try
@@ -191,7 +191,7 @@ internal sealed class LinkSession(LinkServices services, AsyncDuplexStreamingCal
 
     private async Task EventLoopAsync(EventSubscription events, CancellationToken cancellationToken)
     {
-        await foreach (var processEvent in events.Events.ReadAllAsync(cancellationToken))
+        while (await events.ReadAsync(cancellationToken) is { } processEvent)
         {
             await Outbox.PostAsync(new AgentMessage { ProcessEvent = processEvent }, cancellationToken);
             foreach (var holding in services.Host.Holdings())
