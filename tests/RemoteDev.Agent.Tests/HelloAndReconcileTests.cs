@@ -29,13 +29,13 @@ public sealed class HelloAndReconcileTests
         var change = Specs.Shell("change", "exec sleep 602");
         var drop = Specs.Shell("drop", "exec sleep 603");
         link.State.Send(Desired(1, keep, change, drop));
-        await link.StatusAsync("drop", ProcessState.Running);
-        var before = await link.StatusAsync("change", ProcessState.Running);
+        await link.EventAsync("drop", ProcessState.Running);
+        var before = await link.EventAsync("change", ProcessState.Running);
 
         var changed = Specs.Shell("change", "exec sleep 612");
         var added = Specs.Shell("added", "exec sleep 604");
         link.State.Send(Desired(2, keep, changed, added));
-        await link.StatusAsync("added", ProcessState.Running);
+        await link.EventAsync("added", ProcessState.Running);
         var removed = await link.WaitAsync(s => s.Events.FirstOrDefault(e => e.Process == "drop" && e.Reason.StartsWith("Removed", StringComparison.Ordinal)), "drop removed");
         var after = await link.WaitUntilReloadedAsync("change", before.Pid);
 

@@ -53,6 +53,10 @@ internal sealed class LinkHarness : IAsyncDisposable
         return result.Process ?? throw new InvalidOperationException($"{name} never reached {state}: {result}\nagent log:\n{Agent.Log}");
     }
 
+    /// <summary>Waits for an event reporting <paramref name="name"/> in <paramref name="state"/>.</summary>
+    public Task<ProcessEvent> EventAsync(string name, ProcessState state) =>
+        WaitAsync(s => s.Events.FirstOrDefault(e => e.Process == name && e.State == state), $"{name} {state} event");
+
     /// <summary>Waits for a RUNNING event of <paramref name="name"/> with a pid other than <paramref name="oldPid"/>.</summary>
     public async Task<ProcessStatus> WaitUntilReloadedAsync(string name, int oldPid)
     {
