@@ -26,7 +26,12 @@ internal sealed class BenchGateway : AgentGateway.AgentGatewayBase, IAsyncDispos
 
     public string Url { get; private set; } = "";
 
+    private readonly ConcurrentDictionary<string, long> _lost = new();
+
     public long BytesOf(string process) => _bytes.GetValueOrDefault(process);
+
+    /// <summary>Bytes the agent reported as gaps (overwritten in its ring before they could be sent).</summary>
+    public long LostOf(string process) => _lost.GetValueOrDefault(process);
 
     public async Task StartAsync()
     {
@@ -79,6 +84,10 @@ internal sealed class BenchGateway : AgentGateway.AgentGatewayBase, IAsyncDispos
                 {
                     Lines.Record(message.Output.Data.Span, arrived);
                 }
+            }
+            else if (message.MsgCase == AgentMessage.MsgOneofCase.Gap)
+            {
+                _lost.AddOrUpdate(message.Gap.Process, (long)message.Gap.Length, (_, n) => n + (long)message.Gap.Length);
             }
             else if (message.MsgCase == AgentMessage.MsgOneofCase.Heartbeat)
             {

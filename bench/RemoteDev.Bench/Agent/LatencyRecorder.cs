@@ -36,7 +36,7 @@ internal sealed class LatencyRecorder
             while ((newline = span[consumed..].IndexOf((byte)'\n')) >= 0)
             {
                 var line = span.Slice(consumed, newline);
-                if (Utf8Parser.TryParse(line, out long writtenNs, out _))
+                if (Utf8Parser.TryParse(line.TrimStart((byte)' '), out long writtenNs, out _))
                 {
                     _micros.Add((arrivedNs - writtenNs) / 1000);
                 }
