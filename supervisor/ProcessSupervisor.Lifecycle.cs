@@ -182,7 +182,8 @@ public sealed partial class ProcessSupervisor
 
         var durable = Snapshot()
             .Where(e => e.Runtime && e.Actor.Status.Spec.Durable)
-            .Select(e => new DurableEntry(e.Actor.Status.Spec with { DesiredState = DesiredState.Running }, e.Actor.Status.Spec.DesiredState == DesiredState.Stopped));
+            .Select(e => new DurableEntry(e.Actor.Status.Spec with { DesiredState = DesiredState.Running }, e.Actor.Status.Spec.DesiredState == DesiredState.Stopped))
+            .ToList();
         try
         {
             _state.Save(durable);
