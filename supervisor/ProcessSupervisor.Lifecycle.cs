@@ -141,7 +141,7 @@ public sealed partial class ProcessSupervisor
         _envWatch.WatchFiles(_env.FilesOf(spec, _options.WorkspaceDirectory));
         lock (_entriesLock)
         {
-            var actor = new ProcessActor(_ctx, spec, new ProcessOutput(log, checked((int)ringBytes)));
+            var actor = new ProcessActor(_ctx, spec, new ProcessOutput(log, checked((int)ringBytes), _io));
             _entries[spec.Name] = new Entry(actor, runtime);
             return actor;
         }
