@@ -54,20 +54,31 @@ public sealed partial class ProcessSupervisor : IAsyncDisposable
         SupervisorOptions options, ILoggerFactory loggerFactory, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         var supervisor = new ProcessSupervisor(options, loggerFactory, timeProvider);
-        var durable = supervisor._state.Load();
-        foreach (var entry in durable)
+        try
         {
-            var spec = entry.Spec.RestartPolicy == RestartPolicy.UnlessStopped && entry.Stopped
-                ? entry.Spec with { DesiredState = DesiredState.Stopped }
-                : entry.Spec;
-            await supervisor.AddAsync(spec, cancellationToken).ConfigureAwait(false);
-        }
+            var durable = supervisor._state.Load();
+            foreach (var entry in durable)
+            {
+                var spec = entry.Spec.RestartPolicy == RestartPolicy.UnlessStopped && entry.Stopped
+                    ? entry.Spec with { DesiredState = DesiredState.Stopped }
+                    : entry.Spec;
+                await supervisor.AddAsync(spec, cancellationToken).ConfigureAwait(false);
+            }
 
-        SupervisorLog.StateRestored(supervisor._logger, durable.Count, supervisor._state.Path);
-        return supervisor;
+            SupervisorLog.StateRestored(supervisor._logger, durable.Count, supervisor._state.Path);
+            return supervisor;
+        }
+        catch
+        {
+            await supervisor.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
-    /// <summary>Adds a runtime process and starts it unless its desired state is stopped.</summary>
+    /// <summary>
+    /// Adds a runtime process and starts it unless its desired state is stopped; returns after that first step
+    /// (Running, Pending, Failed or Stopped).
+    /// </summary>
     public async Task<ProcessStatus> AddAsync(ProcessSpec spec, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -91,6 +102,7 @@ public sealed partial class ProcessSupervisor : IAsyncDisposable
 
             var actor = Create(spec, runtime: true);
             SaveDurable(actor);
+            await actor.Initialized.WaitAsync(cancellationToken).ConfigureAwait(false);
             return actor.Status;
         }
         finally
