@@ -77,7 +77,9 @@ public sealed class ClientCallSemanticsTests(OurServerFixture server) : IClassFi
     public async Task Cancelling_a_read_cancels_the_call()
     {
         var callId = Guid.NewGuid().ToString("N");
-        using var call = Client.ServerStream(new EchoRequest { WaitForCancellation = true, CallId = callId }, deadline: Deadline);
+        var headers = new Metadata { { "x-sync", "1" } };
+        using var call = Client.ServerStream(new EchoRequest { WaitForCancellation = true, CallId = callId, EchoMetadata = { "x-sync" } }, headers, Deadline);
+        await call.ResponseHeadersAsync;
         using var cts = new CancellationTokenSource();
         var read = call.ResponseStream.MoveNext(cts.Token);
 
