@@ -134,6 +134,18 @@ public sealed class BadInputTests(BadInputServerFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task Exception_from_a_handler_is_UNKNOWN_without_its_message_by_default()
+    {
+        var request = RawGrpc.Request(UnaryPath, RawGrpc.Frame(new EchoRequest()));
+        request.Headers.TryAddWithoutValidation("x-throw", "Z");
+
+        var response = await RawGrpc.SendAsync(_client, request);
+
+        Assert.Equal("2: Exception was thrown by handler.", response.Outcome);
+        await AssertStillServesAsync();
+    }
+
+    [Fact]
     public async Task Http11_request_on_the_grpc_port_is_refused_by_closing_the_connection()
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);

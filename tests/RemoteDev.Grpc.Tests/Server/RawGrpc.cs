@@ -70,8 +70,11 @@ internal sealed record RawResponse(int HttpStatus, HttpResponseHeaders Headers, 
     /// <summary>"status: message", for readable assertions.</summary>
     public string Outcome => $"{GrpcStatus}: {Uri.UnescapeDataString(GrpcMessage ?? string.Empty)}";
 
+    /// <summary>Values of a trailer, from the headers of a trailers-only response.</summary>
     public IReadOnlyList<string> TrailerValues(string name) =>
-        Trailers.TryGetValues(name, out var values) ? values.ToList() : [];
+        Trailers.TryGetValues(name, out var values) ? values.ToList()
+        : Headers.TryGetValues(name, out var fromHeaders) ? fromHeaders.ToList()
+        : [];
 
     private string? Value(string name) =>
         Trailers.TryGetValues(name, out var fromTrailers) ? fromTrailers.Single()
