@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using Grpc.Core;
+using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using RemoteDev.Grpc.Tests.Client.Peers;
 using RemoteDev.Grpc.Tests.Interop;
@@ -119,5 +120,20 @@ public sealed class ClientCallSemanticsTests(OurServerFixture server) : IClassFi
         var error = await Task.Run(() => Assert.Throws<RpcException>(() => Client.Unary(new EchoRequest { StatusCode = (int)StatusCode.PermissionDenied }, deadline: Deadline)));
 
         Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task Metadata_added_by_a_client_interceptor_reaches_the_server()
+    {
+        var invoker = _channel.Intercept(headers =>
+        {
+            headers.Add("x-intercepted", "yes");
+            return headers;
+        });
+        using var call = new InteropClient(invoker).UnaryAsync(new EchoRequest { EchoMetadata = { "x-intercepted" } }, deadline: Deadline);
+
+        await call;
+
+        Assert.Equal("yes", call.GetTrailers().GetValue("x-intercepted"));
     }
 }
