@@ -142,6 +142,27 @@ internal sealed partial class GrpcCall<TRequest, TResponse>
         return true;
     }
 
+    /// <summary>
+    /// Ends the call with INTERNAL for a protocol violation seen by the caller, such as a unary response without a
+    /// message; this replaces an OK the server already sent, since the call did not deliver what it promised.
+    /// </summary>
+    public Exception ProtocolViolation(string detail)
+    {
+        var status = new Status(StatusCode.Internal, detail);
+        if (!Finish(status, Metadata.Empty))
+        {
+            lock (_lock)
+            {
+                if (_result!.Status.StatusCode == StatusCode.OK)
+                {
+                    Volatile.Write(ref _result, _result with { Status = status });
+                }
+            }
+        }
+
+        return CreateException();
+    }
+
     /// <summary>The exception a caller sees for a call that ended without OK.</summary>
     public Exception CreateException()
     {
