@@ -8,7 +8,8 @@ internal readonly record struct ExitDecision(ProcessState Next, TimeSpan Delay, 
 /// <summary>
 /// Restart policy, permanent-failure codes, restart cap, crash-loop detection and backoff for one process. The
 /// failure count resets after a run of at least minUptime; the crash-loop window counts restarts, and when it already
-/// holds MaxRestarts the next exit pauses the process instead.
+/// holds MaxRestarts the next exit pauses the process instead. RestartCount counts scheduled restarts, including
+/// the one a Backoff or CrashLoop state waits for.
 /// </summary>
 internal sealed class RestartDecider
 {
