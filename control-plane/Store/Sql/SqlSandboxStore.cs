@@ -84,13 +84,13 @@ internal sealed class SqlSandboxStore(Database database, TimeProvider time) : IS
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var records = new List<SandboxRecord>();
         long lastSeq = 0;
-        while (await reader.ReadAsync(cancellationToken) && records.Count < query.PageSize)
+        while (records.Count < query.PageSize && await reader.ReadAsync(cancellationToken))
         {
             records.Add(SandboxRows.Read(reader));
             lastSeq = reader.GetInt64(11);
         }
 
-        var more = records.Count == query.PageSize && await reader.ReadAsync(cancellationToken);
+        var more = await reader.ReadAsync(cancellationToken);
         return new SandboxPage(records, more ? SandboxRows.PageToken(lastSeq) : null);
     }
 

@@ -15,19 +15,21 @@ internal static class CallRequest
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
             Content = options.Content,
         };
+        // The spec asks for the timeout right after the pseudo-headers and the call definition before custom metadata.
         var headers = request.Headers;
-        headers.TryAddWithoutValidation("User-Agent", GrpcProtocol.UserAgent);
+        if (options.Timeout is { } timeout)
+        {
+            headers.TryAddWithoutValidation(GrpcProtocol.TimeoutHeader, GrpcProtocol.EncodeTimeout(timeout));
+        }
+
         headers.TryAddWithoutValidation("TE", "trailers");
-        headers.TryAddWithoutValidation(GrpcProtocol.AcceptEncodingHeader, options.AcceptEncoding);
         if (options.Compression is not null)
         {
             headers.TryAddWithoutValidation(GrpcProtocol.EncodingHeader, options.Compression.EncodingName);
         }
 
-        if (options.Timeout is { } timeout)
-        {
-            headers.TryAddWithoutValidation(GrpcProtocol.TimeoutHeader, GrpcProtocol.EncodeTimeout(timeout));
-        }
+        headers.TryAddWithoutValidation(GrpcProtocol.AcceptEncodingHeader, options.AcceptEncoding);
+        headers.TryAddWithoutValidation("User-Agent", GrpcProtocol.UserAgent);
 
         if (options.Metadata is not null)
         {

@@ -188,7 +188,7 @@ internal sealed class GrpcCall<TRequest, TResponse>
         }
         catch (Exception ex)
         {
-            Finish(ResponseStatus.FromException(ex, "Error reading next message."), Metadata.Empty);
+            Finish(Failure(ex, "Error reading next message."), Metadata.Empty);
             throw CreateException();
         }
         finally
@@ -199,6 +199,18 @@ internal sealed class GrpcCall<TRequest, TResponse>
                 ReleaseIdleReader();
             }
         }
+    }
+
+    /// <summary>
+    /// The status of a transport failure; a server's CANCEL after the deadline counts as DEADLINE_EXCEEDED, as the spec
+    /// recommends for clock skew between the peers.
+    /// </summary>
+    public Status Failure(Exception exception, string operation)
+    {
+        var status = ResponseStatus.FromException(exception, operation);
+        return status.StatusCode == StatusCode.Cancelled && _options.Deadline is { } deadline && deadline.ToUniversalTime() <= DateTime.UtcNow
+            ? new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded")
+            : status;
     }
 
     private TResponse? EndOfResponse() => Result!.Status.StatusCode == StatusCode.OK ? null : throw CreateException();
@@ -248,7 +260,7 @@ internal sealed class GrpcCall<TRequest, TResponse>
         }
         catch (Exception ex)
         {
-            Finish(ResponseStatus.FromException(ex, "Error starting gRPC call."), Metadata.Empty);
+            Finish(Failure(ex, "Error starting gRPC call."), Metadata.Empty);
             MarkSent(request);
             return;
         }
@@ -271,7 +283,7 @@ internal sealed class GrpcCall<TRequest, TResponse>
         }
         catch (Exception ex)
         {
-            Finish(ResponseStatus.FromException(ex, "Error reading response headers."), Metadata.Empty);
+            Finish(Failure(ex, "Error reading response headers."), Metadata.Empty);
         }
         finally
         {

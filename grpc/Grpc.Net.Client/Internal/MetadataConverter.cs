@@ -16,7 +16,8 @@ internal static class MetadataConverter
                 continue;
             }
 
-            var value = entry.IsBinary ? Convert.ToBase64String(entry.ValueBytes) : entry.Value;
+            // The spec asks for unpadded base64.
+            var value = entry.IsBinary ? Convert.ToBase64String(entry.ValueBytes).TrimEnd('=') : entry.Value;
             if (!headers.TryAddWithoutValidation(entry.Key, value))
             {
                 throw new RpcException(new Status(StatusCode.Internal, $"Request metadata key '{entry.Key}' is not a valid header name."));
@@ -38,27 +39,32 @@ internal static class MetadataConverter
 
             foreach (var value in header.Value)
             {
-                metadata.Add(ToEntry(key, value));
+                AddEntries(metadata, key, value);
             }
         }
 
         return metadata;
     }
 
-    private static Metadata.Entry ToEntry(string key, string value)
+    /// <summary>A binary header may carry several values joined by ',' (the spec asks to split before decoding).</summary>
+    private static void AddEntries(Metadata metadata, string key, string value)
     {
         if (!key.EndsWith(Metadata.BinaryHeaderSuffix, StringComparison.Ordinal))
         {
-            return new Metadata.Entry(key, value);
+            metadata.Add(new Metadata.Entry(key, value));
+            return;
         }
 
-        try
+        foreach (var part in value.Split(',', StringSplitOptions.TrimEntries))
         {
-            return new Metadata.Entry(key, DecodeBase64(value));
-        }
-        catch (FormatException ex)
-        {
-            throw new RpcException(new Status(StatusCode.Internal, $"Response metadata '{key}' is not valid base64.", ex));
+            try
+            {
+                metadata.Add(new Metadata.Entry(key, DecodeBase64(part)));
+            }
+            catch (FormatException ex)
+            {
+                throw new RpcException(new Status(StatusCode.Internal, $"Response metadata '{key}' is not valid base64.", ex));
+            }
         }
     }
 

@@ -85,9 +85,10 @@ internal sealed class PooledFrameWriter : SerializationContext, IBufferWriter<by
 
     private void Reset(int capacity)
     {
-        _written = GrpcProtocol.HeaderSize;
+        _written = 0;
         _completed = false;
         EnsureCapacity(capacity);
+        _written = GrpcProtocol.HeaderSize;
     }
 
     private void EnsureCapacity(int free)

@@ -88,7 +88,7 @@ internal sealed class RequestStreamWriter<TRequest, TResponse> : IClientStreamWr
         }
         catch (Exception ex)
         {
-            _call.Finish(ResponseStatus.FromException(ex, "Error writing message."), Metadata.Empty);
+            _call.Finish(_call.Failure(ex, "Error writing message."), Metadata.Empty);
             throw _call.Result!.Status.StatusCode == StatusCode.OK
                 ? new InvalidOperationException("Can't write the message because the call is complete.", ex)
                 : _call.CreateException();

@@ -1,38 +1,30 @@
-// The interop.proto TestService on @grpc/grpc-js, for our client's interop tests and benchmark.
+// The interop.proto Interop service on @grpc/grpc-js, for our client's interop tests and benchmark.
 // usage: node node_server.js PROTO_PATH   (NODE_PATH must reach @grpc/grpc-js and @grpc/proto-loader)
-// Serves a plain server and a gzip-compressing one on 127.0.0.1 (free ports), prints "PORTS <plain> <gzip>" and runs
-// until stdin closes.
+// Serves on 127.0.0.1 (a free port), prints "PORTS <port>" (grpc-js servers cannot compress responses), prints
+// "CANCELLED <call_id>" when a wait_for_cancellation call is cancelled, and runs until stdin closes.
 const grpc = require('@grpc/grpc-js');
 const loader = require('@grpc/proto-loader');
 
 const definition = loader.loadSync(process.argv[2], { keepCase: true, longs: String, defaults: true });
-const service = grpc.loadPackageDefinition(definition).remotedev.interop.v1.TestService.service;
-const cancelled = new Map();
+const service = grpc.loadPackageDefinition(definition).remotedev.interop.v1.Interop.service;
 
-function cancelState(id) {
-  if (!cancelled.has(id)) {
-    let resolve;
-    const promise = new Promise((r) => { resolve = r; });
-    cancelled.set(id, { done: false, promise, resolve });
-  }
-  return cancelled.get(id);
-}
-
-function echoed(call, request) {
-  const metadata = new grpc.Metadata();
-  if (request.echo_metadata) {
-    for (const [key, values] of Object.entries(call.metadata.getMap())) {
-      if (key.startsWith('x-')) {
-        for (const value of call.metadata.get(key)) metadata.add(key, value);
-      }
-    }
-  }
-  return metadata;
-}
-
-function reply(request, call) {
+function reply(request, index) {
   const payload = request.response_size > 0 ? Buffer.alloc(request.response_size, 1) : request.payload;
-  return { payload, peer: call.getPeer() };
+  return { payload, text: request.text, index };
+}
+
+// Echoes the requested metadata keys as headers; calls next(metadata) when the call may go on.
+function begin(call, request, next) {
+  const metadata = new grpc.Metadata();
+  for (const key of request.echo_metadata) {
+    for (const value of call.metadata.get(key)) metadata.add(key, value);
+  }
+  if (request.echo_metadata.length > 0 || request.wait_for_cancellation) call.sendMetadata(metadata);
+  if (request.wait_for_cancellation) {
+    call.on('cancelled', () => process.stdout.write(`CANCELLED ${request.call_id}\n`));
+    return;
+  }
+  setTimeout(() => next(metadata), request.delay_ms);
 }
 
 function failure(request, metadata) {
@@ -41,63 +33,48 @@ function failure(request, metadata) {
 
 const handlers = {
   Unary(call, callback) {
-    const metadata = echoed(call, call.request);
-    if (call.request.echo_metadata) call.sendMetadata(metadata);
-    setTimeout(() => {
+    begin(call, call.request, (metadata) => {
       const error = failure(call.request, metadata);
       if (error) callback(error);
-      else callback(null, reply(call.request, call), metadata);
-    }, call.request.delay_ms);
+      else callback(null, reply(call.request, 0), metadata);
+    });
   },
   ServerStream(call) {
-    const metadata = echoed(call, call.request);
-    if (call.request.echo_metadata) call.sendMetadata(metadata);
-    setTimeout(() => {
-      for (let i = 0; i < call.request.response_count; i++) call.write(reply(call.request, call));
+    begin(call, call.request, (metadata) => {
+      for (let i = 0; i < call.request.response_count; i++) call.write(reply(call.request, i));
       const error = failure(call.request, metadata);
       if (error) call.emit('error', error);
       else call.end(metadata);
-    }, call.request.delay_ms);
+    });
   },
   ClientStream(call, callback) {
     let count = 0; let total = 0; let first = null; let metadata = new grpc.Metadata();
     call.on('data', (request) => {
       if (first === null) {
         first = request;
-        metadata = echoed(call, request);
-        if (request.echo_metadata) call.sendMetadata(metadata);
+        begin(call, request, (m) => { metadata = m; });
       }
       count++; total += request.payload.length;
     });
     call.on('end', () => {
       const error = first && failure(first, metadata);
       if (error) callback(error);
-      else callback(null, { message_count: count, total_bytes: String(total), peer: call.getPeer() }, metadata);
+      else callback(null, { index: count, received_bytes: String(total) }, metadata);
     });
   },
   Duplex(call) {
-    let metadata = null; let ended = false;
+    let metadata = null; let index = 0; let ended = false;
     call.on('data', (request) => {
       if (ended) return;
       if (metadata === null) {
-        metadata = echoed(call, request);
-        if (request.echo_metadata) call.sendMetadata(metadata);
+        metadata = new grpc.Metadata();
+        begin(call, request, (m) => { metadata = m; });
       }
       const error = failure(request, metadata);
       if (error) { ended = true; call.emit('error', error); return; }
-      call.write(reply(request, call));
+      call.write(reply(request, index++));
     });
     call.on('end', () => { if (!ended) call.end(metadata || new grpc.Metadata()); });
-  },
-  WaitForCancel(call) {
-    const state = cancelState(call.request.call_id);
-    call.sendMetadata(new grpc.Metadata());
-    call.on('cancelled', () => { state.done = true; state.resolve(); });
-  },
-  CheckCancelled(call, callback) {
-    const state = cancelState(call.request.call_id);
-    const timer = setTimeout(() => callback(null, { cancelled: state.done }), 10000);
-    state.promise.then(() => { clearTimeout(timer); callback(null, { cancelled: true }); });
   },
 };
 
@@ -112,9 +89,8 @@ function start(options) {
 }
 
 (async () => {
-  const plain = await start({});
-  const gzip = await start({ 'grpc.default_compression_algorithm': 2 });
-  process.stdout.write(`PORTS ${plain.port} ${gzip.port}\n`);
+  const { port } = await start({});
+  process.stdout.write(`PORTS ${port}\n`);
   process.stdin.resume();
   process.stdin.on('end', () => process.exit(0));
 })();
