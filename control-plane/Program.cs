@@ -48,8 +48,9 @@ builder.Services.AddControlPlane(options);
 
 var app = builder.Build();
 await app.Services.InitializeStoreAndAuthAsync(CancellationToken.None);
-Console.WriteLine($"remotedev-control-plane: gRPC on {options.GrpcAddress}, health and metrics on http://{options.HttpAddress}; " +
-    $"admin key in {Path.Combine(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StoreOptions>>().Value.DataDirectory, AdminKeyBootstrap.FileName)} (created on first start)");
+var adminKeyPath = Path.Combine(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StoreOptions>>().Value.DataDirectory, AdminKeyBootstrap.FileName);
+app.Lifetime.ApplicationStarted.Register(() => Console.WriteLine(
+    $"remotedev-control-plane: gRPC on {options.GrpcAddress}, health and metrics on http://{options.HttpAddress}; admin key in {adminKeyPath}"));
 
 app.MapGrpcService<AgentGatewayService>();
 app.MapGrpcService<SandboxesService>();
