@@ -26,7 +26,7 @@ if (problems.Count > 0)
 
 builder.Configuration["Store:DataDirectory"] ??= options.FullDataDir;
 builder.Logging.ClearProviders();
-builder.Logging.AddSerilog(Logging.Create(), dispose: true);
+builder.Logging.AddSerilog(Logging.Create(options.LogLevel), dispose: true);
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
     kestrel.Listen(options.GrpcEndPoint, listen => listen.Protocols = HttpProtocols.Http2);
