@@ -45,6 +45,8 @@ internal sealed class ControlPlaneOptions
     /// <summary>Queued bytes after which an attacher is cut off as too slow.</summary>
     public int AttacherBufferBytes { get; set; } = 8 * 1024 * 1024;
 
+    public Serilog.Events.LogEventLevel LogLevel { get; set; } = Serilog.Events.LogEventLevel.Information;
+
     /// <summary>Create a demo sandbox at start (see scripts/run).</summary>
     public bool Demo { get; set; }
 

@@ -26,7 +26,7 @@ if (problems.Count > 0)
 
 builder.Configuration["Store:DataDirectory"] ??= options.FullDataDir;
 builder.Logging.ClearProviders();
-builder.Logging.AddSerilog(Logging.Create(), dispose: true);
+builder.Logging.AddSerilog(Logging.Create(options.LogLevel), dispose: true);
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
     kestrel.Listen(options.GrpcEndPoint, listen => listen.Protocols = HttpProtocols.Http2);
@@ -48,8 +48,9 @@ builder.Services.AddControlPlane(options);
 
 var app = builder.Build();
 await app.Services.InitializeStoreAndAuthAsync(CancellationToken.None);
-Console.WriteLine($"remotedev-control-plane: gRPC on {options.GrpcAddress}, health and metrics on http://{options.HttpAddress}; " +
-    $"admin key in {Path.Combine(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StoreOptions>>().Value.DataDirectory, AdminKeyBootstrap.FileName)} (created on first start)");
+var adminKeyPath = Path.Combine(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StoreOptions>>().Value.DataDirectory, AdminKeyBootstrap.FileName);
+app.Lifetime.ApplicationStarted.Register(() => Console.WriteLine(
+    $"remotedev-control-plane: gRPC on {options.GrpcAddress}, health and metrics on http://{options.HttpAddress}; admin key in {adminKeyPath}"));
 
 app.MapGrpcService<AgentGatewayService>();
 app.MapGrpcService<SandboxesService>();

@@ -67,7 +67,10 @@ public sealed partial class ProcessSupervisor : IAsyncDisposable
         return supervisor;
     }
 
-    /// <summary>Adds a runtime process and starts it unless its desired state is stopped.</summary>
+    /// <summary>
+    /// Adds a runtime process and starts it unless its desired state is stopped; returns after that first step
+    /// (Running, Pending, Failed or Stopped).
+    /// </summary>
     public async Task<ProcessStatus> AddAsync(ProcessSpec spec, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -91,6 +94,7 @@ public sealed partial class ProcessSupervisor : IAsyncDisposable
 
             var actor = Create(spec, runtime: true);
             SaveDurable(actor);
+            await actor.Initialized.WaitAsync(cancellationToken).ConfigureAwait(false);
             return actor.Status;
         }
         finally

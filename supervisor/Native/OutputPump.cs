@@ -6,12 +6,10 @@ namespace RemoteDev.Supervisor.Native;
 internal interface IOutputSink
 {
     void Write(StreamKind kind, ReadOnlySpan<byte> data);
-
-    void Closed(StreamKind kind);
 }
 
 /// <summary>Drains one non-blocking fd (a pipe or a PTY master) into its sink until EOF (EIO on a PTY).</summary>
-internal sealed unsafe class OutputPump(int fd, StreamKind kind, IOutputSink sink) : IIoHandler
+internal sealed unsafe class OutputPump(int fd, StreamKind kind, IOutputSink sink, Action closed) : IIoHandler
 {
     private const int MaxReadsPerWake = 8;
 
@@ -38,7 +36,7 @@ internal sealed unsafe class OutputPump(int fd, StreamKind kind, IOutputSink sin
                     return true;
                 }
 
-                sink.Closed(kind);
+                closed();
                 return false;
             }
         }

@@ -35,10 +35,6 @@ internal sealed class ProcessOutput : IOutputSink, IDisposable
         Ring.Append(kind, data);
     }
 
-    public void Closed(StreamKind kind)
-    {
-    }
-
     /// <summary>The last <paramref name="maxBytes"/> bytes held, as text.</summary>
     public string Tail(int maxBytes)
     {

@@ -103,18 +103,19 @@ internal sealed partial class ProcessActor
         var run = new RunHandle(++_runCounter, child.Pid, _ctx.Time.GetUtcNow(), env, stdin, isPty);
         Volatile.Write(ref _run, run);
         Volatile.Write(ref _runEnv, env);
+        var runId = run.Id;
+        var completion = new RunCompletion(isPty ? 1 : 2, _ctx.Time, status => Post(new ChildExited(runId, status)));
         if (isPty)
         {
-            _ctx.Io.Add(child.PtyFd, new OutputPump(child.PtyFd, StreamKind.Pty, Output));
+            _ctx.Io.Add(child.PtyFd, new OutputPump(child.PtyFd, StreamKind.Pty, Output, completion.PumpClosed));
         }
         else
         {
-            _ctx.Io.Add(child.StdoutFd, new OutputPump(child.StdoutFd, StreamKind.Stdout, Output));
-            _ctx.Io.Add(child.StderrFd, new OutputPump(child.StderrFd, StreamKind.Stderr, Output));
+            _ctx.Io.Add(child.StdoutFd, new OutputPump(child.StdoutFd, StreamKind.Stdout, Output, completion.PumpClosed));
+            _ctx.Io.Add(child.StderrFd, new OutputPump(child.StderrFd, StreamKind.Stderr, Output, completion.PumpClosed));
         }
 
-        var runId = run.Id;
-        ExitWatcher.Watch(_ctx.Io, child.Pid, status => Post(new ChildExited(runId, status)));
+        ExitWatcher.Watch(_ctx.Io, child.Pid, completion.Exited);
         SetOomScore(child.Pid);
         if (_spec.HealthCheck is { } check)
         {

@@ -36,8 +36,7 @@ internal sealed partial class ProcessActor
         switch (input)
         {
             case StartCommand c:
-                _desired = DesiredState.Running;
-                _ctx.DesiredChanged(this);
+                SetDesired(DesiredState.Running);
                 switch (_state)
                 {
                     case ProcessState.Stopping:
@@ -56,8 +55,7 @@ internal sealed partial class ProcessActor
                 break;
 
             case StopCommand c:
-                _desired = DesiredState.Stopped;
-                _ctx.DesiredChanged(this);
+                SetDesired(DesiredState.Stopped);
                 StopNow(c.Grace ?? SpecDefaults.Grace(_spec), "stopped on request", c.Reply);
                 break;
 
@@ -68,16 +66,14 @@ internal sealed partial class ProcessActor
                 break;
 
             case RestartCommand c:
-                _desired = DesiredState.Running;
-                _ctx.DesiredChanged(this);
+                SetDesired(DesiredState.Running);
                 Restart(c.Force, "restarted on request");
                 c.Reply.TrySetResult(Status);
                 break;
 
             case ReloadCommand c:
                 _spec = c.Spec;
-                _desired = c.Spec.DesiredState;
-                _ctx.DesiredChanged(this);
+                SetDesired(c.Spec.DesiredState);
                 Publish(ProcessEventKind.Reloaded, _state, "spec reloaded");
                 if (_desired == DesiredState.Stopped)
                 {
@@ -150,6 +146,13 @@ internal sealed partial class ProcessActor
                 Publish(ProcessEventKind.Health, _state, $"health {h.Health}");
                 break;
         }
+    }
+
+    private void SetDesired(DesiredState desired)
+    {
+        _desired = desired;
+        Volatile.Write(ref _snapshot, BuildSnapshot());
+        _ctx.DesiredChanged(this);
     }
 
     private void StopNow(TimeSpan grace, string reason, TaskCompletionSource<ProcessStatus>? reply)
@@ -256,8 +259,8 @@ internal sealed partial class ProcessActor
                 Restart(force: true, "environment changed");
                 break;
             case EnvReloadAfter { Delay: var delay }:
-                Publish(ProcessEventKind.EnvChanged, _state, $"environment changed; restart in {delay.TotalMilliseconds} ms");
                 ArmEnvTimer(delay);
+                Publish(ProcessEventKind.EnvChanged, _state, $"environment changed; restart in {delay.TotalMilliseconds} ms");
                 break;
         }
     }

@@ -19,6 +19,7 @@ internal sealed partial class ProcessActor : IAsyncDisposable
         new BoundedChannelOptions(InputCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly Task _loop;
     private ProcessStatus _snapshot;
+    private readonly TaskCompletionSource _initialized = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public ProcessActor(ProcessContext ctx, ProcessSpec spec, ProcessOutput output)
@@ -42,6 +43,9 @@ internal sealed partial class ProcessActor : IAsyncDisposable
     /// <summary>The env of the current run, or the env the next run would get.</summary>
     public IReadOnlyDictionary<string, string> EffectiveEnv =>
         Volatile.Read(ref _runEnv) ?? _ctx.Env.Resolve(Status.Spec, _ctx.Options.WorkspaceDirectory);
+
+    /// <summary>Completes once the first transition (start, pending or stopped) happened.</summary>
+    public Task Initialized => _initialized.Task;
 
     /// <summary>Completes at the next snapshot change.</summary>
     public Task ChangedAsync => Volatile.Read(ref _changed).Task;
@@ -78,6 +82,8 @@ internal sealed partial class ProcessActor : IAsyncDisposable
         {
             MoveTo(ProcessState.Stopped, "desired state stopped");
         }
+
+        _initialized.TrySetResult();
 
         await foreach (var input in _inputs.Reader.ReadAllAsync().ConfigureAwait(false))
         {

@@ -30,7 +30,7 @@ internal sealed class UnaryCallHandler<TService, TRequest, TResponse> : ServerCa
     {
         var request = await call.Reader.ReadSingleMessageAsync(Method.RequestMarshaller.ContextualDeserializer, call.CancellationToken);
         var response = await _pipeline(request, call);
-        await call.WriteMessageAsync(response ?? throw NoResponse(), Method.ResponseMarshaller.ContextualSerializer, call.WriteOptions, flush: false, CancellationToken.None);
+        await call.WriteMessageAsync(response ?? throw NoResponse(), Method.ResponseMarshaller.ContextualSerializer, call.WriteOptions, bufferable: false, CancellationToken.None);
     }
 
     internal static RpcException NoResponse() => new(new Status(StatusCode.Cancelled, "No message returned from method."));
@@ -64,7 +64,7 @@ internal sealed class ClientStreamingCallHandler<TService, TRequest, TResponse> 
     {
         var requests = new HttpStreamReader<TRequest>(call, Method.RequestMarshaller.ContextualDeserializer);
         var response = await _pipeline(requests, call);
-        await call.WriteMessageAsync(response ?? throw UnaryCallHandler<TService, TRequest, TResponse>.NoResponse(), Method.ResponseMarshaller.ContextualSerializer, call.WriteOptions, flush: false, CancellationToken.None);
+        await call.WriteMessageAsync(response ?? throw UnaryCallHandler<TService, TRequest, TResponse>.NoResponse(), Method.ResponseMarshaller.ContextualSerializer, call.WriteOptions, bufferable: false, CancellationToken.None);
     }
 }
 

@@ -100,6 +100,12 @@ internal sealed partial class HttpServerCallContext
                 return true;
             }
 
+            if (_unflushed)
+            {
+                await response.BodyWriter.FlushAsync();
+                _unflushed = false;
+            }
+
             response.AppendTrailer(GrpcProtocol.StatusHeader, GrpcProtocol.StatusString(status.StatusCode));
             if (!string.IsNullOrEmpty(status.Detail))
             {

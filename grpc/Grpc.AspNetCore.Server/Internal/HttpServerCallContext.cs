@@ -23,6 +23,7 @@ internal sealed partial class HttpServerCallContext : ServerCallContext, IAsyncD
     private string? _clientAcceptEncoding;
     private int _writing;
     private bool _ended;
+    private bool _unflushed;
 
     public HttpServerCallContext(HttpContext httpContext, string method, CallHandlerSettings settings)
     {
@@ -122,7 +123,11 @@ internal sealed partial class HttpServerCallContext : ServerCallContext, IAsyncD
         }
     }
 
-    public async Task WriteMessageAsync<T>(T message, Action<T, SerializationContext> serializer, WriteOptions? options, bool flush, CancellationToken cancellationToken)
+    /// <summary>
+    /// Frames and flushes one message. <paramref name="bufferable"/> (streams) lets WriteFlags.BufferHint skip the flush;
+    /// the status flushes whatever is left, as Kestrel must not end a response whose data was never flushed.
+    /// </summary>
+    public async Task WriteMessageAsync<T>(T message, Action<T, SerializationContext> serializer, WriteOptions? options, bool bufferable, CancellationToken cancellationToken)
     {
         if (Interlocked.Exchange(ref _writing, 1) == 1)
         {
@@ -150,9 +155,11 @@ internal sealed partial class HttpServerCallContext : ServerCallContext, IAsyncD
                 var compress = _responseEncoding is not null && (flags & WriteFlags.NoCompress) == 0;
                 _serializationContext ??= new PipeSerializationContext(_settings.MaxSendMessageSize, _settings.ResponseCompressionLevel);
                 _serializationContext.Write(HttpContext.Response.BodyWriter, message, serializer, compress);
-                if (flush && (flags & WriteFlags.BufferHint) == 0)
+                _unflushed = true;
+                if (!bufferable || (flags & WriteFlags.BufferHint) == 0)
                 {
                     await HttpContext.Response.BodyWriter.FlushAsync(token);
+                    _unflushed = false;
                 }
             }
             finally

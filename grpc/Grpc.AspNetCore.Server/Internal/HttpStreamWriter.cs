@@ -13,6 +13,6 @@ internal sealed class HttpStreamWriter<T>(HttpServerCallContext call, Action<T, 
     public Task WriteAsync(T message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return call.WriteMessageAsync(message, serializer, WriteOptions ?? call.WriteOptions, flush: true, cancellationToken);
+        return call.WriteMessageAsync(message, serializer, WriteOptions ?? call.WriteOptions, bufferable: true, cancellationToken);
     }
 }

@@ -1,0 +1,210 @@
+using System.Text.Json.Nodes;
+using Grpc.Health.V1;
+using static RemoteDev.Grpc.Tests.Server.PeerJson;
+
+namespace RemoteDev.Grpc.Tests.Server;
+
+/// <summary>Our server against Debian's python grpcio client.</summary>
+public sealed class PythonInteropTests(PythonPeerFixture fixture) : IClassFixture<PythonPeerFixture>
+{
+    private const int ThreeMiB = 3 * 1024 * 1024;
+
+    [Fact]
+    public async Task Unary_call_echoes_the_request()
+    {
+        var result = await fixture.Peer.RunAsync("call", Call("Unary", new JsonObject { ["text"] = "hello", ["payload_size"] = 1000 }));
+
+        Assert.Equal("OK: ", result.Outcome());
+        Assert.Equal("hello", result.Replies()[0]!["text"].Str());
+        Assert.Equal(PatternSha(1000), result.Replies()[0]!["payload_sha"].Str());
+    }
+
+    [Fact]
+    public async Task Server_streaming_call_sends_every_reply_in_order()
+    {
+        var result = await fixture.Peer.RunAsync("call", Call("ServerStream", new JsonObject { ["response_count"] = 50, ["response_size"] = 100 }));
+
+        Assert.Equal("OK: ", result.Outcome());
+        Assert.Equal(Enumerable.Range(0, 50), result.Replies().Select(r => r!["index"].Int()));
+    }
+
+    [Fact]
+    public async Task Client_streaming_call_receives_every_request()
+    {
+        var requests = Enumerable.Range(0, 20).Select(_ => new JsonObject { ["payload_size"] = 10 }).ToArray();
+
+        var result = await fixture.Peer.RunAsync("call", Call("ClientStream", requests));
+
+        Assert.Equal("OK: ", result.Outcome());
+        Assert.Equal(20, result.Replies()[0]!["index"].Int());
+        Assert.Equal(200, result.Replies()[0]!["received_bytes"].Int());
+    }
+
+    [Fact]
+    public async Task Duplex_call_answers_each_request()
+    {
+        var requests = Enumerable.Range(0, 10).Select(i => new JsonObject { ["text"] = $"m{i}" }).ToArray();
+
+        var result = await fixture.Peer.RunAsync("call", Call("Duplex", requests));
+
+        Assert.Equal("OK: ", result.Outcome());
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => $"m{i}"), result.Replies().Select(r => r!["text"].Str()));
+    }
+
+    [Fact]
+    public async Task Call_within_its_deadline_succeeds()
+    {
+        var command = Call("Unary", new JsonObject { ["delay_ms"] = 50 });
+        command["timeout"] = 30.0;
+
+        var result = await fixture.Peer.RunAsync("call", command);
+
+        Assert.Equal("OK: ", result.Outcome());
+    }
+
+    [Fact]
+    public async Task Expired_deadline_ends_the_call_with_DEADLINE_EXCEEDED_and_cancels_the_handler()
+    {
+        var callId = Guid.NewGuid().ToString();
+        var command = Call("Unary", new JsonObject { ["wait_for_cancellation"] = true, ["call_id"] = callId });
+        command["timeout"] = 0.5;
+
+        var result = await fixture.Peer.RunAsync("call", command);
+
+        Assert.Equal("DEADLINE_EXCEEDED", result.Code());
+        Assert.Equal(CallEnd.DeadlineExceeded, await fixture.Server.Observer.WaitForEndAsync(callId));
+    }
+
+    [Fact]
+    public async Task Client_cancellation_cancels_the_handler()
+    {
+        var callId = Guid.NewGuid().ToString();
+        var command = Call("Duplex", new JsonObject { ["wait_for_cancellation"] = true, ["call_id"] = callId, ["echo_metadata"] = new JsonArray("x-ready") });
+        command["metadata"] = new JsonArray(new JsonArray("x-ready", "1"));
+        command["cancel_after_headers"] = true;
+
+        var result = await fixture.Peer.RunAsync("call", command);
+
+        Assert.Equal("CANCELLED", result.Code());
+        Assert.Equal(CallEnd.Cancelled, await fixture.Server.Observer.WaitForEndAsync(callId));
+    }
+
+    [Fact]
+    public async Task Status_code_and_non_ascii_message_reach_the_client()
+    {
+        const string message = "échec: 100% 日本語 ✓\nsecond line";
+
+        var result = await fixture.Peer.RunAsync("call", Call("Unary", new JsonObject { ["status_code"] = 9, ["status_message"] = message }));
+
+        Assert.Equal("FAILED_PRECONDITION", result.Code());
+        Assert.Equal(message, result.Details());
+    }
+
+    [Fact]
+    public async Task Custom_and_binary_metadata_come_back_in_headers_and_trailers()
+    {
+        var binary = Convert.ToBase64String(Enumerable.Range(0, 256).Select(i => (byte)i).ToArray());
+        var command = Call("Unary", new JsonObject { ["echo_metadata"] = new JsonArray("x-text", "x-data-bin") });
+        command["metadata"] = new JsonArray(new JsonArray("x-text", "hello world"), new JsonArray("x-data-bin", binary));
+
+        var result = await fixture.Peer.RunAsync("call", command);
+
+        Assert.Equal("OK: ", result.Outcome());
+        Assert.Contains("x-text=hello world", result.Metadata("initial_metadata"));
+        Assert.Contains($"x-data-bin={binary}", result.Metadata("initial_metadata"));
+        Assert.Contains("x-text=hello world", result.Metadata("trailing_metadata"));
+        Assert.Contains($"x-data-bin={binary}", result.Metadata("trailing_metadata"));
+    }
+
+    [Fact]
+    public async Task Three_MiB_messages_travel_both_ways()
+    {
+        var result = await fixture.Peer.RunAsync("call", Call("Unary", new JsonObject { ["payload_size"] = ThreeMiB }));
+
+        Assert.Equal("OK: ", result.Outcome());
+        Assert.Equal(PatternSha(ThreeMiB), result.Replies()[0]!["payload_sha"].Str());
+    }
+
+    [Fact]
+    public async Task Message_over_the_receive_limit_is_RESOURCE_EXHAUSTED()
+    {
+        var result = await fixture.Peer.RunAsync("call", Call("Unary", new JsonObject { ["payload_size"] = 5 * 1024 * 1024 }));
+
+        Assert.Equal("RESOURCE_EXHAUSTED", result.Code());
+    }
+
+    [Fact]
+    public async Task Gzip_compressed_requests_and_responses_round_trip()
+    {
+        var command = Call("Duplex", new JsonObject { ["payload_size"] = 200_000 }, new JsonObject { ["payload_size"] = 200_000 });
+        command["compression"] = "gzip";
+        command["metadata"] = new JsonArray(new JsonArray(InteropService.CompressResponseHeader, "gzip"));
+
+        var result = await fixture.Peer.RunAsync("call", command);
+
+        Assert.Equal("OK: ", result.Outcome());
+        Assert.All(result.Replies(), r => Assert.Equal(PatternSha(200_000), r!["payload_sha"].Str()));
+    }
+
+    [Fact]
+    public async Task Five_hundred_concurrent_calls_share_one_connection()
+    {
+        var command = new JsonObject
+        {
+            ["count"] = 500,
+            ["timeout"] = 60.0,
+            ["request"] = new JsonObject { ["barrier_group"] = Guid.NewGuid().ToString(), ["barrier_size"] = 500 },
+        };
+
+        var result = await fixture.Peer.RunAsync("concurrent", command);
+
+        Assert.Equal("""{"OK":500}""", result["codes"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Health_check_reports_the_status_set_from_code()
+    {
+        fixture.Server.Health.SetStatus("remotedev.Checked", HealthCheckResponse.Types.ServingStatus.NotServing);
+
+        var result = await fixture.Peer.RunAsync("health_check", new JsonObject { ["service"] = "remotedev.Checked" });
+
+        Assert.Equal("NOT_SERVING", result["status"].Str());
+    }
+
+    [Fact]
+    public async Task Health_check_of_an_unknown_service_is_NOT_FOUND()
+    {
+        var result = await fixture.Peer.RunAsync("health_check", new JsonObject { ["service"] = "remotedev.Unknown" });
+
+        Assert.Equal("NOT_FOUND", result.Code());
+    }
+
+    [Fact]
+    public async Task Health_watch_sends_SERVICE_UNKNOWN_then_each_change()
+    {
+        var watch = await fixture.Peer.SendAsync("health_watch", new JsonObject { ["service"] = "remotedev.Watched", ["updates"] = 2 });
+        Assert.Equal("SERVICE_UNKNOWN", (await watch.NextEventAsync())["status"].Str());
+
+        fixture.Server.Health.SetStatus("remotedev.Watched", HealthCheckResponse.Types.ServingStatus.Serving);
+
+        Assert.Equal("SERVING", (await watch.NextEventAsync())["status"].Str());
+        await watch.ResultAsync();
+    }
+
+    [Theory]
+    [InlineData("v1")]
+    [InlineData("v1alpha")]
+    public async Task Reflection_lists_services_and_serves_their_files(string version)
+    {
+        var result = await fixture.Peer.RunAsync("reflection", new JsonObject { ["version"] = version, ["file"] = "grpc/health/v1/health.proto" });
+
+        var services = result["services"]!.AsArray().Select(s => s.Str()).ToList();
+        Assert.Equal(
+            ["grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection", "remotedev.interop.v1.Interop"],
+            services.Order(StringComparer.Ordinal));
+        Assert.Equal(["interop.proto"], result["files"]!["remotedev.interop.v1.Interop"]!.AsArray().Select(f => f.Str()));
+        Assert.Equal(["Unary", "ServerStream", "ClientStream", "Duplex"], result["methods"]!["remotedev.interop.v1.Interop"]!.AsArray().Select(m => m.Str()));
+        Assert.Equal(["grpc/health/v1/health.proto"], result["file_by_name"]!.AsArray().Select(f => f.Str()));
+        Assert.Equal(5, result["unknown_symbol_error"].Int());
+    }
+}
