@@ -35,6 +35,9 @@ internal static class CliAction
         });
 
     /// <summary>UNAUTHENTICATED rather than Unauthenticated: the form gRPC documents and other tools print.</summary>
-    private static string ToWireName(this StatusCode code) =>
-        string.Concat(code.ToString().Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + c : c.ToString())).ToUpperInvariant();
+    private static string ToWireName(this StatusCode code)
+    {
+        var name = code.ToString();
+        return string.Concat(name.Select((c, i) => i > 0 && char.IsUpper(c) && char.IsLower(name[i - 1]) ? "_" + c : c.ToString())).ToUpperInvariant();
+    }
 }
