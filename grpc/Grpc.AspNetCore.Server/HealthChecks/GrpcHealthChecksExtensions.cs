@@ -3,6 +3,7 @@ using Grpc.HealthCheck;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 
 namespace Microsoft.Extensions.DependencyInjection
 {
@@ -15,10 +16,12 @@ namespace Microsoft.Extensions.DependencyInjection
         public static IHealthChecksBuilder AddGrpcHealthChecks(this IServiceCollection services)
         {
             ArgumentNullException.ThrowIfNull(services);
-            services.TryAddSingleton(_ =>
+            services.TryAddSingleton(provider =>
             {
                 var health = new HealthServiceImpl();
                 health.SetStatus(string.Empty, HealthCheckResponse.Types.ServingStatus.Serving);
+                // Open watches would otherwise hold the server's shutdown until its timeout.
+                provider.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(health.CompleteWatchers);
                 return health;
             });
             return services.AddHealthChecks();
