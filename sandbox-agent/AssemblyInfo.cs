@@ -1,0 +1,4 @@
+using System.Runtime.Versioning;
+
+// The agent runs only in Linux sandboxes.
+[assembly: SupportedOSPlatform("linux")]

@@ -1,0 +1,18 @@
+namespace RemoteDev.Agent.Commands;
+
+internal static class CommandTimings
+{
+    /// <summary>A command without a timeout gets this long (see Command.timeout).</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>An exec without a timeout is killed after this long (see ExecCommand.timeout).</summary>
+    public static readonly TimeSpan DefaultExecTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>An exec command's own deadline is its exec timeout plus this, so the kill is reported first.</summary>
+    public static readonly TimeSpan ExecResultMargin = TimeSpan.FromSeconds(5);
+
+    /// <summary>ReadFile refuses larger files: a result must fit in one gRPC message.</summary>
+    public const long MaxReadFileBytes = 3 * 1024 * 1024;
+
+    public const int ExecReadBufferBytes = 32 * 1024;
+}

@@ -1,0 +1,33 @@
+namespace RemoteDev.Agent.Control;
+
+/// <summary>
+/// The ctl socket protocol: the client sends one JSON line, {"op": "command", "command": &lt;Command in proto
+/// JSON&gt;}, {"op": "status"} or {"op": "logs", "name": ..., "follow": bool, "tail": bytes}. A command or status gets
+/// one JSON line back (CommandResult in proto JSON, or <see cref="CtlStatus"/>); logs get the raw output bytes until
+/// the end (or, when following, until the client hangs up).
+/// </summary>
+internal static class CtlProtocol
+{
+    public const string Command = "command";
+    public const string Status = "status";
+    public const string Logs = "logs";
+
+    /// <summary>Longest request line the server reads.</summary>
+    public const int MaxRequestBytes = 4 * 1024 * 1024;
+
+    public const int MaxConnections = 32;
+
+    /// <summary>Default bytes of history `ctl logs` prints.</summary>
+    public const ulong DefaultTailBytes = 64 * 1024;
+}
+
+internal sealed record CtlStatus(
+    string SandboxId,
+    string AgentVersion,
+    string Lifecycle,
+    string Reason,
+    bool Connected,
+    int Processes,
+    IReadOnlyList<CtlStream> Streams);
+
+internal sealed record CtlStream(string Process, string Epoch, ulong Next, ulong Acked);

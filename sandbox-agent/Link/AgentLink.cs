@@ -1,0 +1,96 @@
+using Grpc.Core;
+using RemoteDev.V1;
+
+namespace RemoteDev.Agent.Link;
+
+/// <summary>
+/// The agent's end of AgentGateway/Connect: dials out, runs one session at a time, and reconnects after any failure
+/// with jittered exponential backoff. Processes keep running whatever happens here.
+/// </summary>
+internal sealed class AgentLink(LinkServices services, CallInvoker invoker)
+{
+    private readonly AgentGateway.AgentGatewayClient _client = new(invoker);
+    private LinkSession? _current;
+
+    public bool Connected => Volatile.Read(ref _current) is { Accepted: true };
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var backoff = new ReconnectBackoff();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var accepted = await RunSessionAsync(cancellationToken);
+            if (accepted)
+            {
+                backoff.Reset();
+            }
+
+            var delay = backoff.Next();
+            LinkLog.Reconnecting(services.Logger, delay.TotalMilliseconds);
+            try
+            {
+                await Task.Delay(delay, services.Time, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Reports a lifecycle change (already recorded in the tracker) and waits until it left, within a bound.</summary>
+    public async Task ReportAsync(LifecycleReport report, CancellationToken cancellationToken)
+    {
+        LinkLog.Lifecycle(services.Logger, report.State.ToString(), report.Reason);
+        if (Volatile.Read(ref _current) is not { } session)
+        {
+            return;
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(LinkTimings.FinalReportTimeout);
+        try
+        {
+            await session.Outbox.SendAsync(new AgentMessage { Lifecycle = report }, timeout.Token);
+        }
+        catch (Exception e) when (e is OperationCanceledException or System.Threading.Channels.ChannelClosedException)
+        {
+            LinkLog.ReportNotSent(services.Logger, report.State.ToString());
+        }
+    }
+
+    private async Task<bool> RunSessionAsync(CancellationToken cancellationToken)
+    {
+        var headers = new Metadata { { "authorization", "Bearer " + services.Options.AgentToken } };
+        using var call = _client.Connect(new CallOptions(headers: headers, cancellationToken: cancellationToken));
+        var session = new LinkSession(services, call);
+        Volatile.Write(ref _current, session);
+        try
+        {
+            LinkLog.Connecting(services.Logger, services.Options.ControlPlaneUrl.ToString());
+            await session.RunAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (RpcException e) when (e.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied)
+        {
+            LinkLog.Rejected(services.Logger, e.StatusCode.ToString(), e.Status.Detail);
+        }
+        catch (RpcException e)
+        {
+            LinkLog.SessionFailed(services.Logger, e.StatusCode.ToString(), e.Status.Detail, e.Status.DebugException);
+        }
+        catch (Exception e)
+        {
+            LinkLog.SessionError(services.Logger, e);
+        }
+        finally
+        {
+            Volatile.Write(ref _current, null);
+            session.Outbox.Close();
+        }
+
+        return session.Accepted;
+    }
+}

@@ -1,0 +1,230 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using RemoteDev.Agent.Hosting;
+using RemoteDev.V1;
+
+namespace RemoteDev.Agent.Link;
+
+/// <summary>
+/// One connection of the link: hello, HelloAck, then the send loop (the stream's only writer), the receive loop,
+/// output pumps, events, heartbeats, usage and a watchdog, until the first of them ends.
+/// </summary>
+internal sealed class LinkSession(LinkServices services, AsyncDuplexStreamingCall<AgentMessage, ControlMessage> call)
+{
+    private readonly ConcurrentDictionary<(string Process, string Epoch), Task> _pumps = new();
+    private Dictionary<(string Process, string Epoch), ulong> _stored = [];
+    private long _lastReceived = Stopwatch.GetTimestamp();
+    private TimeSpan _heartbeatInterval = LinkTimings.DefaultHeartbeatInterval;
+    private TimeSpan _usageInterval = LinkTimings.DefaultUsageInterval;
+
+    public Outbox Outbox { get; } = new();
+
+    /// <summary>True once the control plane accepted the hello.</summary>
+    public bool Accepted { get; private set; }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var token = cts.Token;
+        using var events = services.Host.SubscribeEvents();
+        var holdings = services.Host.Holdings();
+        await call.RequestStream.WriteAsync(new AgentMessage { Hello = BuildHello(holdings) }, token);
+        var ack = await ReadHelloAckAsync(token);
+        Accepted = true;
+        ApplyAck(ack);
+        LinkLog.Accepted(services.Logger, _heartbeatInterval.TotalMilliseconds, _usageInterval.TotalMilliseconds);
+        if (ack.Desired is not null)
+        {
+            services.Reconciler.Submit(ack.Desired);
+        }
+
+        foreach (var holding in holdings)
+        {
+            EnsurePump(holding, token);
+        }
+
+        var loops = new List<Task>
+        {
+            SendLoopAsync(token),
+            ReceiveLoopAsync(token),
+            EventLoopAsync(events, token),
+            TickAsync(() => _heartbeatInterval, () => new AgentMessage { Heartbeat = new Heartbeat { Time = Now() } }, token),
+            TickAsync(() => _usageInterval, () => new AgentMessage { Usage = services.Usage.Sample() }, token),
+            WatchdogAsync(token),
+        };
+        try
+        {
+            await await Task.WhenAny(loops);
+        }
+        finally
+        {
+            await cts.CancelAsync();
+            Outbox.Close();
+            await Task.WhenAll(loops.Concat(_pumps.Values)).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+
+    private AgentHello BuildHello(IReadOnlyList<OutputHolding> holdings)
+    {
+        var hello = new AgentHello
+        {
+            SandboxId = services.Options.SandboxId,
+            Token = services.Options.AgentToken,
+            AgentVersion = AgentVersion.Value,
+            Lifecycle = services.Lifecycle.Current,
+            AppliedGeneration = services.Reconciler.AppliedGeneration,
+        };
+        hello.Streams.Add(holdings.Select(h => new StreamHolding { Process = h.Process, Epoch = h.Epoch, StartOffset = h.Start, EndOffset = h.End }));
+        hello.Processes.Add(services.Host.List([]));
+        return hello;
+    }
+
+    private async Task<HelloAck> ReadHelloAckAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(LinkTimings.HelloAckTimeout);
+        if (!await call.ResponseStream.MoveNext(timeout.Token))
+        {
+            throw new LinkProtocolException("the control plane closed the stream before its HelloAck");
+        }
+
+        var first = call.ResponseStream.Current;
+        return first.MsgCase == ControlMessage.MsgOneofCase.HelloAck
+            ? first.HelloAck
+            : throw new LinkProtocolException($"the first control message was {first.MsgCase}, not a HelloAck");
+    }
+
+    private void ApplyAck(HelloAck ack)
+    {
+        _heartbeatInterval = ClampInterval(ack.HeartbeatInterval, LinkTimings.DefaultHeartbeatInterval);
+        _usageInterval = ClampInterval(ack.UsageInterval, LinkTimings.DefaultUsageInterval);
+        _stored = ack.Stored
+            .GroupBy(s => (s.Process, s.Epoch))
+            .ToDictionary(g => g.Key, g => g.Max(s => s.Offset));
+    }
+
+    private static TimeSpan ClampInterval(Duration? value, TimeSpan unset)
+    {
+        if (value is null)
+        {
+            return unset;
+        }
+
+        var interval = value.ToTimeSpan();
+        return interval < LinkTimings.MinInterval ? LinkTimings.MinInterval : interval > LinkTimings.MaxInterval ? LinkTimings.MaxInterval : interval;
+    }
+
+    private void EnsurePump(OutputHolding holding, CancellationToken cancellationToken)
+    {
+        var key = (holding.Process, holding.Epoch);
+        if (_pumps.ContainsKey(key))
+        {
+            return;
+        }
+
+        var from = _stored.GetValueOrDefault(key);
+        var reader = services.Host.OpenOutput(holding.Process, holding.Epoch, from);
+        _pumps[key] = RunPumpAsync(reader, holding, key, cancellationToken);
+    }
+
+    private async Task RunPumpAsync(IOutputReader reader, OutputHolding holding, (string, string) key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await OutputPump.RunAsync(reader, holding, Outbox, services.Progress, cancellationToken);
+        }
+        catch (Exception e) when (e is OperationCanceledException or System.Threading.Channels.ChannelClosedException)
+        {
+        }
+        catch (Exception e)
+        {
+            LinkLog.PumpFailed(services.Logger, holding.Process, e);
+        }
+        finally
+        {
+            _pumps.TryRemove(key, out _);
+        }
+    }
+
+    private async Task SendLoopAsync(CancellationToken cancellationToken)
+    {
+        var reader = Outbox.Reader;
+        while (await reader.WaitToReadAsync(cancellationToken))
+        {
+            while (reader.TryRead(out var outgoing))
+            {
+                await call.RequestStream.WriteAsync(outgoing.Message, cancellationToken);
+                Outbox.Written(outgoing);
+            }
+        }
+    }
+
+    private async Task ReceiveLoopAsync(CancellationToken cancellationToken)
+    {
+        while (await call.ResponseStream.MoveNext(cancellationToken))
+        {
+            Interlocked.Exchange(ref _lastReceived, Stopwatch.GetTimestamp());
+            var message = call.ResponseStream.Current;
+            switch (message.MsgCase)
+            {
+                case ControlMessage.MsgOneofCase.Command:
+                    await services.Commands.DispatchAsync(message.Command, Outbox, cancellationToken);
+                    break;
+                case ControlMessage.MsgOneofCase.Desired:
+                    services.Reconciler.Submit(message.Desired);
+                    break;
+                case ControlMessage.MsgOneofCase.Ack:
+                    services.Progress.Acked(message.Ack);
+                    break;
+                case ControlMessage.MsgOneofCase.Heartbeat:
+                    break;
+                default:
+                    LinkLog.UnexpectedMessage(services.Logger, message.MsgCase.ToString());
+                    break;
+            }
+        }
+
+        throw new LinkProtocolException("the control plane ended the stream");
+    }
+
+    private async Task EventLoopAsync(EventSubscription events, CancellationToken cancellationToken)
+    {
+        while (await events.ReadAsync(cancellationToken) is { } processEvent)
+        {
+            await Outbox.PostAsync(new AgentMessage { ProcessEvent = processEvent }, cancellationToken);
+            foreach (var holding in services.Host.Holdings())
+            {
+                if (holding.Process == processEvent.Process)
+                {
+                    EnsurePump(holding, cancellationToken);
+                }
+            }
+        }
+    }
+
+    private async Task TickAsync(Func<TimeSpan> interval, Func<AgentMessage> create, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await Task.Delay(interval(), services.Time, cancellationToken);
+            await Outbox.PostAsync(create(), cancellationToken);
+        }
+    }
+
+    private async Task WatchdogAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(1000, _heartbeatInterval.TotalMilliseconds)), services.Time, cancellationToken);
+            var silent = Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastReceived));
+            if (silent > _heartbeatInterval * LinkTimings.DeadAfterHeartbeats)
+            {
+                throw new LinkProtocolException($"no message from the control plane for {silent.TotalSeconds:F1} s");
+            }
+        }
+    }
+
+    private Timestamp Now() => Timestamp.FromDateTimeOffset(services.Time.GetUtcNow());
+}

@@ -1,0 +1,45 @@
+namespace RemoteDev.Agent.Link;
+
+/// <summary>Named timeouts and limits of the agent link.</summary>
+internal static class LinkTimings
+{
+    /// <summary>The control plane must answer the hello within this long.</summary>
+    public static readonly TimeSpan HelloAckTimeout = TimeSpan.FromSeconds(15);
+
+    public static readonly TimeSpan DefaultHeartbeatInterval = TimeSpan.FromSeconds(5);
+
+    public static readonly TimeSpan DefaultUsageInterval = TimeSpan.FromSeconds(10);
+
+    public static readonly TimeSpan MinInterval = TimeSpan.FromMilliseconds(200);
+
+    public static readonly TimeSpan MaxInterval = TimeSpan.FromSeconds(60);
+
+    /// <summary>Silence from the control plane for this many heartbeat intervals ends the session.</summary>
+    public const int DeadAfterHeartbeats = 3;
+
+    /// <summary>HTTP/2 PING after this much idle time; the connection is dropped if unanswered.</summary>
+    public static readonly TimeSpan KeepAlivePingDelay = TimeSpan.FromSeconds(5);
+
+    public static readonly TimeSpan KeepAlivePingTimeout = TimeSpan.FromSeconds(10);
+
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
+
+    public static readonly TimeSpan BackoffInitial = TimeSpan.FromMilliseconds(100);
+
+    public static readonly TimeSpan BackoffMax = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long shutdown waits for a lifecycle report to leave the agent.</summary>
+    public static readonly TimeSpan FinalReportTimeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>Largest output message: small chunks are batched up to this size.</summary>
+    public const int MaxChunkBytes = 64 * 1024;
+
+    /// <summary>Control messages (events, results, lifecycle) waiting for the send loop.</summary>
+    public const int ControlQueueCapacity = 512;
+
+    /// <summary>Output messages waiting for the send loop (each at most <see cref="MaxChunkBytes"/>).</summary>
+    public const int OutputQueueCapacity = 16;
+
+    /// <summary>Commands running at the same time; the receive loop waits beyond this.</summary>
+    public const int MaxConcurrentCommands = 64;
+}

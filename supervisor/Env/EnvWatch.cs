@@ -1,0 +1,89 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using RemoteDev.Supervisor.Native;
+
+namespace RemoteDev.Supervisor.Env;
+
+/// <summary>
+/// Turns file events in env folders into per-process notices: re-reads each changed env file once, then tells every
+/// process that reads it whether it changed or failed to parse. The process itself decides if its env changed.
+/// </summary>
+internal sealed class EnvWatch : IDisposable
+{
+    private readonly EnvFileCache _cache;
+    private readonly ILogger _logger;
+    private readonly Func<IEnumerable<(IReadOnlySet<string> Files, Action Changed, Action<string> Failed)>> _readers;
+    private readonly ConcurrentDictionary<string, byte> _dirty = new(StringComparer.Ordinal);
+    private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly DirectoryWatcher _watcher;
+    private readonly Task _loop;
+
+    public EnvWatch(
+        IoLoop io,
+        EnvFileCache cache,
+        ILogger logger,
+        Func<IEnumerable<(IReadOnlySet<string> Files, Action Changed, Action<string> Failed)>> readers)
+    {
+        _cache = cache;
+        _logger = logger;
+        _readers = readers;
+        _watcher = new DirectoryWatcher(io, OnFileEvent);
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>Watches the folders of these files (those that exist).</summary>
+    public void WatchFiles(IEnumerable<string> files)
+    {
+        foreach (var directory in files.Select(Path.GetDirectoryName).OfType<string>().Distinct(StringComparer.Ordinal))
+        {
+            _watcher.Watch(directory);
+        }
+    }
+
+    public void Dispose()
+    {
+        _signal.Writer.TryComplete();
+        _loop.Wait();
+    }
+
+    private void OnFileEvent(string path)
+    {
+        _dirty[path] = 0;
+        _signal.Writer.TryWrite(true);
+    }
+
+    private async Task RunAsync()
+    {
+        await foreach (var unused in _signal.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            var paths = _dirty.Keys.ToList();
+            foreach (var path in paths)
+            {
+                _dirty.TryRemove(path, out var ignored);
+            }
+
+            var readers = _readers().ToList();
+            foreach (var path in paths.Where(p => readers.Any(r => r.Files.Contains(p))))
+            {
+                var load = _cache.Reload(path);
+                if (load.Error is not null)
+                {
+                    SupervisorLog.EnvFileError(_logger, load.Error);
+                }
+
+                foreach (var reader in readers.Where(r => r.Files.Contains(path)))
+                {
+                    if (load.Error is not null)
+                    {
+                        reader.Failed(load.Error);
+                    }
+                    else if (load.Changed)
+                    {
+                        reader.Changed();
+                    }
+                }
+            }
+        }
+    }
+}

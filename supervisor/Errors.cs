@@ -1,0 +1,22 @@
+namespace RemoteDev.Supervisor;
+
+/// <summary>One or more specs were rejected; <see cref="Problems"/> lists every problem found.</summary>
+public sealed class SpecValidationException(IReadOnlyList<string> problems)
+    : Exception("invalid process spec: " + string.Join("; ", problems))
+{
+    public IReadOnlyList<string> Problems { get; } = problems;
+}
+
+public sealed class ProcessNotFoundException(string name) : Exception($"no process named '{name}'")
+{
+    public string Name { get; } = name;
+}
+
+/// <summary>An operation that does not apply to the process in its current state or mode.</summary>
+public sealed class ProcessOperationException(string message) : Exception(message);
+
+/// <summary>The event subscriber fell behind and lost events after <see cref="LastSeq"/>; resync via List.</summary>
+public sealed class EventsLostException(ulong lastSeq) : Exception($"events after seq {lastSeq} were lost")
+{
+    public ulong LastSeq { get; } = lastSeq;
+}

@@ -1,0 +1,137 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+
+namespace RemoteDev.Supervisor.Native;
+
+/// <summary>Called on the I/O thread when its fd is readable (or hung up). Must not block.</summary>
+internal interface IIoHandler
+{
+    /// <summary>Returns false when the handler is done: the loop then unregisters and closes its fd.</summary>
+    bool OnReady(Span<byte> scratch);
+}
+
+/// <summary>
+/// One thread, one epoll set: every output fd and every child's pidfd of the supervisor. Handlers only read and
+/// post events; the thread never waits on anything but epoll.
+/// </summary>
+internal sealed unsafe class IoLoop : IDisposable
+{
+    private const int MaxEvents = 64;
+    public const int ScratchBytes = 256 * 1024;
+
+    private readonly ConcurrentDictionary<ulong, (int Fd, IIoHandler Handler)> _handlers = new();
+    private readonly int _epoll;
+    private readonly int _wake;
+    private readonly Thread _thread;
+    private ulong _nextToken = 1;
+    private volatile bool _stopping;
+
+    public IoLoop()
+    {
+        _epoll = Libc.epoll_create1(Libc.O_CLOEXEC);
+        _wake = Libc.eventfd(0, Libc.O_CLOEXEC | Libc.O_NONBLOCK);
+        if (_epoll < 0 || _wake < 0)
+        {
+            throw new InvalidOperationException($"epoll setup: {Libc.ErrorText(Marshal.GetLastPInvokeError())}");
+        }
+
+        Control(Libc.EPOLL_CTL_ADD, _wake, 0, Libc.EPOLLIN);
+        _thread = new Thread(Run) { IsBackground = true, Name = "supervisor-io" };
+        _thread.Start();
+    }
+
+    public void Add(int fd, IIoHandler handler)
+    {
+        var token = Interlocked.Increment(ref _nextToken);
+        _handlers[token] = (fd, handler);
+        Control(Libc.EPOLL_CTL_ADD, fd, token, Libc.EPOLLIN);
+    }
+
+    /// <summary>Completes once <paramref name="fd"/> is writable (or in error); the fd stays open and unregistered.</summary>
+    public Task WhenWritableAsync(int fd)
+    {
+        var token = Interlocked.Increment(ref _nextToken);
+        var writable = new WritableOnce();
+        _handlers[token] = (fd, writable);
+        Control(Libc.EPOLL_CTL_ADD, fd, token, Libc.EPOLLOUT | Libc.EPOLLONESHOT);
+        return writable.Task;
+    }
+
+    public void Dispose()
+    {
+        _stopping = true;
+        ulong one = 1;
+        Libc.write(_wake, (byte*)&one, sizeof(ulong));
+        _thread.Join();
+        foreach (var (_, entry) in _handlers)
+        {
+            if (entry.Handler is WritableOnce writable)
+            {
+                writable.Cancel();
+            }
+            else
+            {
+                Libc.close(entry.Fd);
+            }
+        }
+
+        Libc.close(_wake);
+        Libc.close(_epoll);
+    }
+
+    private void Control(int op, int fd, ulong token, uint events)
+    {
+        var ev = stackalloc byte[16];
+        *(uint*)ev = events;
+        *(ulong*)(ev + EpollLayout.DataOffset) = token;
+        if (Libc.epoll_ctl(_epoll, op, fd, ev) != 0)
+        {
+            throw new InvalidOperationException($"epoll_ctl({fd}): {Libc.ErrorText(Marshal.GetLastPInvokeError())}");
+        }
+    }
+
+    private void Run()
+    {
+        var events = (byte*)NativeMemory.Alloc((nuint)(MaxEvents * EpollLayout.Size));
+        var scratch = new byte[ScratchBytes];
+        try
+        {
+            while (!_stopping)
+            {
+                var count = Libc.epoll_wait(_epoll, events, MaxEvents, -1);
+                for (var i = 0; i < count && !_stopping; i++)
+                {
+                    var token = *(ulong*)(events + (i * EpollLayout.Size) + EpollLayout.DataOffset);
+                    if (token != 0 && _handlers.TryGetValue(token, out var entry) && !entry.Handler.OnReady(scratch))
+                    {
+                        Control(Libc.EPOLL_CTL_DEL, entry.Fd, 0, 0);
+                        _handlers.TryRemove(token, out _);
+                        if (entry.Handler is not WritableOnce)
+                        {
+                            Libc.close(entry.Fd);
+                        }
+                    }
+                }
+            }
+        }
+        finally
+        {
+            NativeMemory.Free(events);
+        }
+    }
+
+    private sealed class WritableOnce : IIoHandler
+    {
+        private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Task => _done.Task;
+
+        public bool OnReady(Span<byte> scratch)
+        {
+            _done.TrySetResult();
+            return false;
+        }
+
+        public void Cancel() => _done.TrySetCanceled();
+    }
+}

@@ -1,0 +1,172 @@
+namespace RemoteDev.Supervisor.Output;
+
+/// <summary>
+/// A bounded byte ring over one ever-growing offset space: holds [Start, End). Each byte keeps the stream kind it
+/// was read from through a bounded list of kind runs. One writer (the I/O thread) and any number of readers; the
+/// writer never waits for a reader: a reader that falls behind sees a gap.
+/// </summary>
+internal sealed class OutputRing
+{
+    private const int MaxRuns = 8192;
+
+    private readonly object _lock = new();
+    private readonly byte[] _buffer;
+    private readonly (ulong Offset, StreamKind Kind)[] _runs = new (ulong, StreamKind)[MaxRuns];
+    private int _runHead;
+    private int _runCount;
+    private ulong _start;
+    private ulong _end;
+    private bool _completed;
+    private TaskCompletionSource? _waiters;
+
+    public OutputRing(int capacity, ulong initialOffset)
+    {
+        _buffer = new byte[capacity];
+        _start = initialOffset;
+        _end = initialOffset;
+    }
+
+    public (ulong Start, ulong End) Range
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return (_start, _end);
+            }
+        }
+    }
+
+    public void Append(StreamKind kind, ReadOnlySpan<byte> data)
+    {
+        TaskCompletionSource? wake;
+        lock (_lock)
+        {
+            if (data.Length > _buffer.Length)
+            {
+                _end += (ulong)(data.Length - _buffer.Length);
+                _start = _end;
+                _runCount = 0;
+                data = data[^_buffer.Length..];
+            }
+
+            AddRun(kind);
+            var at = (int)(_end % (ulong)_buffer.Length);
+            var first = Math.Min(data.Length, _buffer.Length - at);
+            data[..first].CopyTo(_buffer.AsSpan(at));
+            data[first..].CopyTo(_buffer);
+            _end += (ulong)data.Length;
+            if (_end - _start > (ulong)_buffer.Length)
+            {
+                Evict(_end - (ulong)_buffer.Length);
+            }
+
+            wake = _waiters;
+            _waiters = null;
+        }
+
+        wake?.TrySetResult();
+    }
+
+    /// <summary>No more data will come (the process was removed).</summary>
+    public void Complete()
+    {
+        TaskCompletionSource? wake;
+        lock (_lock)
+        {
+            _completed = true;
+            wake = _waiters;
+            _waiters = null;
+        }
+
+        wake?.TrySetResult();
+    }
+
+    /// <summary>The record at <paramref name="position"/>, or null when nothing is there yet.</summary>
+    public OutputRecord? Read(ulong position, int maxBytes, out bool completed)
+    {
+        lock (_lock)
+        {
+            completed = _completed;
+            if (position < _start)
+            {
+                return new OutputGap(position, _start - position);
+            }
+
+            if (position >= _end)
+            {
+                return null;
+            }
+
+            var (kind, runEnd) = RunAt(position);
+            var length = (int)Math.Min(Math.Min(runEnd, _end) - position, (ulong)maxBytes);
+            var data = new byte[length];
+            var at = (int)(position % (ulong)_buffer.Length);
+            var first = Math.Min(length, _buffer.Length - at);
+            _buffer.AsSpan(at, first).CopyTo(data);
+            _buffer.AsSpan(0, length - first).CopyTo(data.AsSpan(first));
+            return new OutputChunk(position, kind, data);
+        }
+    }
+
+    /// <summary>Completes when data past <paramref name="position"/> exists or the ring completes.</summary>
+    public Task WaitAsync(ulong position)
+    {
+        lock (_lock)
+        {
+            if (_end > position || _completed)
+            {
+                return Task.CompletedTask;
+            }
+
+            _waiters ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _waiters.Task;
+        }
+    }
+
+    private void AddRun(StreamKind kind)
+    {
+        if (_runCount > 0 && _runs[(_runHead + _runCount - 1) % MaxRuns].Kind == kind)
+        {
+            return;
+        }
+
+        if (_runCount == MaxRuns)
+        {
+            Evict(_runs[(_runHead + 1) % MaxRuns].Offset);
+        }
+
+        _runs[(_runHead + _runCount) % MaxRuns] = (_end, kind);
+        _runCount++;
+    }
+
+    private void Evict(ulong newStart)
+    {
+        _start = Math.Max(_start, newStart);
+        while (_runCount > 1 && _runs[(_runHead + 1) % MaxRuns].Offset <= _start)
+        {
+            _runHead = (_runHead + 1) % MaxRuns;
+            _runCount--;
+        }
+    }
+
+    private (StreamKind Kind, ulong End) RunAt(ulong position)
+    {
+        int lo = 0, hi = _runCount - 1;
+        while (lo < hi)
+        {
+            var mid = (lo + hi + 1) / 2;
+            if (_runs[(_runHead + mid) % MaxRuns].Offset <= position)
+            {
+                lo = mid;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        var end = lo + 1 < _runCount ? _runs[(_runHead + lo + 1) % MaxRuns].Offset : ulong.MaxValue;
+        return (_runs[(_runHead + lo) % MaxRuns].Kind, end);
+    }
+}

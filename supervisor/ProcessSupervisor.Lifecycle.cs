@@ -1,0 +1,204 @@
+using RemoteDev.Supervisor.Env;
+using RemoteDev.Supervisor.Output;
+using RemoteDev.Supervisor.Persistence;
+using RemoteDev.Supervisor.Specs;
+using RemoteDev.Supervisor.Supervision;
+
+namespace RemoteDev.Supervisor;
+
+/// <summary>Reconcile, removal, durable state, the global env file and shutdown.</summary>
+public sealed partial class ProcessSupervisor
+{
+    /// <summary>
+    /// Converges the configured set to <paramref name="desired"/>: adds new specs, reloads changed ones (restarting
+    /// them now), removes configured processes that are absent. Runtime-added processes are left alone unless named.
+    /// </summary>
+    public async Task<ReconcileResult> ReconcileAsync(IReadOnlyList<ProcessSpec> desired, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var names = desired.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+            var current = Snapshot();
+            var absent = current.Where(e => !e.Runtime && !names.Contains(e.Actor.Name)).ToList();
+            var kept = current.Where(e => !names.Contains(e.Actor.Name) && !absent.Contains(e)).Select(e => e.Actor.Status.Spec);
+            SpecValidator.Validate(desired, [.. kept, .. desired]);
+
+            var added = new List<string>();
+            var reloaded = new List<string>();
+            var unchanged = new List<string>();
+            foreach (var spec in desired)
+            {
+                var existing = current.FirstOrDefault(e => e.Actor.Name == spec.Name);
+                if (existing is null)
+                {
+                    Create(spec, runtime: false);
+                    added.Add(spec.Name);
+                    continue;
+                }
+
+                lock (_entriesLock)
+                {
+                    _entries[spec.Name] = existing with { Runtime = false };
+                }
+
+                if (ProcessFile.SameSpec(existing.Actor.Status.Spec with { DesiredState = spec.DesiredState }, spec))
+                {
+                    unchanged.Add(spec.Name);
+                    continue;
+                }
+
+                _envWatch.WatchFiles(_env.FilesOf(spec, _options.WorkspaceDirectory));
+                await existing.Actor.SendAsync(new ReloadCommand(spec, RestartNow: true), cancellationToken).ConfigureAwait(false);
+                reloaded.Add(spec.Name);
+            }
+
+            foreach (var entry in absent)
+            {
+                await RemoveCoreAsync(entry.Actor, cancellationToken).ConfigureAwait(false);
+            }
+
+            SaveDurable(null);
+            return new ReconcileResult(added, reloaded, absent.Select(e => e.Actor.Name).ToList(), unchanged);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Sets variables in the global env file (atomically); affected processes reload per their reloadDelay.</summary>
+    public void SetGlobalEnv(IReadOnlyDictionary<string, string> values) => GlobalEnvFile.Edit(_env.GlobalFile, values, []);
+
+    public void UnsetGlobalEnv(IReadOnlyCollection<string> names) =>
+        GlobalEnvFile.Edit(_env.GlobalFile, new Dictionary<string, string>(), names);
+
+    public IReadOnlyList<string> ListGlobalEnvNames() => GlobalEnvFile.Names(_env.GlobalFile);
+
+    /// <summary>
+    /// Stops everything in reverse dependency order (dependents first) within one shutdown grace, SIGKILLing what
+    /// remains at the deadline, then releases all resources. Idempotent.
+    /// </summary>
+    public async Task ShutdownAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _shutdown, 1) == 1)
+        {
+            return;
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var deadline = _time.GetUtcNow() + _options.ShutdownGrace;
+        var entries = Snapshot();
+        SupervisorLog.ShuttingDown(_logger, entries.Count, _options.ShutdownGrace);
+        foreach (var level in ShutdownLevels(entries.Select(e => e.Actor).ToList()))
+        {
+            var grace = deadline - _time.GetUtcNow();
+            var stops = level.Select(a => a.SendAsync(new RetireCommand(grace > TimeSpan.Zero ? grace : TimeSpan.Zero), cancellationToken));
+            await Task.WhenAll(stops).ConfigureAwait(false);
+        }
+
+        foreach (var entry in entries)
+        {
+            await entry.Actor.DisposeAsync().ConfigureAwait(false);
+            entry.Actor.Output.Dispose();
+        }
+
+        _envWatch.Dispose();
+        _io.Dispose();
+        _events.CompleteAll();
+    }
+
+    public async ValueTask DisposeAsync() => await ShutdownAsync(CancellationToken.None).ConfigureAwait(false);
+
+    /// <summary>Processes grouped by dependency depth, deepest (most dependent) first.</summary>
+    private static IEnumerable<List<ProcessActor>> ShutdownLevels(List<ProcessActor> actors)
+    {
+        var byName = actors.ToDictionary(a => a.Name, StringComparer.Ordinal);
+        var depth = new Dictionary<string, int>(StringComparer.Ordinal);
+        int Depth(ProcessActor actor)
+        {
+            if (depth.TryGetValue(actor.Name, out var d))
+            {
+                return d;
+            }
+
+            depth[actor.Name] = 0;
+            d = actor.Status.Spec.DependsOn.OfType<ProcessDependency>()
+                .Select(p => byName.TryGetValue(p.Name, out var dep) ? Depth(dep) + 1 : 0)
+                .DefaultIfEmpty(0).Max();
+            depth[actor.Name] = d;
+            return d;
+        }
+
+        return actors.GroupBy(Depth).OrderByDescending(g => g.Key).Select(g => g.ToList());
+    }
+
+    private ProcessActor Create(ProcessSpec spec, bool runtime)
+    {
+        var ringBytes = spec.OutputBufferBytes == 0 ? _options.DefaultOutputBufferBytes : spec.OutputBufferBytes;
+        var log = RotatingLog.Open(
+            Path.Combine(_options.StateDirectory, "logs", spec.Name), _options.LogFileMaxBytes, _options.LogFileCount);
+        _envWatch.WatchFiles(_env.FilesOf(spec, _options.WorkspaceDirectory));
+        lock (_entriesLock)
+        {
+            var actor = new ProcessActor(_ctx, spec, new ProcessOutput(log, checked((int)ringBytes)));
+            _entries[spec.Name] = new Entry(actor, runtime);
+            return actor;
+        }
+    }
+
+    private async Task RemoveCoreAsync(ProcessActor actor, CancellationToken cancellationToken)
+    {
+        await actor.SendAsync(new RetireCommand(SpecDefaults.Grace(actor.Status.Spec)), cancellationToken).ConfigureAwait(false);
+        lock (_entriesLock)
+        {
+            _entries.Remove(actor.Name);
+        }
+
+        await actor.DisposeAsync().ConfigureAwait(false);
+        actor.Output.Dispose();
+        var status = actor.Status;
+        _events.Publish(seq => new ProcessEvent
+        {
+            Seq = seq,
+            Kind = ProcessEventKind.Removed,
+            Process = actor.Name,
+            State = status.State,
+            Previous = status.State,
+            Reason = "removed",
+            RestartCount = status.RestartCount,
+            Time = _time.GetUtcNow(),
+        });
+        SaveDurable(null);
+    }
+
+    /// <summary>Rewrites state.json with the durable runtime-added processes; a failure is logged and never hidden.</summary>
+    private void SaveDurable(ProcessActor? changed)
+    {
+        if (Volatile.Read(ref _shutdown) == 1 || (changed is not null && !changed.Status.Spec.Durable))
+        {
+            return;
+        }
+
+        var durable = Snapshot()
+            .Where(e => e.Runtime && e.Actor.Status.Spec.Durable)
+            .Select(e => new DurableEntry(e.Actor.Status.Spec with { DesiredState = DesiredState.Running }, e.Actor.Status.Spec.DesiredState == DesiredState.Stopped));
+        try
+        {
+            _state.Save(durable);
+        }
+        catch (IOException e)
+        {
+            SupervisorLog.StateSaveFailed(_logger, _state.Path, e.Message);
+            throw;
+        }
+    }
+
+    private IEnumerable<(IReadOnlySet<string> Files, Action Changed, Action<string> Failed)> EnvReaders() =>
+        Snapshot().Select(e =>
+        {
+            var actor = e.Actor;
+            IReadOnlySet<string> files = _env.FilesOf(actor.Status.Spec, _options.WorkspaceDirectory).ToHashSet(StringComparer.Ordinal);
+            return (files, (Action)(() => actor.Post(new EnvFilesChanged())), (Action<string>)(error => actor.Post(new EnvFileFailed(error))));
+        });
+}

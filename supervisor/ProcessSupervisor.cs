@@ -1,0 +1,249 @@
+using Microsoft.Extensions.Logging;
+using RemoteDev.Supervisor.Env;
+using RemoteDev.Supervisor.Events;
+using RemoteDev.Supervisor.Native;
+using RemoteDev.Supervisor.Output;
+using RemoteDev.Supervisor.Persistence;
+using RemoteDev.Supervisor.Specs;
+using RemoteDev.Supervisor.Supervision;
+
+namespace RemoteDev.Supervisor;
+
+/// <summary>
+/// Supervises every process of a sandbox. Thread-safe. Processes come from <see cref="ReconcileAsync"/> (the
+/// configured set: absent ones are removed) or <see cref="AddAsync"/> (runtime-added: kept until removed; durable
+/// ones survive a supervisor restart). Dispose (or <see cref="ShutdownAsync"/>) stops everything.
+/// </summary>
+public sealed partial class ProcessSupervisor : IAsyncDisposable
+{
+    private const int WaitLogTailBytes = 4096;
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly object _entriesLock = new();
+    private readonly SupervisorOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly IoLoop _io;
+    private readonly EventHub _events;
+    private readonly EnvResolver _env;
+    private readonly EnvWatch _envWatch;
+    private readonly StateStore _state;
+    private readonly ProcessContext _ctx;
+    private int _shutdown;
+
+    private ProcessSupervisor(SupervisorOptions options, ILoggerFactory loggerFactory, TimeProvider time)
+    {
+        _options = options;
+        _time = time;
+        _logger = loggerFactory.CreateLogger("RemoteDev.Supervisor");
+        Directory.CreateDirectory(options.StateDirectory);
+        Directory.CreateDirectory(options.EnvDirectory);
+        _io = new IoLoop();
+        _events = new EventHub(options.EventSubscriberCapacity);
+        var cache = new EnvFileCache();
+        _env = new EnvResolver(cache, options.EnvDirectory, options.GlobalEnvFileName);
+        _state = new StateStore(Path.Combine(options.StateDirectory, "state.json"));
+        _ctx = new ProcessContext(options, time, _logger, _io, _events, _env, Find, SaveDurable);
+        _envWatch = new EnvWatch(_io, cache, _logger, EnvReaders);
+        _envWatch.WatchFiles([_env.GlobalFile]);
+    }
+
+    /// <summary>Starts the supervisor and brings back the durable runtime-added processes of the last run.</summary>
+    public static async Task<ProcessSupervisor> StartAsync(
+        SupervisorOptions options, ILoggerFactory loggerFactory, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        var supervisor = new ProcessSupervisor(options, loggerFactory, timeProvider);
+        var durable = supervisor._state.Load();
+        foreach (var entry in durable)
+        {
+            var spec = entry.Spec.RestartPolicy == RestartPolicy.UnlessStopped && entry.Stopped
+                ? entry.Spec with { DesiredState = DesiredState.Stopped }
+                : entry.Spec;
+            await supervisor.AddAsync(spec, cancellationToken).ConfigureAwait(false);
+        }
+
+        SupervisorLog.StateRestored(supervisor._logger, durable.Count, supervisor._state.Path);
+        return supervisor;
+    }
+
+    /// <summary>
+    /// Adds a runtime process and starts it unless its desired state is stopped; returns after that first step
+    /// (Running, Pending, Failed or Stopped).
+    /// </summary>
+    public async Task<ProcessStatus> AddAsync(ProcessSpec spec, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var existing = Snapshot();
+            var problems = existing.Any(e => e.Actor.Name == spec.Name) ? [$"duplicate name '{spec.Name}'"] : new List<string>();
+            try
+            {
+                SpecValidator.Validate([spec], [.. existing.Select(e => e.Actor.Status.Spec), spec]);
+            }
+            catch (SpecValidationException e)
+            {
+                problems.AddRange(e.Problems);
+            }
+
+            if (problems.Count > 0)
+            {
+                throw new SpecValidationException(problems);
+            }
+
+            var actor = Create(spec, runtime: true);
+            SaveDurable(actor);
+            await actor.Initialized.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return actor.Status;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Stops the process (its spec's grace) and forgets it. Rejected while another process depends on it.</summary>
+    public async Task RemoveAsync(string name, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var dependents = Snapshot()
+                .Where(e => e.Actor.Status.Spec.DependsOn.OfType<ProcessDependency>().Any(d => d.Name == name))
+                .Select(e => $"'{name}' is a dependency of '{e.Actor.Name}'")
+                .ToList();
+            if (dependents.Count > 0)
+            {
+                throw new SpecValidationException(dependents);
+            }
+
+            await RemoveCoreAsync(Get(name), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public Task<ProcessStatus> StartAsync(string name, CancellationToken cancellationToken) =>
+        Get(name).SendAsync(new StartCommand(), cancellationToken);
+
+    /// <summary>Stops the process group (stop signal, then SIGKILL after the grace) and returns once it is down.</summary>
+    public Task<ProcessStatus> StopAsync(string name, TimeSpan? grace, CancellationToken cancellationToken) =>
+        Get(name).SendAsync(new StopCommand(grace), cancellationToken);
+
+    /// <summary>Restarts a running process at once; force also ends a pending backoff or crash-loop pause.</summary>
+    public Task<ProcessStatus> RestartAsync(string name, bool force, CancellationToken cancellationToken) =>
+        Get(name).SendAsync(new RestartCommand(force), cancellationToken);
+
+    /// <summary>Replaces the spec of an existing process; it applies at once with restartNow, else at the next start.</summary>
+    public async Task<ProcessStatus> ReloadAsync(ProcessSpec spec, bool restartNow, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var actor = Get(spec.Name);
+            SpecValidator.Validate([spec], [.. Snapshot().Where(e => e.Actor != actor).Select(e => e.Actor.Status.Spec), spec]);
+            _envWatch.WatchFiles(_env.FilesOf(spec, _options.WorkspaceDirectory));
+            var status = await actor.SendAsync(new ReloadCommand(spec, restartNow), cancellationToken).ConfigureAwait(false);
+            SaveDurable(actor);
+            return status;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Sends a signal ("SIGHUP", "HUP" or "1") to the whole process group.</summary>
+    public Task<ProcessStatus> SignalAsync(string name, string signal, CancellationToken cancellationToken) =>
+        Get(name).SendAsync(new SignalCommand(Signals.Parse(signal)), cancellationToken);
+
+    public Task WriteStdinAsync(string name, ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
+        Get(name).WriteStdinAsync(data, cancellationToken);
+
+    /// <summary>Pipes: closes stdin (the child reads EOF). PTY: sends EOT (^D).</summary>
+    public Task CloseStdinAsync(string name, CancellationToken cancellationToken) =>
+        Get(name).CloseStdinAsync(cancellationToken);
+
+    public void Resize(string name, TerminalSize size) => Get(name).Resize(size);
+
+    /// <summary>Every process, or those carrying at least one of <paramref name="tags"/> when it is not empty.</summary>
+    public IReadOnlyList<ProcessStatus> List(IReadOnlyCollection<string> tags) =>
+        Snapshot()
+            .Select(e => e.Actor.Describe(includeEnv: false))
+            .Where(s => tags.Count == 0 || s.Spec.Tags.Any(tags.Contains))
+            .OrderBy(s => s.Name, StringComparer.Ordinal)
+            .ToList();
+
+    /// <summary>One process; with includeEnv its effective env, secret-looking values redacted.</summary>
+    public ProcessStatus Get(string name, bool includeEnv) => Get(name).Describe(includeEnv);
+
+    /// <summary>CPU time and RSS summed over the process group of the current run (zero when none runs).</summary>
+    public ResourceUsage GetResourceUsage(string name) =>
+        Get(name).Status.Pid is { } pid ? ResourceReader.Read(pid) : new ResourceUsage(TimeSpan.Zero, 0, 0);
+
+    /// <summary>Waits until the process is in <paramref name="state"/>; on timeout Reached is false. Both carry a log tail.</summary>
+    public async Task<WaitResult> WaitForStateAsync(string name, ProcessState state, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var actor = Get(name);
+        var deadline = _time.GetUtcNow() + timeout;
+        while (true)
+        {
+            var changed = actor.ChangedAsync;
+            var status = actor.Describe(includeEnv: false);
+            var remaining = deadline - _time.GetUtcNow();
+            if (status.State == state || remaining <= TimeSpan.Zero)
+            {
+                return new WaitResult(status.State == state, status, actor.Output.Tail(WaitLogTailBytes));
+            }
+
+            try
+            {
+                await changed.WaitAsync(remaining, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+            }
+        }
+    }
+
+    /// <summary>Events published after this call, in seq order.</summary>
+    public EventSubscription SubscribeEvents() => _events.Subscribe();
+
+    /// <summary>Output from <paramref name="offset"/> (a gap record first when it is no longer held).</summary>
+    public OutputSubscription SubscribeOutput(string name, ulong offset)
+    {
+        var output = Get(name).Output;
+        return new OutputSubscription(output.Ring, offset, output.Epoch);
+    }
+
+    /// <summary>Output from the last <paramref name="tailBytes"/> bytes held, then live.</summary>
+    public OutputSubscription SubscribeOutputTail(string name, ulong tailBytes)
+    {
+        var output = Get(name).Output;
+        var (start, end) = output.Ring.Range;
+        return new OutputSubscription(output.Ring, Math.Max(start, end - Math.Min(end, tailBytes)), output.Epoch);
+    }
+
+    private ProcessActor Get(string name) => Find(name) ?? throw new ProcessNotFoundException(name);
+
+    private ProcessActor? Find(string name)
+    {
+        lock (_entriesLock)
+        {
+            return _entries.TryGetValue(name, out var entry) ? entry.Actor : null;
+        }
+    }
+
+    private List<Entry> Snapshot()
+    {
+        lock (_entriesLock)
+        {
+            return [.. _entries.Values];
+        }
+    }
+
+    private sealed record Entry(ProcessActor Actor, bool Runtime);
+}

@@ -1,0 +1,289 @@
+using RemoteDev.Supervisor.Env;
+using RemoteDev.Supervisor.Native;
+
+namespace RemoteDev.Supervisor.Supervision;
+
+/// <summary>
+/// The state machine. States and transitions:
+/// <code>
+/// Stopped|Exited|Failed --start/restart--> Pending (has dependencies) | Starting
+/// Pending   --dependencies ready--> Starting;  --dependency failed--> Failed;  --stop--> Stopped
+/// Starting  --spawned--> Running;  --spawn error (missing command, cwd, permission)--> Failed
+/// Running   --exit--> Backoff | CrashLoop | Exited | Failed   (RestartDecider: policy, codes, caps, crash loop)
+/// Running   --stop--> Stopping (stop signal to the group);  --restart / env reload--> Stopping, then Starting
+/// Stopping  --grace over--> Stopping (SIGKILL to the group);  --exit--> Stopped | Starting (restart)
+/// Backoff   --delay over / forced restart--> Starting;  --stop--> Stopped
+/// CrashLoop --pause over / forced restart--> Starting;  --stop--> Stopped
+/// </code>
+/// Every change is published as a <see cref="ProcessEvent"/> with the supervisor-wide seq.
+/// </summary>
+internal sealed partial class ProcessActor
+{
+    private readonly RestartDecider _decider = new();
+    private readonly List<TaskCompletionSource<ProcessStatus>> _restingWaiters = [];
+    private ProcessSpec _spec;
+    private DesiredState _desired;
+    private ProcessState _state = ProcessState.Stopped;
+    private HealthStatus _health = HealthStatus.None;
+    private string _reason;
+    private DateTimeOffset _since;
+    private ExitStatus? _lastExit;
+    private bool _restartAfterStop;
+    private bool _retired;
+
+    private void Transition(ProcessInput input)
+    {
+        switch (input)
+        {
+            case StartCommand c:
+                SetDesired(DesiredState.Running);
+                switch (_state)
+                {
+                    case ProcessState.Stopping:
+                        _restartAfterStop = true;
+                        break;
+                    case ProcessState.Backoff or ProcessState.CrashLoop:
+                        Spawn("started on request");
+                        break;
+                    case ProcessState.Stopped or ProcessState.Exited or ProcessState.Failed:
+                        _decider.Reset();
+                        BeginStart("started on request");
+                        break;
+                }
+
+                c.Reply.TrySetResult(Status);
+                break;
+
+            case StopCommand c:
+                SetDesired(DesiredState.Stopped);
+                StopNow(c.Grace ?? SpecDefaults.Grace(_spec), "stopped on request", c.Reply);
+                break;
+
+            case RetireCommand c:
+                _retired = true;
+                _desired = DesiredState.Stopped;
+                StopNow(c.Grace, "removed", c.Reply);
+                break;
+
+            case RestartCommand c:
+                SetDesired(DesiredState.Running);
+                Restart(c.Force, "restarted on request");
+                c.Reply.TrySetResult(Status);
+                break;
+
+            case ReloadCommand c:
+                _spec = c.Spec;
+                SetDesired(c.Spec.DesiredState);
+                Publish(ProcessEventKind.Reloaded, _state, "spec reloaded");
+                if (_desired == DesiredState.Stopped)
+                {
+                    StopNow(SpecDefaults.Grace(_spec), "stopped by reload", null);
+                }
+                else if (c.RestartNow)
+                {
+                    Restart(force: true, "restarted by reload");
+                }
+
+                c.Reply.TrySetResult(Status);
+                break;
+
+            case SignalCommand c:
+                SignalGroup(c.Signal);
+                c.Reply.TrySetResult(Status);
+                break;
+
+            case KillCommand c:
+                if (_run is { } running)
+                {
+                    Libc.kill(-running.Pid, Signals.SIGKILL);
+                }
+
+                c.Reply.TrySetResult(Status);
+                break;
+
+            case ChildExited e when _run?.Id == e.Run:
+                OnExit(e.Status);
+                break;
+
+            case TimerFired { Kind: TimerKind.Restart } t when t.Generation == _stateTimerGeneration
+                                                             && _state is ProcessState.Backoff or ProcessState.CrashLoop:
+                Spawn(_state == ProcessState.CrashLoop ? "crash-loop pause over" : "restart delay over");
+                break;
+
+            case TimerFired { Kind: TimerKind.Kill } t when t.Generation == _stateTimerGeneration
+                                                          && _state == ProcessState.Stopping && _run is not null:
+                Libc.kill(-_run.Pid, Signals.SIGKILL);
+                MoveTo(ProcessState.Stopping, "stop grace over: SIGKILL to the process group");
+                break;
+
+            case TimerFired { Kind: TimerKind.EnvReload } t when t.Generation == _envTimerGeneration:
+                if (_run is not null && _state == ProcessState.Running && EnvDiffers())
+                {
+                    Restart(force: true, "environment changed");
+                }
+
+                break;
+
+            case EnvFilesChanged:
+                OnEnvChanged();
+                break;
+
+            case EnvFileFailed f:
+                Publish(ProcessEventKind.EnvFileError, _state, f.Error);
+                break;
+
+            case DependenciesReady d when d.Generation == _dependencyGeneration && _state == ProcessState.Pending:
+                Spawn("dependencies ready");
+                break;
+
+            case DependenciesFailed d when d.Generation == _dependencyGeneration && _state == ProcessState.Pending:
+                MoveTo(ProcessState.Failed, d.Reason);
+                break;
+
+            case HealthObserved h when _run?.Id == h.Run && h.Health != _health:
+                _health = h.Health;
+                SupervisorLog.HealthChanged(_ctx.Logger, Name, h.Health);
+                Publish(ProcessEventKind.Health, _state, $"health {h.Health}");
+                break;
+        }
+    }
+
+    private void SetDesired(DesiredState desired)
+    {
+        _desired = desired;
+        Volatile.Write(ref _snapshot, BuildSnapshot());
+        _ctx.DesiredChanged(this);
+    }
+
+    private void StopNow(TimeSpan grace, string reason, TaskCompletionSource<ProcessStatus>? reply)
+    {
+        _restartAfterStop = false;
+        CancelDependencies();
+        CancelStateTimer();
+        CancelEnvTimer();
+        switch (_state)
+        {
+            case ProcessState.Running or ProcessState.Starting:
+                BeginStopping(grace, reason);
+                break;
+            case ProcessState.Pending or ProcessState.Backoff or ProcessState.CrashLoop:
+                MoveTo(ProcessState.Stopped, reason);
+                break;
+        }
+
+        if (reply is null)
+        {
+            return;
+        }
+
+        if (_state == ProcessState.Stopping)
+        {
+            _restingWaiters.Add(reply);
+        }
+        else
+        {
+            reply.TrySetResult(Status);
+        }
+    }
+
+    private void Restart(bool force, string reason)
+    {
+        switch (_state)
+        {
+            case ProcessState.Running:
+                _restartAfterStop = true;
+                BeginStopping(SpecDefaults.Grace(_spec), reason);
+                break;
+            case ProcessState.Stopping:
+                _restartAfterStop = true;
+                break;
+            case ProcessState.Backoff or ProcessState.CrashLoop when force:
+                Spawn(reason);
+                break;
+            case ProcessState.Stopped or ProcessState.Exited or ProcessState.Failed:
+                _decider.Reset();
+                BeginStart(reason);
+                break;
+        }
+    }
+
+    private void OnExit(ExitStatus status)
+    {
+        var run = _run!;
+        var uptime = _ctx.Time.GetUtcNow() - run.StartedAt;
+        EndRun();
+        _lastExit = status;
+        CancelStateTimer();
+        var how = status.Code is { } code ? $"exit code {code}" : $"signal {Signals.Name(status.Signal ?? 0)}";
+        if (_state == ProcessState.Stopping)
+        {
+            if (_restartAfterStop && !_retired)
+            {
+                _restartAfterStop = false;
+                Spawn($"restarting after {how}");
+                return;
+            }
+
+            MoveTo(ProcessState.Stopped, $"stopped ({how})");
+            return;
+        }
+
+        var decision = _decider.Decide(_spec, status, uptime, _ctx.Time.GetUtcNow());
+        MoveTo(decision.Next, decision.Reason);
+        if (decision.Next is ProcessState.Backoff or ProcessState.CrashLoop)
+        {
+            if (decision.Delay <= TimeSpan.Zero)
+            {
+                Spawn("restart delay over");
+                return;
+            }
+
+            ArmStateTimer(TimerKind.Restart, decision.Delay);
+        }
+    }
+
+    private void OnEnvChanged()
+    {
+        if (_run is null || _state != ProcessState.Running || !EnvDiffers())
+        {
+            return;
+        }
+
+        switch (SpecDefaults.EnvReload(_spec))
+        {
+            case EnvReloadOff:
+                Publish(ProcessEventKind.EnvChanged, _state, "environment changed; reloadDelay off: applies at the next restart");
+                break;
+            case EnvReloadAfter { Delay: var delay } when delay <= TimeSpan.Zero:
+                Publish(ProcessEventKind.EnvChanged, _state, "environment changed; restarting now");
+                Restart(force: true, "environment changed");
+                break;
+            case EnvReloadAfter { Delay: var delay }:
+                ArmEnvTimer(delay);
+                Publish(ProcessEventKind.EnvChanged, _state, $"environment changed; restart in {delay.TotalMilliseconds} ms");
+                break;
+        }
+    }
+
+    private bool EnvDiffers() =>
+        _run is not null && !EnvFileCache.SameEnv(_run.Env, _ctx.Env.Resolve(_spec, _ctx.Options.WorkspaceDirectory));
+
+    private void MoveTo(ProcessState state, string reason)
+    {
+        var previous = _state;
+        _state = state;
+        _reason = reason;
+        _since = _ctx.Time.GetUtcNow();
+        SupervisorLog.Transition(_ctx.Logger, Name, previous, state, reason);
+        Publish(ProcessEventKind.Transition, previous, reason);
+        if (state is ProcessState.Stopped or ProcessState.Exited or ProcessState.Failed)
+        {
+            foreach (var waiter in _restingWaiters)
+            {
+                waiter.TrySetResult(Status);
+            }
+
+            _restingWaiters.Clear();
+        }
+    }
+}

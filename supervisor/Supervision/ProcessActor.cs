@@ -1,0 +1,157 @@
+using System.Threading.Channels;
+using RemoteDev.Supervisor.Env;
+using RemoteDev.Supervisor.Native;
+using RemoteDev.Supervisor.Output;
+
+namespace RemoteDev.Supervisor.Supervision;
+
+/// <summary>
+/// One process: its spec, its state machine and its single event loop. Everything that happens to the process
+/// (operations, child exits, timers, env changes, health, dependencies) is an input posted to its channel and
+/// handled, one at a time, by <see cref="Transition"/>. Readers see immutable <see cref="ProcessStatus"/> snapshots.
+/// </summary>
+internal sealed partial class ProcessActor : IAsyncDisposable
+{
+    private const int InputCapacity = 256;
+
+    private readonly ProcessContext _ctx;
+    private readonly Channel<ProcessInput> _inputs = Channel.CreateBounded<ProcessInput>(
+        new BoundedChannelOptions(InputCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly Task _loop;
+    private ProcessStatus _snapshot;
+    private readonly TaskCompletionSource _initialized = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public ProcessActor(ProcessContext ctx, ProcessSpec spec, ProcessOutput output)
+    {
+        _ctx = ctx;
+        _spec = spec;
+        Output = output;
+        _desired = spec.DesiredState;
+        _since = ctx.Time.GetUtcNow();
+        _reason = "added";
+        _snapshot = BuildSnapshot();
+        _loop = Task.Run(RunLoopAsync);
+    }
+
+    public string Name => _spec.Name;
+
+    public ProcessOutput Output { get; }
+
+    public ProcessStatus Status => Volatile.Read(ref _snapshot);
+
+    /// <summary>The env of the current run, or the env the next run would get.</summary>
+    public IReadOnlyDictionary<string, string> EffectiveEnv =>
+        Volatile.Read(ref _runEnv) ?? _ctx.Env.Resolve(Status.Spec, _ctx.Options.WorkspaceDirectory);
+
+    /// <summary>Completes once the first transition (start, pending or stopped) happened.</summary>
+    public Task Initialized => _initialized.Task;
+
+    /// <summary>Completes at the next snapshot change.</summary>
+    public Task ChangedAsync => Volatile.Read(ref _changed).Task;
+
+    public async Task<ProcessStatus> SendAsync(Command command, CancellationToken cancellationToken)
+    {
+        await _inputs.Writer.WriteAsync(command, cancellationToken).ConfigureAwait(false);
+        return await command.Reply.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Posts a notification from any thread without blocking it (the I/O thread must never wait).</summary>
+    public void Post(ProcessInput input)
+    {
+        if (!_inputs.Writer.TryWrite(input))
+        {
+            _ = _inputs.Writer.WriteAsync(input).AsTask();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _inputs.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+        DisposeRun();
+    }
+
+    private async Task RunLoopAsync()
+    {
+        if (_desired == DesiredState.Running)
+        {
+            Transition(new StartCommand());
+        }
+        else
+        {
+            MoveTo(ProcessState.Stopped, "desired state stopped");
+        }
+
+        _initialized.TrySetResult();
+
+        await foreach (var input in _inputs.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            try
+            {
+                Transition(input);
+            }
+            catch (Exception e) when (input is Command command)
+            {
+                command.Reply.TrySetException(e);
+            }
+            catch (Exception e)
+            {
+                SupervisorLog.LoopFailed(_ctx.Logger, Name, e.Message);
+            }
+        }
+    }
+
+    private void Publish(ProcessEventKind kind, ProcessState previous, string reason)
+    {
+        var snapshot = BuildSnapshot();
+        Volatile.Write(ref _snapshot, snapshot);
+        _ctx.Events.Publish(seq => new ProcessEvent
+        {
+            Seq = seq,
+            Kind = kind,
+            Process = Name,
+            State = snapshot.State,
+            Previous = previous,
+            Reason = reason,
+            ExitCode = snapshot.ExitCode,
+            Signal = snapshot.Signal,
+            RestartCount = snapshot.RestartCount,
+            Time = _ctx.Time.GetUtcNow(),
+            Health = snapshot.Health,
+            Pid = snapshot.Pid,
+        });
+        Interlocked.Exchange(ref _changed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously))
+            .TrySetResult();
+    }
+
+    private ProcessStatus BuildSnapshot()
+    {
+        var (start, end) = Output.Ring.Range;
+        return new ProcessStatus
+        {
+            Name = _spec.Name,
+            State = _state,
+            Health = _health,
+            Pid = _run?.Pid,
+            RestartCount = _decider.RestartCount,
+            ExitCode = _lastExit?.Code,
+            Signal = _lastExit?.Signal is { } s ? Signals.Name(s) : null,
+            Reason = _reason,
+            Since = _since,
+            StartedAt = _run?.StartedAt,
+            Spec = _spec with { DesiredState = _desired },
+            OutputStart = start,
+            OutputEnd = end,
+            OutputEpoch = Output.Epoch,
+        };
+    }
+
+    /// <summary>A snapshot with the effective env (secret-looking values redacted) and the current output range.</summary>
+    public ProcessStatus Describe(bool includeEnv)
+    {
+        var (start, end) = Output.Ring.Range;
+        var status = Status with { OutputStart = start, OutputEnd = end };
+        return includeEnv ? status with { EffectiveEnv = Redaction.Redact(EffectiveEnv) } : status;
+    }
+}

@@ -1,0 +1,17 @@
+using Microsoft.Extensions.Logging;
+using RemoteDev.Supervisor.Env;
+using RemoteDev.Supervisor.Events;
+using RemoteDev.Supervisor.Native;
+
+namespace RemoteDev.Supervisor.Supervision;
+
+/// <summary>What every process actor shares with the supervisor.</summary>
+internal sealed record ProcessContext(
+    SupervisorOptions Options,
+    TimeProvider Time,
+    ILogger Logger,
+    IoLoop Io,
+    EventHub Events,
+    EnvResolver Env,
+    Func<string, ProcessActor?> Lookup,
+    Action<ProcessActor> DesiredChanged);

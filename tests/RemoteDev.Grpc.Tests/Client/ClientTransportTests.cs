@@ -1,0 +1,97 @@
+using System.Net;
+using System.Net.Sockets;
+using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Net.Client;
+using RemoteDev.Grpc.Tests.Interop;
+using InteropClient = RemoteDev.Grpc.Tests.Interop.Interop.InteropClient;
+
+namespace RemoteDev.Grpc.Tests.Client;
+
+/// <summary>How our client behaves towards failing or non-gRPC servers, and what its requests carry on the wire.</summary>
+public sealed class ClientTransportTests(RawHttp2Server raw) : IClassFixture<RawHttp2Server>
+{
+    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(60);
+
+    private static DateTime Deadline => DateTime.UtcNow + CallTimeout;
+
+    [Fact]
+    public async Task Server_that_is_down_gives_UNAVAILABLE()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await new InteropClient(channel).UnaryAsync(new EchoRequest(), deadline: Deadline));
+
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task Deadline_is_enforced_locally_when_the_server_never_answers()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}");
+        var call = new InteropClient(channel).UnaryAsync(new EchoRequest(), deadline: DateTime.UtcNow.AddMilliseconds(500));
+        using var silent = await listener.AcceptSocketAsync();
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync);
+
+        Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(404, StatusCode.Unimplemented)]
+    [InlineData(415, StatusCode.Unknown)]
+    [InlineData(503, StatusCode.Unavailable)]
+    [InlineData(401, StatusCode.Unauthenticated)]
+    public async Task Http_status_without_grpc_status_maps_to_the_specified_code(int httpStatus, StatusCode expected)
+    {
+        using var channel = GrpcChannel.ForAddress(raw.Address);
+        var method = new Method<EchoRequest, EchoReply>(MethodType.Unary, "status", httpStatus.ToString(System.Globalization.CultureInfo.InvariantCulture), Marshallers.Create<EchoRequest>(r => r.ToByteArray(), EchoRequest.Parser.ParseFrom), Marshallers.Create<EchoReply>(r => r.ToByteArray(), EchoReply.Parser.ParseFrom));
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await channel.CreateCallInvoker().AsyncUnaryCall(method, null, new CallOptions(deadline: Deadline), new EchoRequest()));
+
+        Assert.Equal(expected, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task Request_carries_the_call_definition_headers_of_the_spec()
+    {
+        using var channel = GrpcChannel.ForAddress(raw.Address);
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await new InteropClient(channel).UnaryAsync(new EchoRequest(), deadline: DateTime.UtcNow.AddSeconds(30)));
+
+        var headers = raw.Recorded("/remotedev.interop.v1.Interop/Unary").Headers;
+        Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
+        Assert.Equal(("trailers", "application/grpc", "identity,gzip"), (headers["te"], headers["content-type"], headers["grpc-accept-encoding"]));
+        Assert.Matches("^[0-9]{1,8}[HMSmun]$", headers["grpc-timeout"]);
+        Assert.StartsWith("grpc-dotnet/", headers["user-agent"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Compression_requested_in_metadata_sends_gzip_frames()
+    {
+        using var channel = GrpcChannel.ForAddress(raw.Address);
+        var headers = new Metadata { { "grpc-internal-encoding-request", "gzip" } };
+
+        await Assert.ThrowsAsync<RpcException>(async () => await new InteropClient(channel).ServerStream(new EchoRequest { Text = "zip" }, headers, Deadline).ResponseStream.MoveNext(CancellationToken.None));
+
+        var recorded = raw.Recorded("/remotedev.interop.v1.Interop/ServerStream");
+        Assert.Equal(("gzip", (byte?)1), (recorded.Headers["grpc-encoding"], recorded.FirstBodyByte));
+        Assert.False(recorded.Headers.ContainsKey("grpc-internal-encoding-request"));
+    }
+
+    [Fact]
+    public async Task Message_over_the_send_limit_fails_with_RESOURCE_EXHAUSTED()
+    {
+        using var channel = GrpcChannel.ForAddress(raw.Address, new GrpcChannelOptions { MaxSendMessageSize = 10 });
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await new InteropClient(channel).UnaryAsync(new EchoRequest { Payload = ByteString.CopyFrom(new byte[100]) }, deadline: Deadline));
+
+        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
+    }
+}

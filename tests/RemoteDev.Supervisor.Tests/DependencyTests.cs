@@ -1,0 +1,69 @@
+using RemoteDev.Supervisor.Tests.Infrastructure;
+
+namespace RemoteDev.Supervisor.Tests;
+
+public sealed class DependencyTests
+{
+    [Fact]
+    public async Task A_process_waits_pending_until_its_dependency_completes()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        await h.AddAsync(new ProcessSpec { Name = "setup", Command = "cat", StdinOpen = true, RestartPolicy = RestartPolicy.Never });
+        await h.AddAsync(SupervisorHarness.Shell("app", "sleep 1000") with { DependsOn = [new ProcessDependency("setup", DependencyCondition.Completed)] });
+        var pending = await h.WaitForStateAsync("app", ProcessState.Pending);
+
+        await h.Supervisor.CloseStdinAsync("setup", CancellationToken.None);
+        var running = await h.WaitForStateAsync("app", ProcessState.Running);
+
+        Assert.Equal((ProcessState.Pending, ProcessState.Exited), (pending.State, h.Supervisor.Get("setup", false).State));
+        Assert.NotNull(running.Pid);
+    }
+
+    [Fact]
+    public async Task A_process_starts_once_its_dependency_is_healthy()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        var health = new HealthCheckSpec { Probe = new LogProbe("^listening on \\d+$") };
+        await h.AddAsync(new ProcessSpec { Name = "db", Command = "cat", StdinOpen = true, HealthCheck = health });
+        await h.AddAsync(SupervisorHarness.Shell("app", "sleep 1000") with { DependsOn = [new ProcessDependency("db", DependencyCondition.Healthy)] });
+        await h.WaitForStateAsync("app", ProcessState.Pending);
+
+        await h.Supervisor.WriteStdinAsync("db", "listening on 5432\n"u8.ToArray(), CancellationToken.None);
+        await h.WaitForStateAsync("app", ProcessState.Running);
+
+        Assert.Equal(HealthStatus.Healthy, h.Supervisor.Get("db", false).Health);
+    }
+
+    [Fact]
+    public async Task A_sentinel_file_dependency_starts_the_process_when_the_file_appears()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        var sentinel = Path.Combine(h.Root, "ready");
+        await h.AddAsync(SupervisorHarness.Shell("app", "sleep 1000") with { DependsOn = [new FileDependency(sentinel, TimeSpan.FromMinutes(1))] });
+        await h.WaitForStateAsync("app", ProcessState.Pending);
+
+        File.WriteAllText(sentinel, string.Empty);
+
+        Assert.Equal(ProcessState.Running, (await h.WaitForStateAsync("app", ProcessState.Running)).State);
+    }
+
+    [Fact]
+    public async Task A_sentinel_file_that_never_appears_fails_the_process_after_its_timeout()
+    {
+        var time = new ManualTimeProvider();
+        await using var h = await SupervisorHarness.StartAsync(time);
+        var sentinel = Path.Combine(h.Root, "never");
+        await h.AddAsync(SupervisorHarness.Shell("app", "sleep 1000") with { DependsOn = [new FileDependency(sentinel, TimeSpan.FromSeconds(1))] });
+        await h.NextStateAsync("app", ProcessState.Pending);
+
+        for (var i = 0; i < 12; i++)
+        {
+            await Task.Yield();
+            time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        var failed = await h.WaitForStateAsync("app", ProcessState.Failed);
+
+        Assert.Equal($"file '{sentinel}' did not appear within 00:00:01", failed.Reason);
+    }
+}

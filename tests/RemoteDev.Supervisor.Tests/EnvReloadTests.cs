@@ -1,0 +1,204 @@
+using RemoteDev.Supervisor.Tests.Infrastructure;
+
+namespace RemoteDev.Supervisor.Tests;
+
+public sealed class EnvReloadTests
+{
+    private static readonly EnvReloadSpec AtOnce = new EnvReloadAfter(TimeSpan.Zero);
+
+    private static ProcessSpec Printer(string name, string variable) =>
+        SupervisorHarness.Shell(name, $"echo \"{name}=${variable}\"; sleep 1000") with { EnvReload = AtOnce };
+
+    [Fact]
+    public async Task A_global_env_edit_restarts_exactly_the_processes_whose_env_changed()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        h.WriteEnvFile(".env", "COLOR=red\nOTHER=1\n");
+        await h.AddAsync(Printer("reads", "COLOR"));
+        await h.AddAsync(Printer("skips", "COLOR") with { SkipGlobalEnvFile = true });
+        await h.AddAsync(Printer("overrides", "COLOR") with { Env = new Dictionary<string, string> { ["COLOR"] = "fixed" } });
+        await h.ReadOutputUntilAsync("reads", "reads=red");
+        var skipsPid = (await h.WaitForStateAsync("skips", ProcessState.Running)).Pid;
+        var overridesPid = (await h.WaitForStateAsync("overrides", ProcessState.Running)).Pid;
+
+        h.WriteEnvFile(".env", "COLOR=blue\nOTHER=1\n");
+        var output = await h.ReadOutputUntilAsync("reads", "reads=blue");
+
+        Assert.Equal(
+            ("reads=red\nreads=blue\n", skipsPid, overridesPid),
+            (output, h.Supervisor.Get("skips", false).Pid, h.Supervisor.Get("overrides", false).Pid));
+    }
+
+    [Fact]
+    public async Task A_per_process_env_file_created_later_restarts_only_that_process()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        await h.AddAsync(Printer("a", "MODE"));
+        await h.AddAsync(Printer("b", "MODE"));
+        await h.ReadOutputUntilAsync("a", "a=\n");
+        var bPid = (await h.WaitForStateAsync("b", ProcessState.Running)).Pid;
+
+        h.WriteEnvFile(".env.a", "MODE=debug\n");
+        await h.ReadOutputUntilAsync("a", "a=debug");
+
+        Assert.Equal(bPid, h.Supervisor.Get("b", false).Pid);
+    }
+
+    [Fact]
+    public async Task Deleting_an_env_file_removes_its_values()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        h.WriteEnvFile(".env.p", "MODE=debug\n");
+        await h.AddAsync(Printer("p", "MODE"));
+        await h.ReadOutputUntilAsync("p", "p=debug");
+
+        File.Delete(Path.Combine(h.EnvDirectory, ".env.p"));
+        var output = await h.ReadOutputUntilAsync("p", "p=\n");
+
+        Assert.EndsWith("p=debug\np=\n", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_atomic_replace_of_the_env_file_is_seen()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        h.WriteEnvFile(".env", "COLOR=red\n");
+        await h.AddAsync(Printer("p", "COLOR"));
+        await h.ReadOutputUntilAsync("p", "p=red");
+
+        h.WriteEnvFile("tmp-env", "COLOR=green\n");
+        File.Move(Path.Combine(h.EnvDirectory, "tmp-env"), Path.Combine(h.EnvDirectory, ".env"), overwrite: true);
+        var output = await h.ReadOutputUntilAsync("p", "p=green");
+
+        Assert.EndsWith("p=green\n", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_reload_delay_restarts_only_after_the_debounce()
+    {
+        var time = new ManualTimeProvider();
+        await using var h = await SupervisorHarness.StartAsync(time);
+        h.WriteEnvFile(".env", "COLOR=red\n");
+        await h.AddAsync(Printer("p", "COLOR") with { EnvReload = new EnvReloadAfter(TimeSpan.FromSeconds(5)) });
+        var before = (await h.WaitForStateAsync("p", ProcessState.Running)).Pid;
+
+        h.WriteEnvFile(".env", "COLOR=blue\n");
+        var pending = await h.NextEventAsync(e => e.Kind == ProcessEventKind.EnvChanged);
+        time.Advance(TimeSpan.FromSeconds(4.9));
+        var afterAlmost = h.Supervisor.Get("p", false).Pid;
+        time.Advance(TimeSpan.FromSeconds(0.1));
+        var output = await h.ReadOutputUntilAsync("p", "p=blue");
+
+        Assert.Equal(
+            ("environment changed; restart in 5000 ms", before, "p=red\np=blue\n"),
+            (pending.Reason, afterAlmost, output));
+    }
+
+    [Fact]
+    public async Task Reload_delay_off_never_restarts_on_an_env_change()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        h.WriteEnvFile(".env", "COLOR=red\n");
+        await h.AddAsync(Printer("p", "COLOR") with { EnvReload = new EnvReloadOff() });
+        var before = (await h.WaitForStateAsync("p", ProcessState.Running)).Pid;
+
+        h.WriteEnvFile(".env", "COLOR=blue\n");
+        var notice = await h.NextEventAsync(e => e.Kind == ProcessEventKind.EnvChanged);
+
+        Assert.Equal(
+            ("environment changed; reloadDelay off: applies at the next restart", before),
+            (notice.Reason, h.Supervisor.Get("p", false).Pid));
+    }
+
+    [Fact]
+    public async Task An_edit_that_leaves_the_effective_env_unchanged_restarts_nothing()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        h.WriteEnvFile(".env", "COLOR=red\n");
+        await h.AddAsync(Printer("p", "COLOR") with { Env = new Dictionary<string, string> { ["COLOR"] = "fixed" } });
+        await h.AddAsync(Printer("q", "COLOR"));
+        var before = (await h.WaitForStateAsync("p", ProcessState.Running)).Pid;
+        await h.WaitForStateAsync("q", ProcessState.Running);
+
+        h.WriteEnvFile(".env", "COLOR=blue\n");
+        await h.NextEventAsync(e => e.Process == "q" && e.Kind == ProcessEventKind.EnvChanged);
+
+        Assert.Equal(before, h.Supervisor.Get("p", false).Pid);
+    }
+
+    [Fact]
+    public async Task A_malformed_env_file_reports_file_and_line_and_keeps_the_last_good_env()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        h.WriteEnvFile(".env", "COLOR=red\n");
+        await h.AddAsync(Printer("p", "COLOR"));
+        var before = (await h.WaitForStateAsync("p", ProcessState.Running)).Pid;
+
+        h.WriteEnvFile(".env", "COLOR=blue\nSECRET=\"unterminated\n");
+        var error = await h.NextEventAsync(e => e.Kind == ProcessEventKind.EnvFileError);
+
+        Assert.Equal(
+            ($"{Path.Combine(h.EnvDirectory, ".env")} line 2: unterminated double quote", before, "red"),
+            (error.Reason, h.Supervisor.Get("p", false).Pid, h.Supervisor.Get("p", true).EffectiveEnv!["COLOR"]));
+    }
+
+    [Fact]
+    public async Task Precedence_is_inherited_then_global_then_process_file_then_extra_files_then_definition()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        h.WriteEnvFile(".env", "A=global\nB=global\nC=global\nD=global\nHOME=global\n");
+        h.WriteEnvFile(".env.p", "B=process\nC=process\nD=process\n");
+        var extra = Path.Combine(h.Root, "extra.env");
+        File.WriteAllText(extra, "C=extra\nD=extra\n");
+        await h.AddAsync(SupervisorHarness.Shell("p", "echo $A $B $C $D $HOME; sleep 1000") with
+        {
+            EnvFiles = [extra],
+            Env = new Dictionary<string, string> { ["D"] = "definition" },
+        });
+
+        var output = await h.ReadOutputUntilAsync("p", "\n");
+
+        Assert.Equal("global process extra definition global", output.Trim());
+    }
+
+    [Fact]
+    public async Task Clean_env_starts_from_an_empty_environment()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        await h.AddAsync(new ProcessSpec { Name = "p", Command = "/usr/bin/env", CleanEnv = true, SkipGlobalEnvFile = true, RestartPolicy = RestartPolicy.Never, Env = new Dictionary<string, string> { ["ONLY"] = "1" } });
+        await h.WaitForStateAsync("p", ProcessState.Exited);
+
+        var output = await h.ReadOutputUntilAsync("p", "\n");
+
+        Assert.Equal("ONLY=1\n", output);
+    }
+
+    [Fact]
+    public async Task Get_redacts_values_of_secret_looking_keys()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        await h.AddAsync(SupervisorHarness.Shell("p", "sleep 1000") with
+        {
+            Env = new Dictionary<string, string> { ["API_TOKEN"] = "t0k", ["db_password"] = "pw", ["PLAIN"] = "visible" },
+        });
+
+        var env = h.Supervisor.Get("p", includeEnv: true).EffectiveEnv!;
+
+        Assert.Equal(("[redacted]", "[redacted]", "visible"), (env["API_TOKEN"], env["db_password"], env["PLAIN"]));
+    }
+
+    [Fact]
+    public async Task SetGlobalEnv_writes_the_file_and_reaches_the_processes()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        h.WriteEnvFile(".env", "# keep me\nCOLOR=red\n");
+        await h.AddAsync(Printer("p", "COLOR"));
+        await h.ReadOutputUntilAsync("p", "p=red");
+
+        h.Supervisor.SetGlobalEnv(new Dictionary<string, string> { ["COLOR"] = "multi\nline" });
+        await h.ReadOutputUntilAsync("p", "p=multi\nline");
+        h.Supervisor.UnsetGlobalEnv(["COLOR"]);
+
+        Assert.Equal(("# keep me\n", 0), (File.ReadAllText(Path.Combine(h.EnvDirectory, ".env")), h.Supervisor.ListGlobalEnvNames().Count));
+    }
+}

@@ -1,0 +1,94 @@
+using System.Text;
+using RemoteDev.Supervisor.Tests.Infrastructure;
+
+namespace RemoteDev.Supervisor.Tests;
+
+public sealed class OutputTests
+{
+    [Fact]
+    public async Task A_late_subscriber_gets_the_whole_retained_history_then_live_output()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        await h.AddAsync(new ProcessSpec { Name = "cat", Command = "cat", StdinOpen = true });
+        await h.WaitForStateAsync("cat", ProcessState.Running);
+        await h.Supervisor.WriteStdinAsync("cat", "before\n"u8.ToArray(), CancellationToken.None);
+        await h.ReadOutputUntilAsync("cat", "before\n");
+
+        var late = h.Supervisor.SubscribeOutput("cat", 0);
+        var history = (OutputChunk)(await late.ReadAsync(CancellationToken.None))!;
+        var pendingLive = late.ReadAsync(CancellationToken.None).AsTask();
+        await h.Supervisor.WriteStdinAsync("cat", "after\n"u8.ToArray(), CancellationToken.None);
+        var live = (OutputChunk)(await pendingLive)!;
+
+        Assert.Equal(("before\n", 0ul, "after\n", 7ul),
+            (Encoding.UTF8.GetString(history.Data.Span), history.Offset, Encoding.UTF8.GetString(live.Data.Span), live.Offset));
+    }
+
+    [Fact]
+    public async Task Overwritten_output_is_reported_as_a_gap_with_the_exact_missing_range()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        await h.AddAsync(SupervisorHarness.Shell("p", "head -c 10000 /dev/zero; echo; echo done; sleep 1000") with { OutputBufferBytes = 4096 });
+        await h.ReadOutputUntilAsync("p", "done");
+        var (start, end) = (h.Supervisor.Get("p", false).OutputStart, h.Supervisor.Get("p", false).OutputEnd);
+
+        var reader = h.Supervisor.SubscribeOutput("p", 0);
+        var gap = (OutputGap)(await reader.ReadAsync(CancellationToken.None))!;
+        var next = (OutputChunk)(await reader.ReadAsync(CancellationToken.None))!;
+
+        Assert.Equal((10006ul, 5910ul, 0ul, 5910ul, 5910ul), (end, start, gap.Offset, gap.Length, next.Offset));
+    }
+
+    [Fact]
+    public async Task Subscribing_to_a_tail_starts_that_many_bytes_before_the_end()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        await h.AddAsync(SupervisorHarness.Shell("p", "echo 0123456789; sleep 1000"));
+        await h.ReadOutputUntilAsync("p", "9");
+
+        var chunk = (OutputChunk)(await h.Supervisor.SubscribeOutputTail("p", 4).ReadAsync(CancellationToken.None))!;
+
+        Assert.Equal((7ul, "789\n"), (chunk.Offset, Encoding.UTF8.GetString(chunk.Data.Span)));
+    }
+
+    [Fact]
+    public async Task Output_offsets_continue_across_restarts_of_the_process()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        await h.AddAsync(SupervisorHarness.Shell("p", "echo run; sleep 1000"));
+        await h.ReadOutputUntilAsync("p", "run\n");
+
+        await h.Supervisor.RestartAsync("p", force: true, CancellationToken.None);
+        var output = await h.ReadOutputUntilAsync("p", "run\nrun\n");
+
+        Assert.Equal(("run\nrun\n", 8ul), (output, h.Supervisor.Get("p", false).OutputEnd));
+    }
+
+    [Fact]
+    public async Task Output_goes_to_rotating_log_files_named_by_offset()
+    {
+        await using var h = await SupervisorHarness.StartAsync(TimeProvider.System, o => o with { LogFileMaxBytes = 1000, LogFileCount = 2 });
+        await h.AddAsync(SupervisorHarness.Shell("p", "head -c 3500 /dev/zero; echo; echo done; sleep 1000"));
+        await h.ReadOutputUntilAsync("p", "done");
+
+        var files = Directory.GetFiles(Path.Combine(h.Options.StateDirectory, "logs", "p"), "*.log").Select(Path.GetFileName).Order();
+
+        Assert.Equal(["00000000000000002000.log", "00000000000000003000.log"], files);
+    }
+
+    [Fact]
+    public async Task A_reader_that_never_reads_does_not_block_the_child()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        await h.AddAsync(new ProcessSpec { Name = "p", Command = "cat", StdinOpen = true, RestartPolicy = RestartPolicy.Never });
+        var idle = h.Supervisor.SubscribeOutput("p", 0);
+        await h.WaitForStateAsync("p", ProcessState.Running);
+
+        await h.Supervisor.WriteStdinAsync("p", new byte[5 * 1024 * 1024], CancellationToken.None);
+        await h.Supervisor.CloseStdinAsync("p", CancellationToken.None);
+        var exited = await h.WaitForStateAsync("p", ProcessState.Exited);
+        var first = await idle.ReadAsync(CancellationToken.None);
+
+        Assert.Equal((0, 5ul * 1024 * 1024, typeof(OutputGap)), (exited.ExitCode!.Value, exited.OutputEnd, first!.GetType()));
+    }
+}

@@ -1,0 +1,116 @@
+using RemoteDev.Supervisor.Tests.Infrastructure;
+
+namespace RemoteDev.Supervisor.Tests;
+
+public sealed class StopTests
+{
+    [Fact]
+    public async Task Stop_escalates_to_SIGKILL_for_a_process_that_ignores_SIGTERM()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        await h.AddAsync(SupervisorHarness.Shell("p", "trap '' TERM; echo armed; while true; do sleep 0.05; done"));
+        await h.ReadOutputUntilAsync("p", "armed");
+
+        var stopped = await h.Supervisor.StopAsync("p", TimeSpan.FromMilliseconds(300), CancellationToken.None);
+
+        Assert.Equal((ProcessState.Stopped, "SIGKILL"), (stopped.State, stopped.Signal));
+    }
+
+    [Fact]
+    public async Task Stop_sends_the_configured_stop_signal()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        await h.AddAsync(SupervisorHarness.Shell("p", "trap 'exit 7' INT; echo armed; while true; do sleep 0.05; done") with { StopSignal = "SIGINT" });
+        await h.ReadOutputUntilAsync("p", "armed");
+
+        var stopped = await h.Supervisor.StopAsync("p", null, CancellationToken.None);
+
+        Assert.Equal(7, stopped.ExitCode);
+    }
+
+    [Fact]
+    public async Task A_grandchild_dies_with_its_group_on_stop()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        await h.AddAsync(SupervisorHarness.Shell("p", "sleep 1000 & echo $!; wait"));
+        var grandchild = int.Parse((await h.ReadOutputUntilAsync("p", "\n")).Trim());
+
+        await h.Supervisor.StopAsync("p", null, CancellationToken.None);
+
+        Assert.True(await ProcFs.WaitForExitAsync(grandchild));
+    }
+
+    [Fact]
+    public async Task A_grandchild_that_ignores_SIGTERM_is_killed_when_its_leader_exits()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        await h.AddAsync(SupervisorHarness.Shell("p", "sh -c 'trap \"\" TERM; echo $$; while true; do sleep 0.05; done' & wait"));
+        var grandchild = int.Parse((await h.ReadOutputUntilAsync("p", "\n")).Trim());
+
+        await h.Supervisor.StopAsync("p", TimeSpan.FromSeconds(10), CancellationToken.None);
+
+        Assert.True(await ProcFs.WaitForExitAsync(grandchild));
+    }
+
+    [Fact]
+    public async Task Signal_reaches_the_whole_group()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        await h.AddAsync(SupervisorHarness.Shell("p", "sh -c 'trap \"echo child-got-usr1\" USR1; echo ready; while true; do sleep 0.05; done' & trap '' USR1; wait"));
+        await h.ReadOutputUntilAsync("p", "ready");
+
+        await h.Supervisor.SignalAsync("p", "USR1", CancellationToken.None);
+        var output = await h.ReadOutputUntilAsync("p", "child-got-usr1");
+
+        Assert.Contains("child-got-usr1", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Restart_of_a_running_process_gives_a_new_pid()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        await h.AddAsync(SupervisorHarness.Shell("p", "sleep 1000"));
+        var first = await h.WaitForStateAsync("p", ProcessState.Running);
+
+        await h.Supervisor.RestartAsync("p", force: false, CancellationToken.None);
+        var restarted = await h.NextEventAsync(e => e.Process == "p" && e.State == ProcessState.Running && e.Pid != first.Pid);
+
+        Assert.NotEqual(first.Pid, restarted.Pid);
+    }
+
+    [Fact]
+    public async Task Shutdown_stops_everything_within_the_grace_and_kills_what_ignores_SIGTERM()
+    {
+        var h = await SupervisorHarness.StartAsync(TimeProvider.System, o => o with { ShutdownGrace = TimeSpan.FromMilliseconds(500) });
+        await h.AddAsync(SupervisorHarness.Shell("stubborn", "trap '' TERM; echo armed; while true; do sleep 0.05; done") with { StopGrace = TimeSpan.FromMinutes(1) });
+        await h.AddAsync(SupervisorHarness.Shell("polite", "sleep 1000"));
+        var stubborn = (await h.ReadOutputUntilAsync("stubborn", "armed"), h.Supervisor.Get("stubborn", false).Pid!.Value).Item2;
+        var polite = (await h.WaitForStateAsync("polite", ProcessState.Running)).Pid!.Value;
+
+        await h.DisposeAsync();
+
+        Assert.Equal((true, true), (await ProcFs.WaitForExitAsync(stubborn), await ProcFs.WaitForExitAsync(polite)));
+    }
+
+    [Fact]
+    public async Task Shutdown_stops_dependents_before_their_dependencies()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        await h.AddAsync(SupervisorHarness.Shell("db", "sleep 1000"));
+        await h.AddAsync(SupervisorHarness.Shell("app", "sleep 1000") with { DependsOn = [new ProcessDependency("db", DependencyCondition.Started)] });
+        await h.WaitForStateAsync("app", ProcessState.Running);
+        var order = new List<string>();
+        var collect = Task.Run(async () =>
+        {
+            while (await h.Events.ReadAsync(CancellationToken.None) is { } e)
+            {
+                order.Add(e.State == ProcessState.Stopping ? e.Process : string.Empty);
+            }
+        });
+
+        await h.Supervisor.ShutdownAsync(CancellationToken.None);
+        await collect;
+
+        Assert.Equal(["app", "db"], order.Where(n => n.Length > 0));
+    }
+}
