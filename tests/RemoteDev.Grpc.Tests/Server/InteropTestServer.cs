@@ -37,6 +37,9 @@ internal sealed class InteropTestServer : IAsyncDisposable
 
     public HealthServiceImpl Health => _app.Services.GetRequiredService<HealthServiceImpl>();
 
+    /// <summary>The default server (also used by the client tests).</summary>
+    public static Task<InteropTestServer> StartAsync() => StartAsync(new TestServerOptions());
+
     public static async Task<InteropTestServer> StartAsync(TestServerOptions options)
     {
         var builder = WebApplication.CreateSlimBuilder();

@@ -13,7 +13,7 @@ public sealed class PythonPeerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Server = await InteropTestServer.StartAsync(new TestServerOptions());
+        Server = await InteropTestServer.StartAsync();
         var start = new ProcessStartInfo("/usr/bin/python3")
         {
             ArgumentList = { Path.Combine(RepoPaths.Peers, "python_peer.py"), _workDir, RepoPaths.InteropProtos, RepoPaths.ServerProtos, Server.Address },
