@@ -1,8 +1,10 @@
+using Grpc.AspNetCore.Server.HealthChecks;
 using Grpc.Health.V1;
 using Grpc.HealthCheck;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 
 namespace Microsoft.Extensions.DependencyInjection
@@ -11,7 +13,8 @@ namespace Microsoft.Extensions.DependencyInjection
     {
         /// <summary>
         /// Registers <see cref="HealthServiceImpl"/> as a singleton with the server ("") SERVING; set per-service status
-        /// from code through it. Returns the ASP.NET Core health checks builder, as grpc-dotnet does.
+        /// from code through it. Returns the ASP.NET Core health checks builder, as grpc-dotnet does: checks added to it
+        /// set the server's status ("") each time ASP.NET Core publishes a report.
         /// </summary>
         public static IHealthChecksBuilder AddGrpcHealthChecks(this IServiceCollection services)
         {
@@ -24,6 +27,7 @@ namespace Microsoft.Extensions.DependencyInjection
                 provider.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(health.CompleteWatchers);
                 return health;
             });
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IHealthCheckPublisher, HealthChecksPublisher>());
             return services.AddHealthChecks();
         }
     }

@@ -112,3 +112,21 @@ internal sealed class OpenRequestBody : HttpContent
         return false;
     }
 }
+
+/// <summary>Reads length-prefixed messages from a response body as they arrive.</summary>
+internal static class RawMessageReader
+{
+    public static async IAsyncEnumerable<byte[]> ReadAllAsync(Stream body)
+    {
+        var header = new byte[5];
+        while (await ReadHeaderAsync(body, header))
+        {
+            var payload = new byte[BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(1))];
+            await body.ReadExactlyAsync(payload);
+            yield return payload;
+        }
+    }
+
+    private static async Task<bool> ReadHeaderAsync(Stream body, byte[] header) =>
+        await body.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false) == header.Length;
+}
