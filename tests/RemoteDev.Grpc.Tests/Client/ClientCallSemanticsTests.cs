@@ -136,4 +136,21 @@ public sealed class ClientCallSemanticsTests(OurServerFixture server) : IClassFi
 
         Assert.Equal("yes", call.GetTrailers().GetValue("x-intercepted"));
     }
+
+    [Fact]
+    public async Task Channel_over_a_given_HttpClient_streams_and_leaves_it_usable()
+    {
+        using var httpClient = new HttpClient();
+        using (var channel = GrpcChannel.ForAddress(server.Address, new GrpcChannelOptions { HttpClient = httpClient }))
+        {
+            using var call = new InteropClient(channel).Duplex(deadline: Deadline);
+            await call.RequestStream.WriteAsync(new EchoRequest { Text = "over HttpClient" });
+            Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
+            Assert.Equal("over HttpClient", call.ResponseStream.Current.Text);
+            await call.RequestStream.CompleteAsync();
+        }
+
+        using var again = GrpcChannel.ForAddress(server.Address, new GrpcChannelOptions { HttpClient = httpClient });
+        Assert.Equal("again", (await new InteropClient(again).UnaryAsync(new EchoRequest { Text = "again" }, deadline: Deadline)).Text);
+    }
 }
