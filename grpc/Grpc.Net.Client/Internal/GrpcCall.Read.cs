@@ -38,7 +38,7 @@ internal sealed partial class GrpcCall<TRequest, TResponse>
                 return EndOfResponse();
             }
 
-            return _payload.Deserialize(_method.ResponseMarshaller, payload.Value);
+            return Deserialize(payload.Value);
         }
         catch (Exception ex)
         {
@@ -52,6 +52,19 @@ internal sealed partial class GrpcCall<TRequest, TResponse>
                 _reading = false;
                 ReleaseIdleReader();
             }
+        }
+    }
+
+    /// <summary>A payload the marshaller rejects is INTERNAL (protobuf's parse error is an IOException, not a transport failure).</summary>
+    private TResponse Deserialize(ReadOnlyMemory<byte> payload)
+    {
+        try
+        {
+            return _payload.Deserialize(_method.ResponseMarshaller, payload);
+        }
+        catch (Exception ex)
+        {
+            throw new RpcException(new Status(StatusCode.Internal, $"Failed to deserialize response message. {ex.GetType().Name}: {ex.Message}", ex));
         }
     }
 

@@ -64,7 +64,7 @@ internal sealed partial class GrpcCall<TRequest, TResponse>
         catch (Exception ex)
         {
             frame.Dispose();
-            Finish(ResponseStatus.FromException(ex, "Error serializing the request message."), Metadata.Empty);
+            Finish(ResponseStatus.FromException(ex, "Error starting gRPC call."), Metadata.Empty);
             return;
         }
 

@@ -69,6 +69,16 @@ public sealed class ClientTransportTests(RawHttp2Server raw) : IClassFixture<Raw
         Assert.Equal((StatusCode.Internal, StatusCode.Internal), (error.StatusCode, call.GetStatus().StatusCode));
     }
 
+    [Fact]
+    public async Task Response_message_the_marshaller_rejects_is_INTERNAL()
+    {
+        using var channel = GrpcChannel.ForAddress(raw.Address);
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await channel.CreateCallInvoker().AsyncUnaryCall(RawMethod("garbage", "Unary"), null, new CallOptions(deadline: Deadline), new EchoRequest()));
+
+        Assert.Equal(StatusCode.Internal, error.StatusCode);
+    }
+
     [Theory]
     [InlineData("caf%C3%A9 %E2%9C%93", "café ✓")]
     [InlineData("100%25 done", "100% done")]

@@ -12,7 +12,7 @@ namespace RemoteDev.Grpc.Tests.Client;
 
 /// <summary>
 /// A cleartext HTTP/2 Kestrel server that is not a gRPC server: "/status/{code}" answers with that HTTP status,
-/// "/empty/..." answers OK without a message, "/message/..." answers UNKNOWN with the request's x-message header as
+/// "/empty/..." answers OK without a message, "/garbage/..." answers OK with a message that is not protobuf, "/message/..." answers UNKNOWN with the request's x-message header as
 /// grpc-message, any other path records the request (headers and first body byte) and answers trailers-only
 /// UNIMPLEMENTED.
 /// </summary>
@@ -36,6 +36,12 @@ public sealed class RawHttp2Server : IAsyncLifetime
         {
             context.Response.ContentType = "application/grpc";
             await context.Response.Body.FlushAsync();
+            context.Response.AppendTrailer("grpc-status", "0");
+        });
+        _app.MapPost("/garbage/{**path}", async context =>
+        {
+            context.Response.ContentType = "application/grpc";
+            await context.Response.Body.WriteAsync(new byte[] { 0, 0, 0, 0, 3, 0xFF, 0xFF, 0xFF });
             context.Response.AppendTrailer("grpc-status", "0");
         });
         _app.MapPost("/message/{**path}", context =>
