@@ -127,14 +127,16 @@ internal sealed class PipeSerializationContext(int? maxMessageSize, CompressionL
     private void WriteFrame(ReadOnlySpan<byte> payload)
     {
         CheckLimit(payload.Length);
-        if (_compress)
+        // .NET's GZipStream writes nothing for empty input, which peers cannot inflate: send empty messages as is.
+        var compress = _compress && !payload.IsEmpty;
+        if (compress)
         {
             _compressed ??= new MemoryStream();
             GzipCodec.Compress(payload, compressionLevel, _compressed);
             payload = _compressed.GetBuffer().AsSpan(0, (int)_compressed.Length);
         }
 
-        WriteHeader(Pipe, _compress, payload.Length);
+        WriteHeader(Pipe, compress, payload.Length);
         Pipe.Write(payload);
         if (_compressed is { Capacity: > RetainedBufferLimit })
         {

@@ -112,7 +112,7 @@ internal sealed class PeerProcess : IAsyncDisposable
         _ready.TrySetException(new InvalidOperationException("Peer exited before it was ready."));
         foreach (var pending in _pending.Values)
         {
-            pending.Writer.TryComplete(new InvalidOperationException("Peer exited."));
+            pending.Writer.TryComplete(new InvalidOperationException($"Peer exited: {StderrTail()}"));
         }
     }
 

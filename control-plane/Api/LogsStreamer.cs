@@ -1,0 +1,127 @@
+using Grpc.Core;
+using RemoteDev.ControlPlane.Metrics;
+using RemoteDev.ControlPlane.Observed;
+using RemoteDev.ControlPlane.Output;
+using RemoteDev.ControlPlane.Store;
+using RemoteDev.V1;
+
+namespace RemoteDev.ControlPlane.Api;
+
+/// <summary>
+/// Processes/Logs: stored output from an offset or tail. With follow it keeps going until the process has ended AND
+/// every byte the agent holds for it (its output end at exit) is stored and delivered; then it ends.
+/// </summary>
+internal sealed class LogsStreamer(
+    SandboxAccess access,
+    ISandboxStore sandboxes,
+    AgentCalls agents,
+    ObservedState observed,
+    OutputHub hub,
+    IOutputStore output,
+    StoredOutput stored,
+    ControlPlaneMetrics metrics)
+{
+    private static readonly TimeSpan RecheckInterval = TimeSpan.FromSeconds(1);
+
+    public async Task RunAsync(LogsRequest request, IServerStreamWriter<LogsResponse> responses, ServerCallContext context)
+    {
+        var errors = new FieldErrors();
+        errors.Require(request.SandboxId.Length > 0, "sandbox_id", "required");
+        errors.Require(SpecValidator.ProcessName().IsMatch(request.Process), "process", "must name a process");
+        errors.ThrowIfAny();
+        var sandbox = await access.GetAsync(request.SandboxId, "sandbox_id", context);
+        var stream = new OutputStreamKey(sandbox.Id, request.Process);
+        var token = context.CancellationToken;
+        using var subscription = request.Follow ? hub.Subscribe(sandbox.Id, request.Process) : null;
+        var start = request.FromCase switch
+        {
+            LogsRequest.FromOneofCase.Offset => request.Offset,
+            LogsRequest.FromOneofCase.TailBytes => await stored.StartAsync(stream, null, request.TailBytes, token),
+            _ => 0UL,
+        };
+
+        Task Emit(OutputChunk? chunk, OutputGap? gap)
+        {
+            metrics.BytesToOperators(chunk?.Data.Length ?? 0);
+            return responses.WriteAsync(chunk is not null ? new LogsResponse { Output = chunk } : new LogsResponse { Gap = gap }, token);
+        }
+
+        var next = await stored.ReplayAsync(stream, start, null, Emit, token);
+        if (subscription is null)
+        {
+            return;
+        }
+
+        while (true)
+        {
+            if (await FinalEndAsync(sandbox.Id, stream, token) is { } final)
+            {
+                if (final > 0)
+                {
+                    await output.WaitForEndAsync(stream, final - 1, token);
+                }
+
+                await stored.ReplayAsync(stream, next, final, Emit, token);
+                return;
+            }
+
+            await WaitForNewsAsync(subscription, token);
+            next = await stored.ReplayAsync(stream, next, null, Emit, token);
+        }
+    }
+
+    /// <summary>The stored offset the stream ends at once the process has ended; null while it may still write.</summary>
+    private async Task<ulong?> FinalEndAsync(string sandboxId, OutputStreamKey stream, CancellationToken token)
+    {
+        var sandbox = await sandboxes.GetAsync(sandboxId, token);
+        var state = await output.GetStreamAsync(stream, token);
+        if (sandbox is null || sandbox.Deleted && sandbox.Status.Phase == SandboxPhase.Stopped)
+        {
+            return state?.End ?? 0;
+        }
+
+        var agent = observed.Get(sandboxId);
+        if (!agent.Connected || !agent.Processes.TryGetValue(stream.Process, out var seen) || !IsEnded(seen.State))
+        {
+            return null;
+        }
+
+        var result = await agents.RunAsync(sandboxId, new Command { Get = new GetProcess { Name = stream.Process } }, token);
+        if (!IsEnded(result.Process.State))
+        {
+            return null;
+        }
+
+        return state is null ? result.Process.OutputEnd : state.ToStored(result.Process.OutputEnd);
+    }
+
+    private static bool IsEnded(ProcessState state) => state is ProcessState.Exited or ProcessState.Failed or ProcessState.Stopped;
+
+    private static async Task WaitForNewsAsync(OutputSubscription subscription, CancellationToken token)
+    {
+        using var wake = CancellationTokenSource.CreateLinkedTokenSource(token);
+        wake.CancelAfter(RecheckInterval);
+        try
+        {
+            if (await subscription.Reader.WaitToReadAsync(wake.Token))
+            {
+                while (subscription.Reader.TryRead(out var item))
+                {
+                    subscription.Consumed(item);
+                }
+
+                return;
+            }
+        }
+        catch (OperationCanceledException) when (!token.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (RpcException)
+        {
+            // The subscription only wakes this loop up; once it is cut off, the store is polled instead.
+        }
+
+        await Task.Delay(RecheckInterval, token);
+    }
+}

@@ -1,0 +1,174 @@
+using Grpc.Core;
+using RemoteDev.ControlPlane.Store;
+using RemoteDev.V1;
+
+namespace RemoteDev.ControlPlane.Api;
+
+/// <summary>
+/// Processes: add/remove/reload change desired state and are sent to the agent; start/stop/restart/signal/exec are
+/// imperative (FAILED_PRECONDITION without a connected agent). Attach, Logs and Exec have their own classes.
+/// </summary>
+internal sealed class ProcessesService(
+    SandboxAccess access,
+    DesiredState desired,
+    AgentCalls agents,
+    SandboxViews views,
+    ExecStreamer exec,
+    AttachHandler attach,
+    LogsStreamer logs) : Processes.ProcessesBase
+{
+    public override async Task<ProcessStatus> Add(AddProcessRequest request, ServerCallContext context)
+    {
+        var errors = new FieldErrors();
+        errors.Require(request.SandboxId.Length > 0, "sandbox_id", "required");
+        SpecValidator.Process(request.Spec, "spec", errors);
+        errors.ThrowIfAny();
+        var sandbox = await access.GetLiveAsync(request.SandboxId, "sandbox_id", context);
+        var updated = await desired.UpdateAsync(sandbox, spec =>
+        {
+            if (DesiredState.IndexOf(spec, request.Spec.Name) >= 0)
+            {
+                throw new RpcException(new Status(StatusCode.AlreadyExists, $"spec.name: sandbox {sandbox.Id} already has a process '{request.Spec.Name}'"));
+            }
+
+            spec.Processes.Add(request.Spec);
+        }, context.CancellationToken);
+        if (!agents.IsConnected(sandbox.Id))
+        {
+            return new ProcessStatus { Name = request.Spec.Name, State = ProcessState.Pending, Spec = request.Spec, Reason = "the agent is not connected" };
+        }
+
+        var result = await agents.RunAsync(sandbox.Id, new Command { Add = request.Spec }, context.CancellationToken);
+        await desired.PushAsync(updated, context.CancellationToken);
+        return result.Process;
+    }
+
+    public override async Task<ProcessStatus> Start(ProcessRef request, ServerCallContext context)
+        => await SetDesiredStateAsync(request.SandboxId, request.Name, DesiredProcessState.Running, new Command { Start = new ProcessName { Name = request.Name } }, context);
+
+    public override async Task<ProcessStatus> Stop(StopProcessRequest request, ServerCallContext context)
+        => await SetDesiredStateAsync(request.SandboxId, request.Name, DesiredProcessState.Stopped, new Command { Stop = new StopProcess { Name = request.Name, Grace = request.Grace } }, context);
+
+    public override async Task<ProcessStatus> Restart(RestartProcessRequest request, ServerCallContext context)
+    {
+        var sandbox = await ImperativeAsync(request.SandboxId, request.Name, context);
+        var result = await agents.RunAsync(sandbox.Id, new Command { Restart = new RestartProcess { Name = request.Name, Force = request.Force } }, context.CancellationToken);
+        return result.Process;
+    }
+
+    public override async Task<ProcessStatus> Signal(SignalProcessRequest request, ServerCallContext context)
+    {
+        var errors = new FieldErrors();
+        errors.Require(request.SandboxId.Length > 0, "sandbox_id", "required");
+        errors.Require(request.Name.Length > 0, "name", "required");
+        errors.Require(SpecValidator.IsSignal(request.Signal), "signal", $"unknown signal '{request.Signal}'");
+        errors.ThrowIfAny();
+        var sandbox = await ImperativeAsync(request.SandboxId, request.Name, context);
+        var result = await agents.RunAsync(sandbox.Id, new Command { Signal = new SignalProcess { Name = request.Name, Signal = request.Signal } }, context.CancellationToken);
+        return result.Process;
+    }
+
+    public override async Task<RemoveProcessResponse> Remove(ProcessRef request, ServerCallContext context)
+    {
+        var sandbox = await RequireNamesAsync(request.SandboxId, request.Name, context);
+        var updated = await desired.UpdateAsync(sandbox, spec => spec.Processes.RemoveAt(DesiredState.RequireProcess(spec, sandbox.Id, request.Name)), context.CancellationToken);
+        if (agents.IsConnected(sandbox.Id))
+        {
+            await agents.RunAsync(sandbox.Id, new Command { Remove = new ProcessName { Name = request.Name } }, context.CancellationToken);
+            await desired.PushAsync(updated, context.CancellationToken);
+        }
+
+        return new RemoveProcessResponse();
+    }
+
+    public override async Task<ProcessStatus> Reload(ReloadProcessRequest request, ServerCallContext context)
+    {
+        var errors = new FieldErrors();
+        errors.Require(request.SandboxId.Length > 0, "sandbox_id", "required");
+        SpecValidator.Process(request.Spec, "spec", errors);
+        errors.ThrowIfAny();
+        var sandbox = await access.GetLiveAsync(request.SandboxId, "sandbox_id", context);
+        var updated = await desired.UpdateAsync(sandbox, spec => spec.Processes[DesiredState.RequireProcess(spec, sandbox.Id, request.Spec.Name)] = request.Spec, context.CancellationToken);
+        if (!agents.IsConnected(sandbox.Id))
+        {
+            return new ProcessStatus { Name = request.Spec.Name, State = ProcessState.Pending, Spec = request.Spec, Reason = "the agent is not connected" };
+        }
+
+        var result = await agents.RunAsync(sandbox.Id, new Command { Reload = new ReloadProcess { Spec = request.Spec, RestartNow = request.RestartNow } }, context.CancellationToken);
+        await desired.PushAsync(updated, context.CancellationToken);
+        return result.Process;
+    }
+
+    public override async Task<ListProcessesResponse> List(ListProcessesRequest request, ServerCallContext context)
+    {
+        var sandbox = await access.GetAsync(request.SandboxId, "sandbox_id", context);
+        var response = new ListProcessesResponse();
+        if (agents.IsConnected(sandbox.Id))
+        {
+            var list = new ListProcesses();
+            list.Tags.Add(request.Tags);
+            var result = await agents.RunAsync(sandbox.Id, new Command { List = list }, context.CancellationToken);
+            response.Processes.Add(result.Processes.Processes);
+            return response;
+        }
+
+        response.Processes.Add(views.ToProto(sandbox).Status.Processes.Where(p => request.Tags.All(t => p.Spec?.Tags.Contains(t) == true)));
+        return response;
+    }
+
+    public override async Task<ProcessStatus> Get(GetProcessRequest request, ServerCallContext context)
+    {
+        var sandbox = await RequireNamesAsync(request.SandboxId, request.Name, context);
+        if (agents.IsConnected(sandbox.Id))
+        {
+            var result = await agents.RunAsync(sandbox.Id, new Command { Get = new GetProcess { Name = request.Name, IncludeEnv = request.IncludeEnv } }, context.CancellationToken);
+            return result.Process;
+        }
+
+        return views.ToProto(sandbox).Status.Processes.FirstOrDefault(p => p.Name == request.Name)
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"sandbox {sandbox.Id} has no process '{request.Name}' on record"));
+    }
+
+    public override Task Exec(ExecRequest request, IServerStreamWriter<ExecResponse> responseStream, ServerCallContext context)
+        => exec.RunAsync(request, responseStream, context);
+
+    public override Task Attach(IAsyncStreamReader<AttachRequest> requestStream, IServerStreamWriter<AttachResponse> responseStream, ServerCallContext context)
+        => attach.RunAsync(requestStream, responseStream, context);
+
+    public override Task Logs(LogsRequest request, IServerStreamWriter<LogsResponse> responseStream, ServerCallContext context)
+        => logs.RunAsync(request, responseStream, context);
+
+    private async Task<ProcessStatus> SetDesiredStateAsync(string sandboxId, string name, DesiredProcessState state, Command command, ServerCallContext context)
+    {
+        var sandbox = await ImperativeAsync(sandboxId, name, context);
+        var result = await agents.RunAsync(sandbox.Id, command, context.CancellationToken);
+        if (DesiredState.IndexOf(sandbox.Spec, name) >= 0)
+        {
+            var updated = await desired.UpdateAsync(sandbox, spec => spec.Processes[DesiredState.RequireProcess(spec, sandbox.Id, name)].DesiredState = state, context.CancellationToken);
+            await desired.PushAsync(updated, context.CancellationToken);
+        }
+
+        return result.Process;
+    }
+
+    private async Task<SandboxRecord> ImperativeAsync(string sandboxId, string name, ServerCallContext context)
+    {
+        var sandbox = await RequireNamesAsync(sandboxId, name, context);
+        if (sandbox.Deleted)
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"sandbox {sandbox.Id} is deleted"));
+        }
+
+        agents.Require(sandbox.Id);
+        return sandbox;
+    }
+
+    private async Task<SandboxRecord> RequireNamesAsync(string sandboxId, string name, ServerCallContext context)
+    {
+        var errors = new FieldErrors();
+        errors.Require(sandboxId.Length > 0, "sandbox_id", "required");
+        errors.Require(name.Length > 0, "name", "required");
+        errors.ThrowIfAny();
+        return await access.GetAsync(sandboxId, "sandbox_id", context);
+    }
+}

@@ -1,0 +1,45 @@
+using Google.Protobuf.WellKnownTypes;
+using RemoteDev.ControlPlane.Observed;
+using RemoteDev.ControlPlane.Store;
+using RemoteDev.V1;
+
+namespace RemoteDev.ControlPlane.Api;
+
+/// <summary>Stored sandboxes as the operator sees them: the recorded status overlaid with the live agent state.</summary>
+internal sealed class SandboxViews(ObservedState observed)
+{
+    public Sandbox ToProto(SandboxRecord record)
+    {
+        var sandbox = new Sandbox
+        {
+            Id = record.Id,
+            Name = record.Name,
+            Project = record.Project,
+            Spec = record.Spec,
+            Status = record.Status.Clone(),
+            CreatedAt = Timestamp.FromDateTimeOffset(record.CreatedAt),
+        };
+        foreach (var (key, value) in record.Labels)
+        {
+            sandbox.Labels[key] = value;
+        }
+        var agent = observed.Get(record.Id);
+        sandbox.Status.Generation = (ulong)record.Generation;
+        sandbox.Status.AgentConnected = agent.Connected;
+        if (agent.SeenAt is { } seen)
+        {
+            sandbox.Status.AgentSeenAt = Timestamp.FromDateTimeOffset(seen);
+        }
+
+        if (agent.Connected)
+        {
+            sandbox.Status.AgentLifecycle = agent.Lifecycle;
+            sandbox.Status.ObservedGeneration = agent.AppliedGeneration;
+            sandbox.Status.Processes.Clear();
+            sandbox.Status.Processes.Add(agent.Processes.Values.OrderBy(p => p.Name, StringComparer.Ordinal));
+            sandbox.Status.Usage = agent.Usage;
+        }
+
+        return sandbox;
+    }
+}

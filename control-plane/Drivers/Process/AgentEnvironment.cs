@@ -1,0 +1,16 @@
+namespace RemoteDev.ControlPlane.Drivers.Process;
+
+/// <summary>Environment variables that configure remotedev-agent, plus the driver's identity markers.</summary>
+internal static class AgentEnvironment
+{
+    public const string ControlPlaneUrl = "REMOTEDEV_CONTROL_PLANE_URL";
+    public const string SandboxId = "REMOTEDEV_SANDBOX_ID";
+    public const string AgentToken = "REMOTEDEV_AGENT_TOKEN";
+    public const string DataDir = "REMOTEDEV_DATA_DIR";
+    public const string LogDir = "REMOTEDEV_LOG_DIR";
+    public const string WorkspaceDir = "REMOTEDEV_WORKSPACE_DIR";
+    public const string ProcessFile = "REMOTEDEV_PROCESS_FILE";
+
+    /// <summary>Identity marker: the label of the driver that started the agent.</summary>
+    public const string DriverLabel = "REMOTEDEV_DRIVER_LABEL";
+}

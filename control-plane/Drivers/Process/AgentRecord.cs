@@ -1,0 +1,42 @@
+using System.Text.Json;
+
+namespace RemoteDev.ControlPlane.Drivers.Process;
+
+/// <summary>The pid file of one sandbox's agent: enough to find and verify it after a control-plane restart.</summary>
+internal sealed record AgentRecord(int Pid, long StartTime, string SandboxId, string Label)
+{
+    private const string FileName = "agent.json";
+
+    public static AgentRecord? Read(string sandboxDir)
+    {
+        var path = Path.Combine(sandboxDir, FileName);
+        return File.Exists(path) ? JsonSerializer.Deserialize<AgentRecord>(File.ReadAllBytes(path)) : null;
+    }
+
+    /// <summary>Writes atomically (temp file, fsync, rename).</summary>
+    public void Write(string sandboxDir)
+    {
+        var path = Path.Combine(sandboxDir, FileName);
+        var temp = path + ".tmp";
+        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write))
+        {
+            JsonSerializer.Serialize(stream, this);
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temp, path, overwrite: true);
+    }
+
+    /// <summary>True when the pid is alive and is the very agent this record describes (not a reused pid).</summary>
+    public bool IsAlive()
+    {
+        if (ProcFs.LiveStartTime(Pid) != StartTime)
+        {
+            return false;
+        }
+
+        var env = ProcFs.Environment(Pid);
+        return env.GetValueOrDefault(AgentEnvironment.SandboxId) == SandboxId
+            && env.GetValueOrDefault(AgentEnvironment.DriverLabel) == Label;
+    }
+}

@@ -1,0 +1,198 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace RemoteDev.ControlPlane.Drivers.Process;
+
+/// <summary>
+/// The embedded default: each sandbox is a remotedev-agent child process in its own session, with its own directory
+/// under the data dir. Agents outlive the control plane and are adopted again at start.
+/// </summary>
+internal sealed class ProcessDriver(ProcessDriverOptions options, ILogger<ProcessDriver> logger) : ISandboxDriver
+{
+    private static readonly TimeSpan ExitPollInterval = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan KillWait = TimeSpan.FromSeconds(5);
+
+    // Agents this instance started: kept so that the runtime reaps them when they exit.
+    private readonly ConcurrentDictionary<string, System.Diagnostics.Process> _children = new(StringComparer.Ordinal);
+
+    public string Name => "process";
+
+    public DriverCapabilities Capabilities { get; } = new(Adopt: true, ResourceLimits: false, Images: false);
+
+    public Task StartAsync(SandboxLaunch launch, CancellationToken cancellationToken)
+    {
+        var dir = SandboxDir(launch.SandboxId);
+        if (AgentRecord.Read(dir) is { } existing && existing.IsAlive())
+        {
+            return Task.CompletedTask;
+        }
+
+        Directory.CreateDirectory(dir);
+        foreach (var sub in new[] { "data", "logs", "workspace" })
+        {
+            Directory.CreateDirectory(Path.Combine(dir, sub));
+        }
+
+        var start = new ProcessStartInfo("/bin/sh")
+        {
+            UseShellExecute = false,
+            WorkingDirectory = Path.Combine(dir, "workspace"),
+        };
+        // setsid: the agent leads its own session and process group, so a dying control plane does not take it along.
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add("exec /usr/bin/setsid \"$0\" >>\"$1\" 2>&1 </dev/null");
+        start.ArgumentList.Add(options.AgentPath);
+        start.ArgumentList.Add(Path.Combine(dir, "agent.log"));
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("ControlPlane__", StringComparison.Ordinal) || k.StartsWith("REMOTEDEV_", StringComparison.Ordinal)).ToList())
+        {
+            start.Environment.Remove(key);
+        }
+
+        start.Environment[AgentEnvironment.ControlPlaneUrl] = options.ControlPlaneUrl;
+        start.Environment[AgentEnvironment.SandboxId] = launch.SandboxId;
+        start.Environment[AgentEnvironment.AgentToken] = launch.AgentToken;
+        start.Environment[AgentEnvironment.DataDir] = Path.Combine(dir, "data");
+        start.Environment[AgentEnvironment.LogDir] = Path.Combine(dir, "logs");
+        start.Environment[AgentEnvironment.WorkspaceDir] = Path.Combine(dir, "workspace");
+        start.Environment[AgentEnvironment.DriverLabel] = options.Label;
+
+        var child = System.Diagnostics.Process.Start(start) ?? throw new InvalidOperationException("the agent did not start");
+        var startTime = ProcFs.LiveStartTime(child.Id) ?? throw new InvalidOperationException($"the agent exited at once (see {dir}/agent.log)");
+        new AgentRecord(child.Id, startTime, launch.SandboxId, options.Label).Write(dir);
+        _children[launch.SandboxId] = child;
+        ProcessDriverLog.Started(logger, launch.SandboxId, child.Id);
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<string>> RecoverAsync(CancellationToken cancellationToken)
+    {
+        var adopted = new List<string>();
+        if (!Directory.Exists(options.SandboxesDir))
+        {
+            return Task.FromResult<IReadOnlyList<string>>(adopted);
+        }
+
+        foreach (var dir in Directory.EnumerateDirectories(options.SandboxesDir))
+        {
+            if (AgentRecord.Read(dir) is { } record && record.Label == options.Label && record.IsAlive())
+            {
+                adopted.Add(record.SandboxId);
+                ProcessDriverLog.Adopted(logger, record.SandboxId, record.Pid);
+            }
+        }
+
+        return Task.FromResult<IReadOnlyList<string>>(adopted);
+    }
+
+    public async Task StopAsync(string sandboxId, TimeSpan grace, CancellationToken cancellationToken)
+    {
+        if (AgentRecord.Read(SandboxDir(sandboxId)) is not { } record || !record.IsAlive())
+        {
+            return;
+        }
+
+        Posix.SignalGroup(record.Pid, Posix.SigTerm);
+        if (!await WaitExitAsync(record, grace, cancellationToken))
+        {
+            ProcessDriverLog.Killed(logger, sandboxId, record.Pid);
+            Posix.SignalGroup(record.Pid, Posix.SigKill);
+            await WaitExitAsync(record, KillWait, cancellationToken);
+        }
+
+        // The agent's children share its process group; none may outlive it.
+        Posix.SignalGroup(record.Pid, Posix.SigKill);
+    }
+
+    public async Task DestroyAsync(string sandboxId, CancellationToken cancellationToken)
+    {
+        await StopAsync(sandboxId, TimeSpan.Zero, cancellationToken);
+        _children.TryRemove(sandboxId, out _);
+        var dir = SandboxDir(sandboxId);
+        if (Directory.Exists(dir))
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    public Task<SandboxInspection> InspectAsync(string sandboxId, CancellationToken cancellationToken)
+    {
+        var inspection = AgentRecord.Read(SandboxDir(sandboxId)) switch
+        {
+            null => new SandboxInspection(SandboxRunState.Absent, null),
+            var record when record.IsAlive() => new SandboxInspection(SandboxRunState.Running, record.Pid),
+            var record => new SandboxInspection(SandboxRunState.Exited, record.Pid),
+        };
+        return Task.FromResult(inspection);
+    }
+
+    public async Task<IReadOnlyList<string>> ReapOrphansAsync(IReadOnlySet<string> liveSandboxIds, CancellationToken cancellationToken)
+    {
+        var reaped = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var pid in ProcFs.AllPids())
+        {
+            var env = ProcFs.Environment(pid);
+            if (env.GetValueOrDefault(AgentEnvironment.DriverLabel) == options.Label
+                && env.GetValueOrDefault(AgentEnvironment.SandboxId) is { } id
+                && !liveSandboxIds.Contains(id))
+            {
+                Posix.SignalGroup(pid, Posix.SigKill);
+                reaped.Add(id);
+            }
+        }
+
+        if (Directory.Exists(options.SandboxesDir))
+        {
+            foreach (var dir in Directory.EnumerateDirectories(options.SandboxesDir))
+            {
+                var id = Path.GetFileName(dir);
+                if (!liveSandboxIds.Contains(id))
+                {
+                    await DestroyAsync(id, cancellationToken);
+                    reaped.Add(id);
+                }
+            }
+        }
+
+        foreach (var id in reaped)
+        {
+            ProcessDriverLog.Reaped(logger, id);
+        }
+
+        return [.. reaped];
+    }
+
+    private string SandboxDir(string sandboxId) => Path.Combine(options.SandboxesDir, sandboxId);
+
+    private async Task<bool> WaitExitAsync(AgentRecord record, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        if (_children.TryGetValue(record.SandboxId, out var child) && child.Id == record.Pid)
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(limit);
+            try
+            {
+                await child.WaitForExitAsync(timeout.Token);
+                return true;
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return false;
+            }
+        }
+
+        // An adopted agent is not our child: no exit notification reaches us, so watch /proc.
+        var deadline = Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * Stopwatch.Frequency);
+        while (record.IsAlive())
+        {
+            if (Stopwatch.GetTimestamp() >= deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(ExitPollInterval, cancellationToken);
+        }
+
+        return true;
+    }
+}

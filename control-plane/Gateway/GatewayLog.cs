@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Logging;
+
+namespace RemoteDev.ControlPlane.Gateway;
+
+internal static partial class GatewayLog
+{
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Agent of sandbox {SandboxId} connected (version {AgentVersion})")]
+    public static partial void Connected(ILogger logger, string sandboxId, string agentVersion);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Agent of sandbox {SandboxId} disconnected: {Reason}")]
+    public static partial void Disconnected(ILogger logger, string sandboxId, string reason);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Agent link rejected: {Reason}")]
+    public static partial void Rejected(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Agent of sandbox {SandboxId} was silent past the timeout")]
+    public static partial void AgentSilent(ILogger logger, string sandboxId);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "Agent of sandbox {SandboxId} sent an unexpected {MessageCase} message")]
+    public static partial void UnexpectedMessage(ILogger logger, string sandboxId, string messageCase);
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Error, Message = "Agent session of sandbox {SandboxId} failed: {Reason}")]
+    public static partial void SessionFailed(ILogger logger, string sandboxId, string reason, Exception error);
+}

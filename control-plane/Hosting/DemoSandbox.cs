@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Hosting;
+using RemoteDev.ControlPlane.Drivers;
+using RemoteDev.ControlPlane.Reconcile;
+using RemoteDev.ControlPlane.Store;
+using RemoteDev.V1;
+
+namespace RemoteDev.ControlPlane.Hosting;
+
+/// <summary>
+/// --demo (scripts/run): makes sure a sandbox "demo" runs a ticking process and a shell, so a new user can list,
+/// attach and exec at once; on shutdown it stops the demo's agents too (their desired state stays).
+/// </summary>
+internal sealed class DemoSandbox(ISandboxStore store, ReconcilerHost reconciler, ISandboxDriver driver) : IHostedService
+{
+    private const string Project = "demo";
+    private const string Name = "demo";
+    private const int PageSize = 50;
+
+    private string? _id;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await reconciler.Started;
+        var page = await store.ListAsync(new SandboxQuery(Project, new Dictionary<string, string>(), PageSize, null), cancellationToken);
+        var existing = page.Sandboxes.FirstOrDefault(s => s.Name == Name && !s.Deleted);
+        var sandbox = existing ?? await store.CreateAsync(new NewSandbox(Name, Project, new Dictionary<string, string> { ["demo"] = "true" }, Spec()), cancellationToken);
+        _id = sandbox.Id;
+        reconciler.Enqueue(sandbox.Id);
+        Console.WriteLine($"""
+            remotedev-control-plane: demo sandbox {sandbox.Id} (project "{Project}") runs "ticker" (a line per second) and "shell" (bash on a PTY).
+              list:   Sandboxes/List, Processes/List {"{"}"sandbox_id":"{sandbox.Id}"{"}"}
+              attach: Processes/Attach open {"{"}"sandbox_id":"{sandbox.Id}","process":"ticker","tail_bytes":200{"}"}
+              exec:   Processes/Exec {"{"}"sandbox_id":"{sandbox.Id}","command":{"{"}"command":["uname","-a"]{"}"}{"}"}
+            """);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_id is not null)
+        {
+            await driver.StopAsync(_id, TimeSpan.FromSeconds(5), cancellationToken);
+        }
+    }
+
+    private static SandboxSpec Spec()
+    {
+        var spec = new SandboxSpec { Driver = "process" };
+        var ticker = new ProcessSpec { Name = "ticker", Command = "/bin/sh", Required = true };
+        ticker.Args.Add(["-c", "i=0; while :; do i=$((i+1)); echo \"tick $i $(date +%T)\"; sleep 1; done"]);
+        var shell = new ProcessSpec { Name = "shell", Command = "/bin/bash", Terminal = new TerminalSize { Rows = 24, Cols = 80 } };
+        spec.Processes.Add([ticker, shell]);
+        return spec;
+    }
+}

@@ -1,0 +1,66 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using RemoteDev.ControlPlane;
+using RemoteDev.ControlPlane.Api;
+using RemoteDev.ControlPlane.Auth;
+using RemoteDev.ControlPlane.Gateway;
+using RemoteDev.ControlPlane.Hosting;
+using RemoteDev.ControlPlane.Metrics;
+using RemoteDev.ControlPlane.Store;
+using Serilog;
+
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+var options = builder.Configuration.GetSection(ControlPlaneOptions.Section).Get<ControlPlaneOptions>() ?? new ControlPlaneOptions();
+var problems = options.Validate();
+if (problems.Count > 0)
+{
+    foreach (var problem in problems)
+    {
+        Console.Error.WriteLine($"remotedev-control-plane: ControlPlane:{problem}");
+    }
+
+    return 2;
+}
+
+builder.Configuration["Store:DataDirectory"] ??= options.FullDataDir;
+builder.Logging.ClearProviders();
+builder.Logging.AddSerilog(Logging.Create(options.LogLevel), dispose: true);
+builder.WebHost.ConfigureKestrel(kestrel =>
+{
+    kestrel.Listen(options.GrpcEndPoint, listen => listen.Protocols = HttpProtocols.Http2);
+    kestrel.Listen(options.HttpEndPoint, listen => listen.Protocols = HttpProtocols.Http1);
+    kestrel.ConfigureGrpcKeepAlive(new GrpcKeepAliveOptions { PingDelay = TimeSpan.FromSeconds(20), PingTimeout = TimeSpan.FromSeconds(10) });
+});
+builder.Services.AddGrpc(grpc =>
+{
+    grpc.Interceptors.Add<RpcMetricsInterceptor>();
+    grpc.Interceptors.Add<AuthInterceptor>();
+    grpc.MaxReceiveMessageSize = options.MaxFileBytes + 64 * 1024;
+    grpc.EnableDetailedErrors = false;
+});
+builder.Services.AddGrpcHealthChecks();
+builder.Services.AddGrpcReflection();
+builder.Services.AddControlPlaneStore(builder.Configuration.GetSection("Store"));
+builder.Services.AddControlPlaneAuth();
+builder.Services.AddControlPlane(options);
+
+var app = builder.Build();
+await app.Services.InitializeStoreAndAuthAsync(CancellationToken.None);
+var adminKeyPath = Path.Combine(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StoreOptions>>().Value.DataDirectory, AdminKeyBootstrap.FileName);
+app.Lifetime.ApplicationStarted.Register(() => Console.WriteLine(
+    $"remotedev-control-plane: gRPC on {options.GrpcAddress}, health and metrics on http://{options.HttpAddress}; admin key in {adminKeyPath}"));
+
+app.MapGrpcService<AgentGatewayService>();
+app.MapGrpcService<SandboxesService>();
+app.MapGrpcService<ProcessesService>();
+app.MapGrpcService<FilesService>();
+app.MapGrpcService<EnvService>();
+app.MapGrpcService<ApiKeysService>();
+app.MapGrpcHealthChecksService();
+app.MapGrpcReflectionService();
+HttpEndpoints.Map(app, options.HttpEndPoint.Port);
+app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<AgentSessions>().CloseAll("the control plane is shutting down"));
+await app.RunAsync();
+return 0;

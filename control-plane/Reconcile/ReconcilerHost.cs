@@ -1,0 +1,139 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using RemoteDev.ControlPlane.Drivers;
+using RemoteDev.ControlPlane.Observed;
+using RemoteDev.ControlPlane.Store;
+using RemoteDev.V1;
+
+namespace RemoteDev.ControlPlane.Reconcile;
+
+/// <summary>
+/// Runs <see cref="SandboxReconciler"/> for sandboxes whose desired or observed state changed: a few workers, one run
+/// per sandbox at a time, exponential backoff on errors, no retry of terminal errors. At start it adopts running
+/// sandboxes, reaps orphans and reconciles everything.
+/// </summary>
+internal sealed class ReconcilerHost(
+    SandboxReconciler reconciler,
+    ISandboxStore store,
+    ISandboxDriver driver,
+    ObservedState observed,
+    TimeProvider time,
+    ILogger<ReconcilerHost> logger) : BackgroundService
+{
+    private const int Workers = 4;
+    private const int ListPageSize = 500;
+    private static readonly TimeSpan InitialBackoff = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+
+    private readonly WorkQueue _queue = new(time);
+    private readonly ConcurrentDictionary<string, int> _failures = new(StringComparer.Ordinal);
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes once adoption and orphan reaping are done.</summary>
+    public Task Started => _started.Task;
+
+    public void Enqueue(string sandboxId) => _queue.Enqueue(sandboxId);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            var live = await RecoverAsync(stoppingToken);
+            observed.PhaseRelevantChange += Enqueue;
+            foreach (var id in live)
+            {
+                Enqueue(id);
+            }
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            _started.TrySetException(error);
+            throw;
+        }
+
+        _started.TrySetResult();
+        await Task.WhenAll(Enumerable.Range(0, Workers).Select(_ => WorkAsync(stoppingToken)));
+    }
+
+    private async Task<IReadOnlyList<string>> RecoverAsync(CancellationToken cancellationToken)
+    {
+        var all = new List<SandboxRecord>();
+        string? token = null;
+        do
+        {
+            var page = await store.ListAsync(new SandboxQuery(null, new Dictionary<string, string>(), ListPageSize, token), cancellationToken);
+            all.AddRange(page.Sandboxes);
+            token = page.NextPageToken;
+        }
+        while (token is not null);
+
+        var adopted = await driver.RecoverAsync(cancellationToken);
+        ReconcileLog.Adopted(logger, adopted.Count);
+        var keep = all.Where(s => !s.Deleted || s.Status.Phase != SandboxPhase.Stopped).Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
+        await driver.ReapOrphansAsync(keep, cancellationToken);
+        return [.. keep];
+    }
+
+    private async Task WorkAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            string id;
+            try
+            {
+                id = await _queue.DequeueAsync(stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            try
+            {
+                var result = await reconciler.ReconcileAsync(id, stoppingToken);
+                _failures.TryRemove(id, out _);
+                if (result.RequeueAfter is { } delay)
+                {
+                    _queue.EnqueueAfter(id, delay);
+                }
+            }
+            catch (TerminalReconcileException error)
+            {
+                ReconcileLog.Terminal(logger, id, error.Message);
+                await MarkFailedAsync(id, error.Message, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception error)
+            {
+                var failures = _failures.AddOrUpdate(id, 1, (_, n) => n + 1);
+                var backoff = TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, InitialBackoff.Ticks << Math.Min(failures - 1, 16)));
+                ReconcileLog.Retrying(logger, id, backoff.TotalMilliseconds, error);
+                _queue.EnqueueAfter(id, backoff);
+            }
+            finally
+            {
+                _queue.Done(id);
+            }
+        }
+    }
+
+    private async Task MarkFailedAsync(string id, string reason, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (await store.GetAsync(id, cancellationToken) is { } sandbox)
+            {
+                await reconciler.SetPhaseAsync(sandbox, SandboxPhase.Failed, reason, cancellationToken);
+            }
+        }
+        catch (StoreException error)
+        {
+            ReconcileLog.Retrying(logger, id, InitialBackoff.TotalMilliseconds, error);
+            _queue.EnqueueAfter(id, InitialBackoff);
+        }
+    }
+}

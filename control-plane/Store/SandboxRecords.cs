@@ -1,0 +1,32 @@
+using RemoteDev.V1;
+
+namespace RemoteDev.ControlPlane.Store;
+
+/// <summary>
+/// One sandbox as stored. Spec and Status are fresh copies owned by the caller. Generation counts desired-state
+/// changes (spec, deletion); Revision is the global revision of the last change of any kind; CreatedRevision tells
+/// a watcher whether the sandbox was added after it started.
+/// </summary>
+internal sealed record SandboxRecord(
+    string Id,
+    string Name,
+    string Project,
+    IReadOnlyDictionary<string, string> Labels,
+    SandboxSpec Spec,
+    long Generation,
+    bool Deleted,
+    SandboxStatus Status,
+    long Revision,
+    long CreatedRevision,
+    DateTimeOffset CreatedAt);
+
+internal sealed record NewSandbox(string Name, string Project, IReadOnlyDictionary<string, string> Labels, SandboxSpec Spec);
+
+/// <summary>Project null: every project. Every label must match exactly. PageSize 1..1000; PageToken null or from a previous page.</summary>
+internal sealed record SandboxQuery(string? Project, IReadOnlyDictionary<string, string> Labels, int PageSize, string? PageToken);
+
+/// <summary>NextPageToken is null on the last page.</summary>
+internal sealed record SandboxPage(IReadOnlyList<SandboxRecord> Sandboxes, string? NextPageToken);
+
+/// <summary>Sandbox is the state at Revision, or null when the sandbox was purged at Revision.</summary>
+internal sealed record SandboxChange(long Revision, string Id, string Project, SandboxRecord? Sandbox);

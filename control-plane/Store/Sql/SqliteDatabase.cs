@@ -1,0 +1,111 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+
+namespace RemoteDev.ControlPlane.Store.Sql;
+
+/// <summary>
+/// SQLite in WAL mode with synchronous=FULL (a commit is on disk before it returns). Every write goes through one
+/// connection under a lock; readers open pooled connections and run concurrently with the writer.
+/// </summary>
+internal sealed class SqliteDatabase : Database
+{
+    private const int SqliteConstraint = 19;
+    private readonly string _connectionString;
+    private readonly SqliteConnection _writer;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+
+    private SqliteDatabase(string connectionString, SqliteConnection writer)
+    {
+        _connectionString = connectionString;
+        _writer = writer;
+    }
+
+    public override StoreKind Kind => StoreKind.Sqlite;
+
+    public override IReadOnlyList<Migration> Migrations => SqliteSchema.Migrations;
+
+    public override string CreateMigrationsTable => SqliteSchema.CreateMigrationsTable;
+
+    public override string MigrationLock => "";
+
+    public override string ForUpdate => "";
+
+    public static SqliteDatabase Open(string path)
+    {
+        SQLitePCL.Batteries_V2.Init();
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+        }.ToString();
+        var writer = new SqliteConnection(connectionString);
+        writer.Open();
+        using (var pragma = Command(writer, null, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"))
+        {
+            pragma.ExecuteNonQuery();
+        }
+
+        return new SqliteDatabase(connectionString, writer);
+    }
+
+    public override async Task<DbConnection> OpenReadAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    public override async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            using var transaction = _writer.BeginTransaction();
+            var result = await work(_writer, transaction);
+            transaction.Commit();
+            return result;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public override Task InsertChunksAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<ChunkRow> rows, CancellationToken cancellationToken)
+    {
+        using var insert = Command(connection, transaction,
+            "INSERT INTO output_chunks (stream_id, start_offset, end_offset, kind, data) VALUES (@s, @a, @b, @k, @d)",
+            ("@s", 0L), ("@a", 0L), ("@b", 0L), ("@k", 0), ("@d", null));
+        insert.Prepare();
+        foreach (var row in rows)
+        {
+            insert.Parameters[0].Value = row.StreamId;
+            insert.Parameters[1].Value = row.Start;
+            insert.Parameters[2].Value = row.End;
+            insert.Parameters[3].Value = row.Kind;
+            insert.Parameters[4].Value = (object?)row.Data ?? DBNull.Value;
+            insert.ExecuteNonQuery();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public override bool IsUniqueViolation(Exception exception) =>
+        exception is SqliteException { SqliteErrorCode: SqliteConstraint };
+
+    public override async ValueTask DisposeAsync()
+    {
+        await _writeLock.WaitAsync();
+        try
+        {
+            await _writer.DisposeAsync();
+            SqliteConnection.ClearAllPools();
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+}

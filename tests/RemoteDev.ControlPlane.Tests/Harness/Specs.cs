@@ -1,0 +1,25 @@
+using RemoteDev.V1;
+
+namespace RemoteDev.ControlPlane.Tests.Harness;
+
+/// <summary>Process and sandbox specs the tests run.</summary>
+internal static class Specs
+{
+    public static ProcessSpec Shell(string name, string script, RestartPolicy restart = RestartPolicy.Always)
+    {
+        var spec = new ProcessSpec { Name = name, Command = "/bin/sh", RestartPolicy = restart };
+        spec.Args.Add(["-c", script]);
+        return spec;
+    }
+
+    public static ProcessSpec Cat(string name) => new() { Name = name, Command = "/bin/cat", StdinOpen = true };
+
+    public static ProcessSpec PtyShell(string name) => new() { Name = name, Command = "/bin/sh", Terminal = new TerminalSize { Rows = 24, Cols = 80 } };
+
+    public static CreateSandboxRequest Sandbox(string project, params ProcessSpec[] processes)
+    {
+        var request = new CreateSandboxRequest { Name = "sb-" + Guid.NewGuid().ToString("N")[..10], Project = project, Spec = new SandboxSpec() };
+        request.Spec.Processes.Add(processes);
+        return request;
+    }
+}
