@@ -13,6 +13,8 @@ namespace RemoteDev.Agent.Link;
 /// </summary>
 internal sealed class LinkSession(LinkServices services, AsyncDuplexStreamingCall<AgentMessage, ControlMessage> call)
 {
+    private static readonly WriteOptions BufferedWrite = new(WriteFlags.BufferHint);
+
     private readonly ConcurrentDictionary<(string Process, string Epoch), Task> _pumps = new();
     private Dictionary<(string Process, string Epoch), ulong> _stored = [];
     private long _lastReceived = Stopwatch.GetTimestamp();
@@ -155,6 +157,8 @@ internal sealed class LinkSession(LinkServices services, AsyncDuplexStreamingCal
         {
             while (reader.TryRead(out var outgoing))
             {
+                // Flush only when nothing else is waiting: a burst leaves in as few writes as possible.
+                call.RequestStream.WriteOptions = reader.Count > 0 ? BufferedWrite : null;
                 await call.RequestStream.WriteAsync(outgoing.Message, cancellationToken);
                 Outbox.Written(outgoing);
             }
