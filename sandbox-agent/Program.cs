@@ -29,9 +29,12 @@ catch (AgentConfigurationException e)
     return 1;
 }
 
+const string template = "{Timestamp:HH:mm:ss.fff} {Level:u3} {Message:lj}{NewLine}{Exception}";
+const long logFileBytes = 8 * 1024 * 1024;
 var serilog = new LoggerConfiguration()
     .MinimumLevel.Information()
-    .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} {Message:lj}{NewLine}{Exception}")
+    .WriteTo.Console(outputTemplate: template)
+    .WriteTo.File(Path.Combine(options.LogDir, "agent.log"), outputTemplate: template, fileSizeLimitBytes: logFileBytes, rollOnFileSizeLimit: true, retainedFileCountLimit: 3)
     .CreateLogger();
 using var loggerFactory = new SerilogLoggerFactory(serilog, dispose: true);
 var logger = loggerFactory.CreateLogger("remotedev-agent");
