@@ -71,6 +71,7 @@ internal sealed class AgentDaemon(AgentOptions options, ILoggerFactory loggerFac
         }
 
         await Report(AgentLifecycle.Off, why);
+        await link.CloseAsync();
         await stop.CancelAsync();
         await Task.WhenAll(background.Append(startup));
         AgentLog.Stopped(logger);

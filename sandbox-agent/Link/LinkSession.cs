@@ -23,6 +23,9 @@ internal sealed class LinkSession(LinkServices services, AsyncDuplexStreamingCal
 
     public Outbox Outbox { get; } = new();
 
+    /// <summary>Set by <see cref="AgentLink.CloseAsync"/>: the end of the stream is expected.</summary>
+    public bool Closing { get; set; }
+
     /// <summary>True once the control plane accepted the hello.</summary>
     public bool Accepted { get; private set; }
 
@@ -51,9 +54,9 @@ internal sealed class LinkSession(LinkServices services, AsyncDuplexStreamingCal
         {
             SendLoopAsync(token),
             ReceiveLoopAsync(token),
-            EventLoopAsync(events, token),
-            TickAsync(() => _heartbeatInterval, () => new AgentMessage { Heartbeat = new Heartbeat { Time = Now() } }, token),
-            TickAsync(() => _usageInterval, () => new AgentMessage { Usage = services.Usage.Sample() }, token),
+            UntilCompletedAsync(EventLoopAsync(events, token), token),
+            UntilCompletedAsync(TickAsync(() => _heartbeatInterval, () => new AgentMessage { Heartbeat = new Heartbeat { Time = Now() } }, token), token),
+            UntilCompletedAsync(TickAsync(() => _usageInterval, () => new AgentMessage { Usage = services.Usage.Sample() }, token), token),
             WatchdogAsync(token),
         };
         try
@@ -163,6 +166,23 @@ internal sealed class LinkSession(LinkServices services, AsyncDuplexStreamingCal
                 Outbox.Written(outgoing);
             }
         }
+
+        // The agent is closing the link: half-close and let the control plane end the call once it read everything.
+        await call.RequestStream.CompleteAsync();
+        await Task.Delay(Timeout.Infinite, cancellationToken);
+    }
+
+    /// <summary>A producer loop that stops quietly once the outbox is completed (the link is closing).</summary>
+    private static async Task UntilCompletedAsync(Task loop, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await loop;
+        }
+        catch (System.Threading.Channels.ChannelClosedException)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
     }
 
     private async Task ReceiveLoopAsync(CancellationToken cancellationToken)
@@ -190,7 +210,10 @@ internal sealed class LinkSession(LinkServices services, AsyncDuplexStreamingCal
             }
         }
 
-        throw new LinkProtocolException("the control plane ended the stream");
+        if (!Closing)
+        {
+            throw new LinkProtocolException("the control plane ended the stream");
+        }
     }
 
     private async Task EventLoopAsync(EventSubscription events, CancellationToken cancellationToken)
