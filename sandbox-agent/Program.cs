@@ -29,6 +29,9 @@ catch (AgentConfigurationException e)
     return 1;
 }
 
+// Processes and exec commands inherit the agent's environment: they must not see the agent's credential.
+Environment.SetEnvironmentVariable(AgentEnvironment.AgentToken, null);
+
 const string template = "{Timestamp:HH:mm:ss.fff} {Level:u3} {Message:lj}{NewLine}{Exception}";
 const long logFileBytes = 8 * 1024 * 1024;
 var serilog = new LoggerConfiguration()

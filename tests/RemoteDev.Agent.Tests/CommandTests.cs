@@ -117,6 +117,16 @@ public sealed class CommandTests(LinkFixture fixture) : IClassFixture<LinkFixtur
     }
 
     [Fact]
+    public async Task Exec_does_not_inherit_the_agent_token()
+    {
+        var result = await Ok(new Command { Exec = new ExecCommand { Command = { "env" } } });
+
+        var environment = Link.State.Read(s => Encoding.UTF8.GetString(s.ExecOutput[result.Id].ToArray()));
+        Assert.Contains("PATH=", environment);
+        Assert.DoesNotContain("REMOTEDEV_AGENT_TOKEN", environment);
+    }
+
+    [Fact]
     public async Task Exec_timeout_kills_the_whole_process_group()
     {
         var pidFile = Path.Combine(Link.Agent.Root, "grandchild.pid");
