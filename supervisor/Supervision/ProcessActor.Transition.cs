@@ -92,15 +92,6 @@ internal sealed partial class ProcessActor
                 c.Reply.TrySetResult(Status);
                 break;
 
-            case KillCommand c:
-                if (_run is { } running)
-                {
-                    Libc.kill(-running.Pid, Signals.SIGKILL);
-                }
-
-                c.Reply.TrySetResult(Status);
-                break;
-
             case ChildExited e when _run?.Id == e.Run:
                 OnExit(e.Status);
                 break;
@@ -248,6 +239,8 @@ internal sealed partial class ProcessActor
         {
             return;
         }
+
+        SupervisorLog.EnvChanged(_ctx.Logger, Name, SpecDefaults.EnvReload(_spec).ToString());
 
         switch (SpecDefaults.EnvReload(_spec))
         {
