@@ -32,6 +32,10 @@ internal sealed class EnvResolver(EnvFileCache cache, string envDirectory, strin
         }
     }
 
+    /// <summary>Parse errors of the process's env files as of the last <see cref="Resolve"/> (their last good content is in use).</summary>
+    public IReadOnlyList<string> Errors(ProcessSpec spec, string workspace) =>
+        FilesOf(spec, workspace).Select(cache.ErrorOf).OfType<string>().ToList();
+
     public IReadOnlyDictionary<string, string> Resolve(ProcessSpec spec, string workspace)
     {
         var env = spec.CleanEnv

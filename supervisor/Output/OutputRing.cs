@@ -3,15 +3,18 @@ namespace RemoteDev.Supervisor.Output;
 /// <summary>
 /// A bounded byte ring over one ever-growing offset space: holds [Start, End). Each byte keeps the stream kind it
 /// was read from through a bounded list of kind runs. One writer (the I/O thread) and any number of readers; the
-/// writer never waits for a reader: a reader that falls behind sees a gap.
+/// writer never waits for a reader: a reader that falls behind sees a gap. The buffer grows on demand up to its
+/// capacity, so a quiet process costs no ring memory.
 /// </summary>
 internal sealed class OutputRing
 {
     private const int MaxRuns = 8192;
+    private const int MinBufferBytes = 4096;
 
     private readonly object _lock = new();
-    private readonly byte[] _buffer;
-    private readonly (ulong Offset, StreamKind Kind)[] _runs = new (ulong, StreamKind)[MaxRuns];
+    private readonly int _capacity;
+    private byte[] _buffer = [];
+    private (ulong Offset, StreamKind Kind)[] _runs = [];
     private int _runHead;
     private int _runCount;
     private ulong _start;
@@ -21,7 +24,7 @@ internal sealed class OutputRing
 
     public OutputRing(int capacity, ulong initialOffset)
     {
-        _buffer = new byte[capacity];
+        _capacity = capacity;
         _start = initialOffset;
         _end = initialOffset;
     }
@@ -37,11 +40,22 @@ internal sealed class OutputRing
         }
     }
 
+    /// <summary>
+    /// Bytes are copied outside the lock: the overwritten range is evicted (Start moves past it) before the copy and
+    /// End moves after it, so a reader never sees a byte that is being written.
+    /// </summary>
     public void Append(StreamKind kind, ReadOnlySpan<byte> data)
     {
-        TaskCompletionSource? wake;
+        if (data.IsEmpty)
+        {
+            return;
+        }
+
+        byte[] buffer;
+        int at;
         lock (_lock)
         {
+            Grow((int)Math.Min((ulong)_capacity, _end - _start + (ulong)data.Length));
             if (data.Length > _buffer.Length)
             {
                 _end += (ulong)(data.Length - _buffer.Length);
@@ -51,16 +65,23 @@ internal sealed class OutputRing
             }
 
             AddRun(kind);
-            var at = (int)(_end % (ulong)_buffer.Length);
-            var first = Math.Min(data.Length, _buffer.Length - at);
-            data[..first].CopyTo(_buffer.AsSpan(at));
-            data[first..].CopyTo(_buffer);
-            _end += (ulong)data.Length;
-            if (_end - _start > (ulong)_buffer.Length)
+            var newEnd = _end + (ulong)data.Length;
+            if (newEnd - _start > (ulong)_buffer.Length)
             {
-                Evict(_end - (ulong)_buffer.Length);
+                Evict(newEnd - (ulong)_buffer.Length);
             }
 
+            buffer = _buffer;
+            at = (int)(_end % (ulong)buffer.Length);
+        }
+
+        var first = Math.Min(data.Length, buffer.Length - at);
+        data[..first].CopyTo(buffer.AsSpan(at));
+        data[first..].CopyTo(buffer);
+        TaskCompletionSource? wake;
+        lock (_lock)
+        {
+            _end += (ulong)data.Length;
             wake = _waiters;
             _waiters = null;
         }
@@ -82,9 +103,15 @@ internal sealed class OutputRing
         wake?.TrySetResult();
     }
 
-    /// <summary>The record at <paramref name="position"/>, or null when nothing is there yet.</summary>
+    /// <summary>
+    /// The record at <paramref name="position"/>, or null when nothing is there yet. Bytes are copied outside the
+    /// lock and checked afterwards: if the writer evicted them meanwhile, the reader gets the gap instead.
+    /// </summary>
     public OutputRecord? Read(ulong position, int maxBytes, out bool completed)
     {
+        byte[] buffer;
+        StreamKind kind;
+        int length;
         lock (_lock)
         {
             completed = _completed;
@@ -98,14 +125,19 @@ internal sealed class OutputRing
                 return null;
             }
 
-            var (kind, runEnd) = RunAt(position);
-            var length = (int)Math.Min(Math.Min(runEnd, _end) - position, (ulong)maxBytes);
-            var data = new byte[length];
-            var at = (int)(position % (ulong)_buffer.Length);
-            var first = Math.Min(length, _buffer.Length - at);
-            _buffer.AsSpan(at, first).CopyTo(data);
-            _buffer.AsSpan(0, length - first).CopyTo(data.AsSpan(first));
-            return new OutputChunk(position, kind, data);
+            (kind, var runEnd) = RunAt(position);
+            length = (int)Math.Min(Math.Min(runEnd, _end) - position, (ulong)maxBytes);
+            buffer = _buffer;
+        }
+
+        var data = GC.AllocateUninitializedArray<byte>(length);
+        var at = (int)(position % (ulong)buffer.Length);
+        var first = Math.Min(length, buffer.Length - at);
+        buffer.AsSpan(at, first).CopyTo(data);
+        buffer.AsSpan(0, length - first).CopyTo(data.AsSpan(first));
+        lock (_lock)
+        {
+            return position < _start ? new OutputGap(position, _start - position) : new OutputChunk(position, kind, data);
         }
     }
 
@@ -124,28 +156,58 @@ internal sealed class OutputRing
         }
     }
 
+    private void Grow(int needed)
+    {
+        if (needed <= _buffer.Length)
+        {
+            return;
+        }
+
+        var grown = new byte[Math.Min(_capacity, Math.Max(needed, Math.Max(MinBufferBytes, _buffer.Length * 2)))];
+        for (var offset = _start; offset < _end;)
+        {
+            var at = (int)(offset % (ulong)_buffer.Length);
+            var length = (int)Math.Min(_end - offset, (ulong)(_buffer.Length - at));
+            _buffer.AsSpan(at, length).CopyTo(grown.AsSpan((int)(offset % (ulong)grown.Length)));
+            offset += (ulong)length;
+        }
+
+        _buffer = grown;
+    }
+
     private void AddRun(StreamKind kind)
     {
-        if (_runCount > 0 && _runs[(_runHead + _runCount - 1) % MaxRuns].Kind == kind)
+        if (_runCount == _runs.Length && _runs.Length < MaxRuns)
+        {
+            var grown = new (ulong, StreamKind)[Math.Max(16, _runs.Length * 2)];
+            for (var i = 0; i < _runCount; i++)
+            {
+                grown[i] = _runs[(_runHead + i) % _runs.Length];
+            }
+
+            (_runs, _runHead) = (grown, 0);
+        }
+
+        if (_runCount > 0 && _runs[(_runHead + _runCount - 1) % _runs.Length].Kind == kind)
         {
             return;
         }
 
         if (_runCount == MaxRuns)
         {
-            Evict(_runs[(_runHead + 1) % MaxRuns].Offset);
+            Evict(_runs[(_runHead + 1) % _runs.Length].Offset);
         }
 
-        _runs[(_runHead + _runCount) % MaxRuns] = (_end, kind);
+        _runs[(_runHead + _runCount) % _runs.Length] = (_end, kind);
         _runCount++;
     }
 
     private void Evict(ulong newStart)
     {
         _start = Math.Max(_start, newStart);
-        while (_runCount > 1 && _runs[(_runHead + 1) % MaxRuns].Offset <= _start)
+        while (_runCount > 1 && _runs[(_runHead + 1) % _runs.Length].Offset <= _start)
         {
-            _runHead = (_runHead + 1) % MaxRuns;
+            _runHead = (_runHead + 1) % _runs.Length;
             _runCount--;
         }
     }
@@ -156,7 +218,7 @@ internal sealed class OutputRing
         while (lo < hi)
         {
             var mid = (lo + hi + 1) / 2;
-            if (_runs[(_runHead + mid) % MaxRuns].Offset <= position)
+            if (_runs[(_runHead + mid) % _runs.Length].Offset <= position)
             {
                 lo = mid;
             }
@@ -166,7 +228,7 @@ internal sealed class OutputRing
             }
         }
 
-        var end = lo + 1 < _runCount ? _runs[(_runHead + lo + 1) % MaxRuns].Offset : ulong.MaxValue;
-        return (_runs[(_runHead + lo) % MaxRuns].Kind, end);
+        var end = lo + 1 < _runCount ? _runs[(_runHead + lo + 1) % _runs.Length].Offset : ulong.MaxValue;
+        return (_runs[(_runHead + lo) % _runs.Length].Kind, end);
     }
 }

@@ -83,4 +83,29 @@ public sealed class SpawnTests
 
         Assert.Equal("500", score);
     }
+
+    [Fact]
+    public async Task An_exited_child_is_reaped_and_leaves_no_zombie()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        await h.AddAsync(SupervisorHarness.Shell("p", "echo $$; exit 3") with { RestartPolicy = RestartPolicy.Never });
+        var pid = (await h.ReadOutputUntilAsync("p", "\n")).Trim();
+
+        await h.WaitForStateAsync("p", ProcessState.Exited);
+
+        Assert.False(Directory.Exists($"/proc/{pid}"));
+    }
+
+    [Fact]
+    public async Task Writing_to_a_process_whose_stdin_is_closed_is_rejected()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        await h.AddAsync(SupervisorHarness.Shell("p", "sleep 1000"));
+        await h.WaitForStateAsync("p", ProcessState.Running);
+
+        var error = await Assert.ThrowsAsync<ProcessOperationException>(
+            () => h.Supervisor.WriteStdinAsync("p", "x"u8.ToArray(), CancellationToken.None));
+
+        Assert.Equal("'p' has no open stdin (not running, or stdinOpen is false)", error.Message);
+    }
 }
