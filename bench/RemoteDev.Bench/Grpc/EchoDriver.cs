@@ -22,8 +22,11 @@ internal static class EchoDriver
         Grpc,
     }
 
-    /// <summary>Returns the echoed payload throughput in MiB/s (each direction) over the measured period.</summary>
-    public static async Task<double> RunAsync(HttpClient client, Mode mode, int messageSize, TimeSpan warmup, TimeSpan measure, CancellationToken cancellationToken)
+    /// <summary>
+    /// Echoed payload throughput (MiB/s each direction) and the process CPU time spent per MiB (client and server are in
+    /// this process), over the measured period. CPU per MiB holds up better than MiB/s on a shared, loaded machine.
+    /// </summary>
+    public static async Task<EchoResult> RunAsync(HttpClient client, Mode mode, int messageSize, TimeSpan warmup, TimeSpan measure, CancellationToken cancellationToken)
     {
         var frameSize = mode == Mode.Grpc ? messageSize + 5 : messageSize;
         var frame = new byte[frameSize];
@@ -51,6 +54,7 @@ internal static class EchoDriver
         long measuredStart = -1;
         var clock = Stopwatch.StartNew();
         var measuredTicks = 0L;
+        var cpuAtStart = TimeSpan.Zero;
         while (true)
         {
             var read = await body.ReadAsync(buffer, cancellationToken);
@@ -71,14 +75,16 @@ internal static class EchoDriver
             {
                 measuredStart = received;
                 measuredTicks = clock.ElapsedTicks;
+                cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
             }
 
             if (measuredStart >= 0 && clock.Elapsed >= warmup + measure && !stop.IsCancellationRequested)
             {
                 var seconds = (double)(clock.ElapsedTicks - measuredTicks) / Stopwatch.Frequency;
-                var payloadBytes = (received - measuredStart) * messageSize / (double)frameSize;
+                var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart;
+                var mebibytes = (received - measuredStart) * messageSize / (double)frameSize / (1024.0 * 1024.0);
                 await stop.CancelAsync();
-                content.Result = payloadBytes / (1024.0 * 1024.0) / seconds;
+                content.Result = new EchoResult(mebibytes / seconds, cpu.TotalMilliseconds / mebibytes);
             }
         }
 
@@ -88,7 +94,7 @@ internal static class EchoDriver
     /// <summary>The request body: writes one frame per free window slot until stopped, then ends the stream.</summary>
     private sealed class WindowedContent(byte[] frame, SemaphoreSlim window, CancellationToken stop) : HttpContent
     {
-        public double Result { get; set; }
+        public EchoResult Result { get; set; }
 
         protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
         {
@@ -115,3 +121,7 @@ internal static class EchoDriver
         }
     }
 }
+
+/// <param name="MiBPerSecond">Payload echoed per second, each direction.</param>
+/// <param name="CpuMsPerMiB">Process CPU milliseconds per MiB echoed.</param>
+internal readonly record struct EchoResult(double MiBPerSecond, double CpuMsPerMiB);

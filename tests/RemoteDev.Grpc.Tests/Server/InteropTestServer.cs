@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -64,6 +65,7 @@ internal sealed class InteropTestServer : IAsyncDisposable
         app.MapGrpcService<InteropService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
+        options.MapServices(app);
         await app.StartAsync();
         var ports = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
             .Select(a => new Uri(a).Port).ToList();
@@ -87,4 +89,7 @@ internal sealed record TestServerOptions
     public GrpcKeepAliveOptions KeepAlive { get; init; } = new() { PingDelay = TimeSpan.FromSeconds(30), PingTimeout = TimeSpan.FromSeconds(30) };
 
     public bool WithHttp1Endpoint { get; init; }
+
+    /// <summary>Maps more services next to the interop, health and reflection services.</summary>
+    public Action<IEndpointRouteBuilder> MapServices { get; init; } = _ => { };
 }
