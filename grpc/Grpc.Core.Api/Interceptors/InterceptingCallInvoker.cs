@@ -24,6 +24,10 @@ public static class ChannelExtensions
 {
     public static CallInvoker Intercept(this ChannelBase channel, params Interceptor[] interceptors) =>
         (channel ?? throw new ArgumentNullException(nameof(channel))).CreateCallInvoker().Intercept(interceptors);
+
+    /// <summary>Adds <paramref name="headers"/> to every call (grpc-dotnet has this overload on channels too).</summary>
+    public static CallInvoker Intercept(this ChannelBase channel, Func<Metadata, Metadata> headers) =>
+        (channel ?? throw new ArgumentNullException(nameof(channel))).CreateCallInvoker().Intercept(headers);
 }
 
 internal sealed class InterceptingCallInvoker(CallInvoker next, Interceptor interceptor) : CallInvoker
