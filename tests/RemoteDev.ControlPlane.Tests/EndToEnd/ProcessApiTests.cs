@@ -27,7 +27,7 @@ public abstract class ProcessApiTests(ControlPlaneFixture cp) : IAsyncLifetime
     {
         await Processes.AddAsync(new AddProcessRequest { SandboxId = _id, Spec = Specs.Shell("added", "echo added-ran; sleep 600") });
 
-        await Output.UntilStoredContainsAsync(cp.Admin, _id, "added", "added-ran");
+        await OutputReads.UntilStoredContainsAsync(cp.Admin, _id, "added", "added-ran");
         var sandbox = await cp.Admin.Sandboxes.GetAsync(new GetSandboxRequest { Id = _id });
         Assert.Contains(sandbox.Spec.Processes, p => p.Name == "added");
     }
@@ -67,22 +67,22 @@ public abstract class ProcessApiTests(ControlPlaneFixture cp) : IAsyncLifetime
     public async Task Signal_reaches_the_process()
     {
         await Processes.AddAsync(new AddProcessRequest { SandboxId = _id, Spec = Specs.Shell("trapper", "trap 'echo got-hup' HUP; echo armed; while :; do sleep 0.1; done") });
-        await Output.UntilStoredContainsAsync(cp.Admin, _id, "trapper", "armed");
+        await OutputReads.UntilStoredContainsAsync(cp.Admin, _id, "trapper", "armed");
 
         await Processes.SignalAsync(new SignalProcessRequest { SandboxId = _id, Name = "trapper", Signal = "SIGHUP" });
 
-        await Output.UntilStoredContainsAsync(cp.Admin, _id, "trapper", "got-hup");
+        await OutputReads.UntilStoredContainsAsync(cp.Admin, _id, "trapper", "got-hup");
     }
 
     [Fact]
     public async Task Reload_with_restart_now_runs_the_new_definition()
     {
         await Processes.AddAsync(new AddProcessRequest { SandboxId = _id, Spec = Specs.Shell("reloaded", "echo version-1; sleep 600") });
-        await Output.UntilStoredContainsAsync(cp.Admin, _id, "reloaded", "version-1");
+        await OutputReads.UntilStoredContainsAsync(cp.Admin, _id, "reloaded", "version-1");
 
         await Processes.ReloadAsync(new ReloadProcessRequest { SandboxId = _id, Spec = Specs.Shell("reloaded", "echo version-2; sleep 600"), RestartNow = true });
 
-        await Output.UntilStoredContainsAsync(cp.Admin, _id, "reloaded", "version-2");
+        await OutputReads.UntilStoredContainsAsync(cp.Admin, _id, "reloaded", "version-2");
     }
 
     [Fact]

@@ -16,12 +16,12 @@ public abstract class RestartTests(ControlPlaneFixture cp)
         var sandbox = await cp.Admin.Sandboxes.CreateAsync(Specs.Sandbox("restart", Specs.Shell("writer", script, RestartPolicy.Never)));
         await Waits.PhaseAsync(cp.Admin, sandbox.Id, SandboxPhase.Ready);
         var agentPid = AgentProbe.AgentPid(cp.Config, sandbox.Id);
-        await Output.UntilStoredContainsAsync(cp.Admin, sandbox.Id, "writer", "line 100 of");
+        await OutputReads.UntilStoredContainsAsync(cp.Admin, sandbox.Id, "writer", "line 100 of");
 
         await cp.KillAndRestartAsync();
         using var admin = cp.ClientWith(cp.Host.AdminToken);
         await Waits.PhaseAsync(admin, sandbox.Id, SandboxPhase.Ready);
-        var stored = await Output.UntilStoredContainsAsync(admin, sandbox.Id, "writer", $"line {Lines} of");
+        var stored = await OutputReads.UntilStoredContainsAsync(admin, sandbox.Id, "writer", $"line {Lines} of");
 
         Assert.Equal(agentPid, AgentProbe.AgentPid(cp.Config, sandbox.Id));
         Assert.Equal(Expected(), stored);
