@@ -87,7 +87,9 @@ public abstract class AttachAndLogsTests(ControlPlaneFixture cp) : IAsyncLifetim
     public async Task Logs_follow_of_an_exiting_process_ends_after_its_last_byte()
     {
         var script = "head -c 3000000 /dev/zero | tr '\\0' 'x'; echo; echo the-very-end";
-        await cp.Admin.Processes.AddAsync(new AddProcessRequest { SandboxId = _id, Spec = Specs.Shell("finite", script, RestartPolicy.Never) });
+        var spec = Specs.Shell("finite", script, RestartPolicy.Never);
+        spec.OutputBufferBytes = 16 * 1024 * 1024;
+        await cp.Admin.Processes.AddAsync(new AddProcessRequest { SandboxId = _id, Spec = spec });
 
         using var logs = cp.Admin.Processes.Logs(new LogsRequest { SandboxId = _id, Process = "finite", Offset = 0, Follow = true });
         var bytes = await OutputReads.CollectAsync(logs.ResponseStream);

@@ -128,8 +128,8 @@ public abstract class ProcessApiTests(ControlPlaneFixture cp) : IAsyncLifetime
     {
         var content = ByteString.CopyFrom(Enumerable.Range(0, 70_000).Select(i => (byte)(i * 7)).ToArray());
 
-        var written = await cp.Admin.Files.WriteAsync(new WriteFileRequest { SandboxId = _id, Path = "notes/data.bin", Content = content, Mode = 0x1A4 });
-        var read = await cp.Admin.Files.ReadAsync(new ReadFileRequest { SandboxId = _id, Path = "notes/data.bin" });
+        var written = await cp.Admin.Files.WriteAsync(new WriteFileRequest { SandboxId = _id, Path = "/tmp/rdcp-files-" + _id + "/data.bin", Content = content, Mode = 0x1A4 });
+        var read = await cp.Admin.Files.ReadAsync(new ReadFileRequest { SandboxId = _id, Path = "/tmp/rdcp-files-" + _id + "/data.bin" });
 
         Assert.Equal((ulong)content.Length, written.Size);
         Assert.Equal(content, read.Content);
@@ -140,18 +140,16 @@ public abstract class ProcessApiTests(ControlPlaneFixture cp) : IAsyncLifetime
     {
         var set = new SetEnvRequest { SandboxId = _id };
         set.Values["GREETING"] = "hello-env";
-        await cp.Admin.Env.SetAsync(set);
-        var command = new ExecCommand();
-        command.Command.Add(["/bin/sh", "-c", "echo $GREETING"]);
 
+        await cp.Admin.Env.SetAsync(set);
+        await Processes.AddAsync(new AddProcessRequest { SandboxId = _id, Spec = Specs.Shell("env-reader", "echo greeting=$GREETING; sleep 600") });
         var names = await cp.Admin.Env.ListAsync(new ListEnvRequest { SandboxId = _id });
-        var output = await ExecTextAsync(command);
+        await OutputReads.UntilStoredContainsAsync(cp.Admin, _id, "env-reader", "greeting=hello-env");
         var unset = new UnsetEnvRequest { SandboxId = _id };
         unset.Names.Add("GREETING");
         var after = await cp.Admin.Env.UnsetAsync(unset);
 
         Assert.Equal(["GREETING"], names.Names);
-        Assert.Equal("hello-env\n", output);
         Assert.Empty(after.Names);
     }
 
@@ -163,18 +161,6 @@ public abstract class ProcessApiTests(ControlPlaneFixture cp) : IAsyncLifetime
         var error = await Assert.ThrowsAsync<RpcException>(() => cp.Admin.Files.WriteAsync(new WriteFileRequest { SandboxId = _id, Path = "big.bin", Content = content }).ResponseAsync);
 
         Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
-    }
-
-    private async Task<string> ExecTextAsync(ExecCommand command)
-    {
-        using var exec = Processes.Exec(new ExecRequest { SandboxId = _id, Command = command });
-        var text = new StringBuilder();
-        await foreach (var message in exec.ResponseStream.ReadAllAsync())
-        {
-            text.Append(message.Output?.Data.ToStringUtf8());
-        }
-
-        return text.ToString();
     }
 }
 
