@@ -1,0 +1,187 @@
+using System.Runtime.InteropServices;
+using System.Threading.Channels;
+using Google.Protobuf;
+using Grpc.Core;
+using RemoteDev.Cli.Commands.Logs;
+using RemoteDev.Cli.Commands.Process;
+using RemoteDev.Cli.Infrastructure;
+using V1 = RemoteDev.V1;
+
+namespace RemoteDev.Cli.Commands.Attach;
+
+/// <summary>
+/// One attach: a single writer task owns the request stream (open, stdin, resize, close_stdin, detach all go
+/// through a bounded queue); the main loop copies output. When the process ends, the rest of its output is
+/// drained through Logs with follow (which ends only after every byte written before the exit was delivered).
+/// </summary>
+internal sealed class AttachSession(V1.Processes.ProcessesClient client, AttachSettings settings, StdStreams std)
+{
+    private const int RequestQueueLength = 16;
+    private const int StdinChunkBytes = 32 * 1024;
+
+    private readonly Channel<V1.AttachRequest> _requests = Channel.CreateBounded<V1.AttachRequest>(RequestQueueLength);
+    private readonly Channel<bool> _resizes = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var status = await client.GetAsync(new V1.GetProcessRequest { SandboxId = settings.SandboxId, Name = settings.Process }, deadline: Deadlines.UnaryFromNow(), cancellationToken: cancellationToken);
+        if (ProcessEnd.HasEnded(status.State))
+        {
+            throw new CliException(ExitCodes.Conflict, $"process {settings.Process} is {ProcessViews.State(status.State)}; its output: rdev logs {settings.SandboxId} {settings.Process}");
+        }
+
+        using var call = client.Attach(cancellationToken: cancellationToken);
+        var writer = WriteRequestsAsync(call.RequestStream, cancellationToken);
+        await _requests.Writer.WriteAsync(new V1.AttachRequest { Open = Open() }, cancellationToken);
+        using var terminal = settings.Stdin == StdinMode.Terminal ? await Terminal.EnterRawAsync() : null;
+        using var winch = terminal is null || OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create(PosixSignal.SIGWINCH, _ => _resizes.Writer.TryWrite(true));
+        if (terminal is not null)
+        {
+            _resizes.Writer.TryWrite(true);
+            _ = Task.Run(() => SendResizesAsync(cancellationToken), cancellationToken);
+        }
+
+        if (settings.Stdin != StdinMode.None)
+        {
+            // A blocking read of stdin cannot be cancelled: this task is left behind when the attach ends.
+            _ = Task.Run(() => PumpStdinAsync(cancellationToken), cancellationToken);
+        }
+
+        var copier = new OutputCopier(std);
+        var ended = await CopyOutputAsync(call.ResponseStream, copier, cancellationToken);
+        if (ended is null)
+        {
+            await FinishWritingAsync(writer);
+            return ExitCodes.Ok;
+        }
+
+        _requests.Writer.TryWrite(new V1.AttachRequest { Detach = true });
+        _requests.Writer.TryComplete();
+        var drain = LogsCommand.Request(settings.SandboxId, settings.Process, tail: null, offset: copier.Next, follow: true);
+        await LogsCommand.CopyAsync(client, drain, copier, cancellationToken);
+        return await ProcessEnd.ExitCodeAsync(ended);
+    }
+
+    private V1.AttachOpen Open()
+    {
+        var open = new V1.AttachOpen { SandboxId = settings.SandboxId, Process = settings.Process };
+        if (settings.Tail is { } tail)
+        {
+            open.TailBytes = tail;
+        }
+        else if (settings.Offset is { } offset)
+        {
+            open.Offset = offset;
+        }
+
+        return open;
+    }
+
+    /// <summary>Output until the process ends (its end event) or the server closes the attach after our detach (null).</summary>
+    private async Task<V1.ProcessEvent?> CopyOutputAsync(IAsyncStreamReader<V1.AttachResponse> responses, OutputCopier copier, CancellationToken cancellationToken)
+    {
+        await foreach (var response in responses.ReadAllAsync(cancellationToken))
+        {
+            switch (response.MsgCase)
+            {
+                case V1.AttachResponse.MsgOneofCase.Output:
+                    await copier.ChunkAsync(response.Output, cancellationToken);
+                    break;
+                case V1.AttachResponse.MsgOneofCase.Gap:
+                    await copier.GapAsync(response.Gap);
+                    break;
+                case V1.AttachResponse.MsgOneofCase.Event when response.Event.Process == settings.Process && ProcessEnd.HasEnded(response.Event.State):
+                    return response.Event;
+            }
+        }
+
+        return null;
+    }
+
+    private async Task WriteRequestsAsync(IClientStreamWriter<V1.AttachRequest> stream, CancellationToken cancellationToken)
+    {
+        await foreach (var request in _requests.Reader.ReadAllAsync(cancellationToken))
+        {
+            await stream.WriteAsync(request, cancellationToken);
+        }
+
+        await stream.CompleteAsync();
+    }
+
+    /// <summary>After the server ended the attach (we detached), let the writer half-close; failures no longer matter.</summary>
+    private async Task FinishWritingAsync(Task writer)
+    {
+        _requests.Writer.TryComplete();
+        try
+        {
+            await writer;
+        }
+        catch (Exception error) when (error is RpcException or IOException or OperationCanceledException or InvalidOperationException)
+        {
+            // The call is over: nothing more can be sent, and nothing needs to be.
+        }
+    }
+
+    private async Task SendResizesAsync(CancellationToken cancellationToken)
+    {
+        await foreach (var _ in _resizes.Reader.ReadAllAsync(cancellationToken))
+        {
+            await _requests.Writer.WriteAsync(new V1.AttachRequest { Resize = await Terminal.SizeAsync() }, cancellationToken);
+        }
+    }
+
+    private async Task PumpStdinAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var stdin = Console.OpenStandardInput();
+            var buffer = new byte[StdinChunkBytes];
+            var detachKeys = settings.Stdin == StdinMode.Terminal ? new DetachKeys() : null;
+            var forward = new List<byte>(StdinChunkBytes);
+            int read;
+            while ((read = await stdin.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                if (detachKeys is null)
+                {
+                    await SendStdinAsync(ByteString.CopyFrom(buffer, 0, read), cancellationToken);
+                    continue;
+                }
+
+                forward.Clear();
+                var detach = detachKeys.Feed(buffer.AsSpan(0, read), forward);
+                if (forward.Count > 0)
+                {
+                    await SendStdinAsync(ByteString.CopyFrom([.. forward]), cancellationToken);
+                }
+
+                if (detach)
+                {
+                    await DetachAsync(cancellationToken);
+                    return;
+                }
+            }
+
+            if (settings.Stdin == StdinMode.Terminal)
+            {
+                await DetachAsync(cancellationToken);
+                return;
+            }
+
+            // End of piped input: the process sees EOF; the attach goes on until the process ends.
+            await _requests.Writer.WriteAsync(new V1.AttachRequest { CloseStdin = true }, cancellationToken);
+        }
+        catch (ChannelClosedException)
+        {
+            // The attach already ended (the process ended); input typed after that has nowhere to go.
+        }
+    }
+
+    private async Task SendStdinAsync(ByteString data, CancellationToken cancellationToken) =>
+        await _requests.Writer.WriteAsync(new V1.AttachRequest { Stdin = data }, cancellationToken);
+
+    private async Task DetachAsync(CancellationToken cancellationToken)
+    {
+        await _requests.Writer.WriteAsync(new V1.AttachRequest { Detach = true }, cancellationToken);
+        _requests.Writer.TryComplete();
+    }
+}

@@ -1,0 +1,74 @@
+using System.CommandLine;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using RemoteDev.Cli.Infrastructure;
+using V1 = RemoteDev.V1;
+
+namespace RemoteDev.Cli.Commands.Exec;
+
+/// <summary>rdev exec SANDBOX -- CMD ARGS: output byte-exact to the local stdout/stderr, exit with the remote code.</summary>
+internal static class ExecCommand
+{
+    private const int MaxStdinBytes = 4 * 1024 * 1024;
+
+    private static readonly Argument<string> Sandbox = new("SANDBOX") { Description = "Sandbox id" };
+    private static readonly Argument<string[]> CommandLine = new("COMMAND") { Description = "After --: the executable and its arguments", Arity = ArgumentArity.OneOrMore };
+    private static readonly Option<string> Cwd = new("--cwd") { Description = "Working directory (default: the workspace)", DefaultValueFactory = _ => "" };
+    private static readonly Option<string[]> EnvValues = KeyValues.Option("--env", "An environment variable for the command (repeatable)");
+    private static readonly Option<bool> Stdin = new("--stdin", "-i") { Description = $"Send local stdin (up to {MaxStdinBytes} bytes) as the command's stdin" };
+    private static readonly Option<TimeSpan?> Timeout = new("--timeout")
+    {
+        Description = "Kill the command after this long (server default 60s)",
+        CustomParser = r => Parsers.Duration(r),
+    };
+
+    public static Command Create()
+    {
+        var command = new Command("exec", "Run a one-shot command in a sandbox") { Sandbox, CommandLine, Cwd, EnvValues, Stdin, Timeout };
+        CliAction.Set(command, RunAsync);
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CliContext cli, CancellationToken cancellationToken)
+    {
+        var exec = new V1.ExecCommand { Cwd = cli.Get(Cwd) };
+        exec.Command.Add(cli.Get(CommandLine));
+        exec.Env.Add(KeyValues.ToDictionary(cli.Get(EnvValues)));
+        if (cli.Parse.GetValue(Timeout) is { } timeout)
+        {
+            exec.Timeout = Duration.FromTimeSpan(timeout);
+        }
+
+        if (cli.Get(Stdin))
+        {
+            exec.Stdin = await StdStreams.ReadStdinAsync(MaxStdinBytes, "--stdin", cancellationToken);
+        }
+
+        using var std = new StdStreams();
+        using var call = cli.Api.Processes.Exec(new V1.ExecRequest { SandboxId = cli.Get(Sandbox), Command = exec }, cancellationToken: cancellationToken);
+        await foreach (var response in call.ResponseStream.ReadAllAsync(cancellationToken))
+        {
+            switch (response.EventCase)
+            {
+                case V1.ExecResponse.EventOneofCase.Output when response.Output.Kind == V1.StreamKind.Stderr:
+                    await std.StderrAsync(response.Output.Data, cancellationToken);
+                    break;
+                case V1.ExecResponse.EventOneofCase.Output:
+                    await std.StdoutAsync(response.Output.Data, cancellationToken);
+                    break;
+                case V1.ExecResponse.EventOneofCase.Exit:
+                    return ExitCode(response.Exit);
+            }
+        }
+
+        throw new CliException(ExitCodes.Unavailable, "the exec stream ended without the command's exit");
+    }
+
+    private static int ExitCode(V1.ExecExit exit) => exit switch
+    {
+        { TimedOut: true } => ExitCodes.ExecTimedOut,
+        { HasExitCode: true } => exit.ExitCode,
+        { Signal.Length: > 0 } => Signals.ExitCode(exit.Signal),
+        _ => throw new CliException(ExitCodes.Failure, "the command ended with neither an exit code nor a signal"),
+    };
+}

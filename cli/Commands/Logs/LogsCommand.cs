@@ -1,0 +1,70 @@
+using System.CommandLine;
+using Grpc.Core;
+using RemoteDev.Cli.Infrastructure;
+using V1 = RemoteDev.V1;
+
+namespace RemoteDev.Cli.Commands.Logs;
+
+/// <summary>rdev logs SANDBOX PROCESS: stored output, byte-exact; --follow ends after the process ended and every byte came.</summary>
+internal static class LogsCommand
+{
+    private static readonly Argument<string> Sandbox = new("SANDBOX") { Description = "Sandbox id" };
+    private static readonly Argument<string> Process = new("PROCESS") { Description = "Process name" };
+    private static readonly Option<bool> Follow = new("--follow", "-f") { Description = "Keep streaming until the process ends" };
+    private static readonly Option<ulong?> Tail = new("--tail") { Description = "Start this many bytes before the end" };
+    private static readonly Option<ulong?> Offset = new("--offset") { Description = "Start at this output offset (default 0)" };
+
+    public static Command Create()
+    {
+        var command = new Command("logs", "Print a process's stored output") { Sandbox, Process, Follow, Tail, Offset };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(Tail) is not null && result.GetValue(Offset) is not null)
+            {
+                result.AddError("--tail and --offset: give at most one");
+            }
+        });
+        CliAction.Set(command, RunAsync);
+        return command;
+    }
+
+    public static V1.LogsRequest Request(string sandbox, string process, ulong? tail, ulong? offset, bool follow)
+    {
+        var request = new V1.LogsRequest { SandboxId = sandbox, Process = process, Follow = follow };
+        if (tail is { } t)
+        {
+            request.TailBytes = t;
+        }
+        else if (offset is { } o)
+        {
+            request.Offset = o;
+        }
+
+        return request;
+    }
+
+    /// <summary>Streams a Logs call to stdout; also drains an attach after its process ended.</summary>
+    public static async Task CopyAsync(V1.Processes.ProcessesClient client, V1.LogsRequest request, OutputCopier copier, CancellationToken cancellationToken)
+    {
+        using var call = client.Logs(request, cancellationToken: cancellationToken);
+        await foreach (var response in call.ResponseStream.ReadAllAsync(cancellationToken))
+        {
+            if (response.MsgCase == V1.LogsResponse.MsgOneofCase.Output)
+            {
+                await copier.ChunkAsync(response.Output, cancellationToken);
+            }
+            else
+            {
+                await copier.GapAsync(response.Gap);
+            }
+        }
+    }
+
+    private static async Task<int> RunAsync(CliContext cli, CancellationToken cancellationToken)
+    {
+        var request = Request(cli.Get(Sandbox), cli.Get(Process), cli.Parse.GetValue(Tail), cli.Parse.GetValue(Offset), cli.Get(Follow));
+        using var std = new StdStreams();
+        await CopyAsync(cli.Api.Processes, request, new OutputCopier(std), cancellationToken);
+        return ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,51 @@
+using System.CommandLine;
+using RemoteDev.Cli.Commands.Process;
+using RemoteDev.Cli.Infrastructure;
+using V1 = RemoteDev.V1;
+
+namespace RemoteDev.Cli.Commands.Sandbox;
+
+internal static class SandboxCreateCommand
+{
+    private static readonly Argument<string> Name = new("NAME") { Description = "Sandbox name, unique among live sandboxes of its project" };
+    private static readonly Option<string> Project = new("--project") { Description = "Project (empty: the default project)", DefaultValueFactory = _ => "" };
+    private static readonly Option<string[]> Labels = KeyValues.Option("--label", "A label (repeatable)");
+    private static readonly Option<string[]> EnvValues = KeyValues.Option("--env", "A sandbox environment variable (repeatable)");
+    private static readonly Option<FileInfo?> ProcessFile = new("--process-file") { Description = "JSON file: a ProcessSpec or an array of them (proto JSON)" };
+    private static readonly Option<string> Driver = new("--driver") { Description = "process (default), docker or kubernetes", DefaultValueFactory = _ => "" };
+    private static readonly Option<bool> WaitReady = new("--wait-ready") { Description = "Wait until the sandbox is READY; fail if it ends FAILED or STOPPED" };
+    private static readonly Option<TimeSpan> Timeout = new("--timeout")
+    {
+        Description = "With --wait-ready: how long to wait (default 5m)",
+        CustomParser = Parsers.Duration,
+        DefaultValueFactory = _ => Deadlines.WaitReady,
+    };
+
+    public static Command Create()
+    {
+        var command = new Command("create", "Create a sandbox") { Name, Project, Labels, EnvValues, ProcessFile, Driver, WaitReady, Timeout };
+        CliAction.Set(command, RunAsync);
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CliContext cli, CancellationToken cancellationToken)
+    {
+        var spec = new V1.SandboxSpec { Driver = cli.Get(Driver) };
+        spec.Env.Add(KeyValues.ToDictionary(cli.Get(EnvValues)));
+        if (cli.Get(ProcessFile) is { } file)
+        {
+            spec.Processes.Add(await ProcessSpecFile.ReadAsync(file, "--process-file", cancellationToken));
+        }
+
+        var request = new V1.CreateSandboxRequest { Name = cli.Get(Name), Project = cli.Get(Project), Spec = spec };
+        request.Labels.Add(KeyValues.ToDictionary(cli.Get(Labels)));
+        var sandbox = await cli.Api.Sandboxes.CreateAsync(request, deadline: Deadlines.UnaryFromNow(), cancellationToken: cancellationToken);
+        if (cli.Get(WaitReady))
+        {
+            sandbox = await ReadyWaiter.WaitAsync(cli.Api.Sandboxes, sandbox.Id, cli.Get(Timeout), cancellationToken);
+        }
+
+        cli.Out.Show(sandbox, () => SandboxViews.Details(sandbox));
+        return ExitCodes.Ok;
+    }
+}

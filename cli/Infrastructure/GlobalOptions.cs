@@ -1,0 +1,43 @@
+using System.CommandLine;
+
+namespace RemoteDev.Cli.Infrastructure;
+
+internal enum OutputFormat
+{
+    Table,
+    Json,
+}
+
+/// <summary>Options every command accepts (declared once on the root, recursive).</summary>
+internal static class GlobalOptions
+{
+    public const string DefaultServer = "http://127.0.0.1:5080";
+    public const string ServerVariable = "RDEV_SERVER";
+
+    public static readonly Option<string> Server = new("--server")
+    {
+        Description = $"Control-plane gRPC address (env {ServerVariable}, default {DefaultServer})",
+        Recursive = true,
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable(ServerVariable) is { Length: > 0 } value ? value : DefaultServer,
+    };
+
+    public static readonly Option<string?> ApiKey = new("--api-key")
+    {
+        Description = $"API key <id>.<secret>; else env {ApiKeyResolver.KeyVariable}, else the control plane's admin.key file (see rdev --help)",
+        Recursive = true,
+    };
+
+    public static readonly Option<OutputFormat> Output = new("--output", "-o")
+    {
+        Description = "table (for people) or json (proto JSON, one message per line, for scripts)",
+        Recursive = true,
+        DefaultValueFactory = _ => OutputFormat.Table,
+    };
+
+    public static void AddTo(RootCommand root)
+    {
+        root.Add(Server);
+        root.Add(ApiKey);
+        root.Add(Output);
+    }
+}

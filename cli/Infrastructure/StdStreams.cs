@@ -1,0 +1,46 @@
+using Google.Protobuf;
+
+namespace RemoteDev.Cli.Infrastructure;
+
+/// <summary>The raw standard streams: process output is copied byte-exact, never through a text encoder.</summary>
+internal sealed class StdStreams : IDisposable
+{
+    private readonly Stream _stdout = Console.OpenStandardOutput();
+    private readonly Stream _stderr = Console.OpenStandardError();
+
+    public async Task StdoutAsync(ByteString data, CancellationToken cancellationToken) => await WriteAsync(_stdout, data, cancellationToken);
+
+    public async Task StderrAsync(ByteString data, CancellationToken cancellationToken) => await WriteAsync(_stderr, data, cancellationToken);
+
+    /// <summary>Reads all of stdin, failing when it exceeds <paramref name="limit"/> bytes (no unbounded buffers).</summary>
+    public static async Task<ByteString> ReadStdinAsync(int limit, string what, CancellationToken cancellationToken)
+    {
+        await using var stdin = Console.OpenStandardInput();
+        var buffer = new MemoryStream();
+        var chunk = new byte[64 * 1024];
+        int read;
+        while ((read = await stdin.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                throw CliException.Usage($"{what}: stdin is larger than {limit} bytes");
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return ByteString.CopyFrom(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    public void Dispose()
+    {
+        _stdout.Dispose();
+        _stderr.Dispose();
+    }
+
+    private static async Task WriteAsync(Stream stream, ByteString data, CancellationToken cancellationToken)
+    {
+        await stream.WriteAsync(data.Memory, cancellationToken);
+        await stream.FlushAsync(cancellationToken);
+    }
+}

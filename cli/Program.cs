@@ -1,0 +1,3 @@
+using RemoteDev.Cli;
+
+return await CliApp.RunAsync(args);

@@ -1,0 +1,124 @@
+using RemoteDev.Cli.Tests.Harness;
+
+namespace RemoteDev.Cli.Tests;
+
+/// <summary>Failures map to the documented exit codes, with the gRPC status or the bad argument on stderr.</summary>
+public sealed class ErrorTests(SandboxFixture fixture) : IClassFixture<SandboxFixture>
+{
+    [Fact]
+    public async Task Without_any_api_key_the_exit_code_is_4()
+    {
+        var emptyDir = Directory.CreateTempSubdirectory("rdev-nokey-").FullName;
+
+        var result = await fixture.Rdev.RunAsync(new RdevRun(["sandbox", "list"]) { DataDir = emptyDir });
+
+        Assert.Equal(4, result.ExitCode);
+        Assert.Contains("no API key", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_wrong_api_key_is_unauthenticated_with_exit_code_4()
+    {
+        var result = await fixture.Rdev.RunAsync("sandbox", "list", "--api-key", "kdoesnotexist.secret");
+
+        Assert.Equal(4, result.ExitCode);
+        Assert.Contains("UNAUTHENTICATED", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_read_scoped_key_cannot_exec_and_gets_permission_denied_with_exit_code_4()
+    {
+        var created = await fixture.Rdev.RunAsync("apikey", "create", "reader", "--scope", "read", "-o", "json");
+        var token = created.Json.GetProperty("token").GetString()!;
+
+        var result = await fixture.Rdev.RunAsync("exec", fixture.SandboxId, "--api-key", token, "--", "true");
+
+        Assert.Equal(4, result.ExitCode);
+        Assert.Contains("PERMISSION_DENIED", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_read_scoped_key_can_list()
+    {
+        var created = await fixture.Rdev.RunAsync("apikey", "create", "lister", "--scope", "read", "-o", "json");
+
+        var result = await fixture.Rdev.RunAsync("sandbox", "list", "--api-key", created.Json.GetProperty("token").GetString()!);
+
+        Assert.Equal(0, result.ExitCode);
+    }
+
+    [Fact]
+    public async Task A_revoked_key_is_refused_with_exit_code_4()
+    {
+        var created = await fixture.Rdev.RunAsync("apikey", "create", "revoked", "--scope", "execute", "-o", "json");
+        await fixture.Rdev.RunAsync("apikey", "revoke", created.Json.GetProperty("key").GetProperty("id").GetString()!);
+
+        var result = await fixture.Rdev.RunAsync("sandbox", "list", "--api-key", created.Json.GetProperty("token").GetString()!);
+
+        Assert.Equal(4, result.ExitCode);
+    }
+
+    [Fact]
+    public async Task An_unknown_sandbox_is_not_found_with_exit_code_3()
+    {
+        var result = await fixture.Rdev.RunAsync("sandbox", "get", "sbx-does-not-exist");
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("NOT_FOUND", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_invalid_name_is_invalid_argument_naming_the_field_with_exit_code_2()
+    {
+        var result = await fixture.Rdev.RunAsync("sandbox", "create", "Not_A_Valid_Name");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("INVALID_ARGUMENT", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("name", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_label_without_equals_is_a_usage_error_naming_the_option()
+    {
+        var result = await fixture.Rdev.RunAsync("sandbox", "create", "x", "--label", "novalue");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--label: 'novalue' is not KEY=VALUE", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_non_numeric_tail_is_a_usage_error_naming_the_option()
+    {
+        var result = await fixture.Rdev.RunAsync("logs", fixture.SandboxId, "printer", "--tail", "lots");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--tail", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bad_file_mode_is_a_usage_error_naming_the_option()
+    {
+        var result = await fixture.Rdev.RunAsync("files", "write", fixture.SandboxId, "f.txt", "--mode", "0999");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--mode: '0999' is not an octal mode", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_missing_argument_is_a_usage_error()
+    {
+        var result = await fixture.Rdev.RunAsync("sandbox", "get");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("ID", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unreachable_server_is_unavailable_with_exit_code_5()
+    {
+        var result = await fixture.Rdev.RunAsync("sandbox", "list", "--server", $"http://127.0.0.1:{FreePort.Next()}");
+
+        Assert.Equal(5, result.ExitCode);
+        Assert.Contains("UNAVAILABLE", result.Stderr, StringComparison.Ordinal);
+    }
+}

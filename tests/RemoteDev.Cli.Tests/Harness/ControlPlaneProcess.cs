@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace RemoteDev.Cli.Tests.Harness;
+
+/// <summary>
+/// The real control plane (`dotnet remotedev-control-plane.dll`) on free ports with its own temp data directory
+/// (SQLite, the admin key file, the process driver's sandboxes). Dispose kills it and every agent it started.
+/// </summary>
+public sealed class ControlPlaneProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+    private const string ReadyLine = "remotedev-control-plane: gRPC on";
+    private const int KeptLines = 200;
+    private const int SigKill = 9;
+
+    private readonly Process _process;
+    private readonly Queue<string> _lines = new();
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private ControlPlaneProcess(string dataDir, int grpcPort)
+    {
+        DataDir = dataDir;
+        Server = $"http://127.0.0.1:{grpcPort}";
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(RepoPaths.ControlPlaneDll);
+        start.Environment["ControlPlane__GrpcAddress"] = $"127.0.0.1:{grpcPort}";
+        start.Environment["ControlPlane__HttpAddress"] = $"127.0.0.1:{FreePort.Next()}";
+        start.Environment["ControlPlane__DataDir"] = dataDir;
+        start.Environment["ControlPlane__AgentPath"] = RepoPaths.Agent;
+        _process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        _process.OutputDataReceived += (_, e) => OnLine(e.Data);
+        _process.ErrorDataReceived += (_, e) => OnLine(e.Data);
+        _process.Exited += (_, _) => _ready.TrySetException(new InvalidOperationException("the control plane exited:\n" + Output));
+    }
+
+    /// <summary>Holds admin.key once started (what rdev finds through REMOTEDEV_DATA_DIR).</summary>
+    public string DataDir { get; }
+
+    public string Server { get; }
+
+    public string Output
+    {
+        get
+        {
+            lock (_lines)
+            {
+                return string.Join('\n', _lines);
+            }
+        }
+    }
+
+    public static async Task<ControlPlaneProcess> StartAsync()
+    {
+        var dataDir = Directory.CreateTempSubdirectory("rdev-cp-").FullName;
+        var host = new ControlPlaneProcess(dataDir, FreePort.Next());
+        host._process.Start();
+        host._process.BeginOutputReadLine();
+        host._process.BeginErrorReadLine();
+        await host._ready.Task.WaitAsync(StartTimeout);
+        return host;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        KillAgents();
+        Directory.Delete(DataDir, recursive: true);
+    }
+
+    /// <summary>The process driver starts each agent in its own session, with its directories under our data dir.</summary>
+    private void KillAgents()
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), out var pid) && EnvironOf(dir).Contains(DataDir, StringComparison.Ordinal))
+            {
+                _ = Kill(-pid, SigKill);
+                _ = Kill(pid, SigKill);
+            }
+        }
+    }
+
+    private static string EnvironOf(string procDir)
+    {
+        try
+        {
+            return Encoding.UTF8.GetString(File.ReadAllBytes(Path.Combine(procDir, "environ")));
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            return ""; // The process exited while we looked.
+        }
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_lines)
+        {
+            _lines.Enqueue(line);
+            if (_lines.Count > KeptLines)
+            {
+                _lines.Dequeue();
+            }
+        }
+
+        if (line.StartsWith(ReadyLine, StringComparison.Ordinal))
+        {
+            _ready.TrySetResult();
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "kill")]
+    private static extern int Kill(int pid, int signal);
+}

@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace RemoteDev.Cli.Tests.Harness;
+
+/// <summary>
+/// Runs the built rdev binary as a child process against one control plane. The API key comes the way an operator
+/// on the control plane's machine gets it: REMOTEDEV_DATA_DIR names the directory holding admin.key.
+/// </summary>
+public sealed class Rdev(ControlPlaneProcess controlPlane)
+{
+    private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(120);
+
+    public Task<RdevResult> RunAsync(params string[] args) => RunAsync(new RdevRun(args));
+
+    public async Task<RdevResult> RunAsync(RdevRun run)
+    {
+        var start = new ProcessStartInfo(RepoPaths.Rdev)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        foreach (var arg in run.Args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment.Remove("RDEV_API_KEY");
+        start.Environment["RDEV_SERVER"] = controlPlane.Server;
+        start.Environment["REMOTEDEV_DATA_DIR"] = run.DataDir ?? controlPlane.DataDir;
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("rdev did not start");
+        using var timeout = new CancellationTokenSource(RunTimeout);
+        var stdout = new MemoryStream();
+        var copyOut = CopyStdoutAsync(process, stdout, run.StopWhen, timeout.Token);
+        var readErr = process.StandardError.ReadToEndAsync(timeout.Token);
+        await process.StandardInput.BaseStream.WriteAsync(run.Stdin, timeout.Token);
+        process.StandardInput.Close();
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+            await copyOut;
+            return new RdevResult(process.ExitCode, stdout.ToArray(), await readErr);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"rdev {string.Join(' ', run.Args)} still running after {RunTimeout}; stdout so far: {Encoding.UTF8.GetString(stdout.ToArray())}");
+        }
+    }
+
+    /// <summary>Collects stdout; a long-running command (watch) is killed once its output satisfies stopWhen.</summary>
+    private static async Task CopyStdoutAsync(Process process, MemoryStream stdout, Func<string, bool>? stopWhen, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[64 * 1024];
+        int read;
+        while ((read = await process.StandardOutput.BaseStream.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            stdout.Write(buffer, 0, read);
+            if (stopWhen is not null && stopWhen(Encoding.UTF8.GetString(stdout.ToArray())))
+            {
+                process.Kill();
+                return;
+            }
+        }
+    }
+}
+
+/// <summary>One invocation: arguments, the bytes on its stdin, optionally another data dir (for the API key file).</summary>
+public sealed record RdevRun(string[] Args)
+{
+    public byte[] Stdin { get; init; } = [];
+
+    public string? DataDir { get; init; }
+
+    /// <summary>For commands that run until interrupted: stop rdev once its stdout so far satisfies this.</summary>
+    public Func<string, bool>? StopWhen { get; init; }
+}

@@ -1,0 +1,144 @@
+using System.Text;
+using RemoteDev.Cli.Tests.Harness;
+
+namespace RemoteDev.Cli.Tests;
+
+/// <summary>Bytes through rdev: exec, logs, attach, files and env against a real control plane and agent.</summary>
+public sealed class ProcessIoTests(SandboxFixture sandbox) : IClassFixture<SandboxFixture>
+{
+    private static readonly byte[] Binary = [0x00, 0xff, 0xfe, 0x80, 0x10, 0x11, .. "text\r\n"u8, 0xc3, 0x28];
+
+    [Fact]
+    public async Task Exec_exits_with_the_remote_exit_code()
+    {
+        var result = await sandbox.Rdev.RunAsync("exec", sandbox.SandboxId, "--", "/bin/sh", "-c", "exit 7");
+
+        Assert.Equal(7, result.ExitCode);
+    }
+
+    [Fact]
+    public async Task Exec_copies_stdout_byte_exact_including_non_utf8_bytes()
+    {
+        var result = await sandbox.Rdev.RunAsync("exec", sandbox.SandboxId, "--", "/bin/sh", "-c", @"printf 'a\377\376\000b\303\050'");
+
+        Assert.Equal([(byte)'a', 0xff, 0xfe, 0x00, (byte)'b', 0xc3, 0x28], result.Stdout);
+    }
+
+    [Fact]
+    public async Task Exec_sends_stderr_to_stderr_and_stdout_to_stdout()
+    {
+        var result = await sandbox.Rdev.RunAsync("exec", sandbox.SandboxId, "--", "/bin/sh", "-c", "echo out; echo err >&2");
+
+        Assert.Equal(("out\n", "err\n"), (result.Text, result.Stderr));
+    }
+
+    [Fact]
+    public async Task Exec_with_stdin_passes_local_stdin_bytes_to_the_command()
+    {
+        var result = await sandbox.Rdev.RunAsync(new RdevRun(["exec", "--stdin", sandbox.SandboxId, "--", "cat"]) { Stdin = Binary });
+
+        Assert.Equal(Binary, result.Stdout);
+    }
+
+    [Fact]
+    public async Task Exec_reports_death_by_signal_as_128_plus_the_signal_number()
+    {
+        var result = await sandbox.Rdev.RunAsync("exec", sandbox.SandboxId, "--", "/bin/sh", "-c", "kill -TERM $$");
+
+        Assert.Equal(128 + 15, result.ExitCode);
+    }
+
+    [Fact]
+    public async Task Logs_follow_prints_every_byte_of_an_exited_process_and_ends()
+    {
+        var result = await sandbox.Rdev.RunAsync("logs", sandbox.SandboxId, "printer", "--follow");
+
+        Assert.Equal((0, SandboxFixture.PrinterBytes), (result.ExitCode, result.Stdout));
+    }
+
+    [Fact]
+    public async Task Logs_tail_prints_only_the_last_bytes()
+    {
+        var result = await sandbox.Rdev.RunAsync("logs", sandbox.SandboxId, "printer", "--follow", "--tail", "10");
+
+        Assert.Equal("last line\n", result.Text);
+    }
+
+    [Fact]
+    public async Task Attach_with_piped_stdin_round_trips_bytes_through_cat_and_exits_with_its_code()
+    {
+        var input = Enumerable.Range(0, 64 * 1024).Select(i => (byte)(i * 7)).Concat(Binary).ToArray();
+
+        var result = await sandbox.Rdev.RunAsync(new RdevRun(["attach", sandbox.SandboxId, "cat"]) { Stdin = input });
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(input, result.Stdout);
+    }
+
+    [Fact]
+    public async Task Files_write_then_read_round_trips_bytes()
+    {
+        var content = Enumerable.Range(0, 200_000).Select(i => (byte)(i % 251)).Concat(Binary).ToArray();
+
+        var written = await sandbox.Rdev.RunAsync(new RdevRun(["files", "write", sandbox.SandboxId, "data/blob.bin", "--mode", "0600"]) { Stdin = content });
+        var read = await sandbox.Rdev.RunAsync("files", "read", sandbox.SandboxId, "data/blob.bin");
+
+        Assert.Equal(0, written.ExitCode);
+        Assert.Equal(content, read.Stdout);
+    }
+
+    [Fact]
+    public async Task Files_write_applies_the_octal_mode()
+    {
+        await sandbox.Rdev.RunAsync(new RdevRun(["files", "write", sandbox.SandboxId, "moded.txt", "--mode", "0640"]) { Stdin = "x"u8.ToArray() });
+
+        var mode = await sandbox.Rdev.RunAsync("exec", sandbox.SandboxId, "--", "stat", "-c", "%a", "moded.txt");
+
+        Assert.Equal("640\n", mode.Text);
+    }
+
+    [Fact]
+    public async Task Env_set_then_list_shows_the_names_and_never_the_values()
+    {
+        await sandbox.Rdev.RunAsync("env", "set", sandbox.SandboxId, "RDEV_ALPHA=secret-alpha", "RDEV_BETA=b=c");
+
+        var listed = await sandbox.Rdev.RunAsync("env", "list", sandbox.SandboxId);
+
+        Assert.Equal(0, listed.ExitCode);
+        Assert.Contains("RDEV_ALPHA\n", listed.Text, StringComparison.Ordinal);
+        Assert.Contains("RDEV_BETA\n", listed.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret-alpha", listed.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Env_unset_removes_the_name_from_the_json_list()
+    {
+        await sandbox.Rdev.RunAsync("env", "set", sandbox.SandboxId, "RDEV_GONE=1", "RDEV_KEPT=1");
+
+        var unset = await sandbox.Rdev.RunAsync("env", "unset", sandbox.SandboxId, "RDEV_GONE", "-o", "json");
+
+        var names = unset.Json.GetProperty("names").EnumerateArray().Select(n => n.GetString()).ToList();
+        Assert.Contains("RDEV_KEPT", names);
+        Assert.DoesNotContain("RDEV_GONE", names);
+    }
+
+    [Fact]
+    public async Task Ps_lists_the_sandbox_processes_in_a_table()
+    {
+        var result = await sandbox.Rdev.RunAsync("ps", sandbox.SandboxId);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("idle", result.Text, StringComparison.Ordinal);
+        Assert.Contains("RUNNING", result.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Process_add_runs_a_command_whose_output_logs_show()
+    {
+        var added = await sandbox.Rdev.RunAsync("process", "add", sandbox.SandboxId, "added", "--restart", "never", "-o", "json", "--", "/bin/echo", "added-output");
+        var logs = await sandbox.Rdev.RunAsync("logs", sandbox.SandboxId, "added", "--follow");
+
+        Assert.Equal("added", added.Json.GetProperty("name").GetString());
+        Assert.Equal("added-output\n", Encoding.UTF8.GetString(logs.Stdout));
+    }
+}

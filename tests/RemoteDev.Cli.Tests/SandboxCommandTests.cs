@@ -1,0 +1,80 @@
+using RemoteDev.Cli.Tests.Harness;
+
+namespace RemoteDev.Cli.Tests;
+
+/// <summary>rdev sandbox create/list/get/delete in table and JSON form against a real control plane.</summary>
+public sealed class SandboxCommandTests(SandboxFixture fixture) : IClassFixture<SandboxFixture>
+{
+    [Fact]
+    public async Task Create_with_wait_ready_prints_the_ready_sandbox_in_a_table()
+    {
+        var result = await fixture.Rdev.RunAsync("sandbox", "create", "table-view", "--project", "creating", "--label", "team=blue", "--process-file", fixture.ProcessFilePath, "--wait-ready");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("table-view", result.Text, StringComparison.Ordinal);
+        Assert.Contains("READY", result.Text, StringComparison.Ordinal);
+        Assert.Contains("team=blue", result.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Get_as_json_is_the_proto_json_of_the_sandbox()
+    {
+        var result = await fixture.Rdev.RunAsync("sandbox", "get", fixture.SandboxId, "-o", "json");
+
+        var json = result.Json;
+        Assert.Equal(fixture.SandboxId, json.GetProperty("id").GetString());
+        Assert.Equal("SANDBOX_PHASE_READY", json.GetProperty("status").GetProperty("phase").GetString());
+    }
+
+    [Fact]
+    public async Task Get_as_a_table_shows_the_phase_and_the_processes()
+    {
+        var result = await fixture.Rdev.RunAsync("sandbox", "get", fixture.SandboxId);
+
+        Assert.Contains("READY", result.Text, StringComparison.Ordinal);
+        Assert.Contains("idle", result.Text, StringComparison.Ordinal);
+        Assert.Contains("RUNNING", result.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task List_as_a_table_shows_each_sandbox_on_one_line()
+    {
+        var result = await fixture.Rdev.RunAsync("sandbox", "list");
+
+        var line = Assert.Single(result.Text.Split('\n'), l => l.Contains(fixture.SandboxId, StringComparison.Ordinal));
+        Assert.Contains("fixture", line, StringComparison.Ordinal);
+        Assert.Contains("READY", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task List_filters_by_label_in_json()
+    {
+        var labelled = await fixture.Rdev.RunAsync("sandbox", "create", "labelled", "--project", "filtering", "--label", "tier=gold", "-o", "json");
+        await fixture.Rdev.RunAsync("sandbox", "create", "unlabelled", "--project", "filtering", "-o", "json");
+
+        var result = await fixture.Rdev.RunAsync("sandbox", "list", "--project", "filtering", "--label", "tier=gold", "-o", "json");
+
+        var ids = result.Json.GetProperty("sandboxes").EnumerateArray().Select(s => s.GetProperty("id").GetString()).ToList();
+        Assert.Equal([labelled.Json.GetProperty("id").GetString()], ids);
+    }
+
+    [Fact]
+    public async Task Delete_moves_the_sandbox_toward_stopped()
+    {
+        var created = await fixture.Rdev.RunAsync("sandbox", "create", "doomed", "--project", "deleting", "-o", "json");
+        var id = created.Json.GetProperty("id").GetString()!;
+
+        var deleted = await fixture.Rdev.RunAsync("sandbox", "delete", id, "-o", "json");
+
+        Assert.Equal(0, deleted.ExitCode);
+        Assert.Equal(id, deleted.Json.GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task Watch_prints_the_current_state_as_json_lines()
+    {
+        var result = await fixture.Rdev.RunAsync(new RdevRun(["sandbox", "watch", "--id", fixture.SandboxId, "-o", "json"]) { StopWhen = line => line.Contains("SANDBOX_PHASE_READY", StringComparison.Ordinal) });
+
+        Assert.Contains(fixture.SandboxId, result.Text, StringComparison.Ordinal);
+    }
+}
