@@ -9,7 +9,10 @@ using Microsoft.Extensions.Logging;
 
 namespace RemoteDev.Bench.Grpc;
 
-/// <summary>Our gRPC server (Grpc.AspNetCore.Server on cleartext HTTP/2 Kestrel) hosting <see cref="EchoBenchService"/>.</summary>
+/// <summary>
+/// Our gRPC server (Grpc.AspNetCore.Server on cleartext HTTP/2 Kestrel) hosting <see cref="EchoBenchService"/>. The
+/// benchmark runs it in a process of its own, like the other servers, so it does not share a runtime with the client.
+/// </summary>
 internal sealed class OurBenchServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -40,4 +43,12 @@ internal sealed class OurBenchServer : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+
+    /// <summary>The server process: prints "PORTS port" like the peer scripts and serves until stdin closes.</summary>
+    public static async Task ServeUntilStdinClosesAsync()
+    {
+        await using var server = await StartAsync();
+        Console.WriteLine($"PORTS {server.Address.Port}");
+        await Console.In.ReadToEndAsync();
+    }
 }

@@ -4,8 +4,8 @@ using System.Globalization;
 namespace RemoteDev.Bench.Grpc;
 
 /// <summary>
-/// A grpcio or grpc-js server running the test peers' scripts (tests/RemoteDev.Grpc.Tests/Client/Peers), which print
-/// "PORTS port..." once listening and stop when stdin closes.
+/// A server process that prints "PORTS port..." once listening and stops when stdin closes: grpcio or grpc-js running
+/// the test peers' scripts (tests/RemoteDev.Grpc.Tests/Client/Peers), or this benchmark serving our server.
 /// </summary>
 internal sealed class PeerBenchServer : IAsyncDisposable
 {
@@ -32,6 +32,16 @@ internal sealed class PeerBenchServer : IAsyncDisposable
 
     public static Task<PeerBenchServer> StartNodeAsync(string root) =>
         StartAsync(Directory.CreateTempSubdirectory("bench-grpc-js-"), "node", [PeerScript(root, "node_server.js"), Proto(root)], Path.Combine(root, ".tools", "npm", "node_modules"));
+
+    /// <summary>This benchmark again, through the apphost or through "dotnet bench.dll", whichever runs it now.</summary>
+    public static Task<PeerBenchServer> StartOursAsync(string benchmarkName)
+    {
+        var host = Environment.ProcessPath!;
+        string[] arguments = Path.GetFileNameWithoutExtension(host) == "dotnet"
+            ? [typeof(PeerBenchServer).Assembly.Location, benchmarkName, InteropBench.ServeArgument]
+            : [benchmarkName, InteropBench.ServeArgument];
+        return StartAsync(Directory.CreateTempSubdirectory("bench-grpc-ours-"), host, arguments, null);
+    }
 
     public async ValueTask DisposeAsync()
     {
