@@ -34,10 +34,13 @@ public sealed class HelloAndReconcileTests
 
         var changed = Specs.Shell("change", "exec sleep 612");
         var added = Specs.Shell("added", "exec sleep 604");
-        link.State.Send(Desired(2, keep, changed, added));
+        var after = await link.RunsAgainAfterAsync("change", before.Pid, () =>
+        {
+            link.State.Send(Desired(2, keep, changed, added));
+            return Task.CompletedTask;
+        });
         await link.EventAsync("added", ProcessState.Running);
         var removed = await link.WaitAsync(s => s.Events.FirstOrDefault(e => e.Process == "drop" && e.Reason.StartsWith("Removed", StringComparison.Ordinal)), "drop removed");
-        var after = await link.WaitUntilReloadedAsync("change", before.Pid);
 
         var names = (await link.RunAsync(new Command { List = new ListProcesses() })).Processes.Processes.Select(p => p.Name);
         Assert.Equal(["added", "change", "initial", "keep"], names.Order());

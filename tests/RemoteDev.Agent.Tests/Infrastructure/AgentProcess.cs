@@ -7,7 +7,7 @@ namespace RemoteDev.Agent.Tests.Infrastructure;
 /// <summary>The real remotedev-agent binary, run with its own temp directories against a gateway URL.</summary>
 internal sealed class AgentProcess : IAsyncDisposable
 {
-    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     private readonly Process _process;
     private readonly StringBuilder _log = new();

@@ -57,10 +57,15 @@ internal sealed class LinkHarness : IAsyncDisposable
     public Task<ProcessEvent> EventAsync(string name, ProcessState state) =>
         WaitAsync(s => s.Events.FirstOrDefault(e => e.Process == name && e.State == state), $"{name} {state} event");
 
-    /// <summary>Waits for a RUNNING event of <paramref name="name"/> with a pid other than <paramref name="oldPid"/>.</summary>
-    public async Task<ProcessStatus> WaitUntilReloadedAsync(string name, int oldPid)
+    /// <summary>
+    /// Runs <paramref name="action"/> and waits until <paramref name="name"/> runs again with a pid other than
+    /// <paramref name="oldPid"/> (as reported by an event after the action began).
+    /// </summary>
+    public async Task<ProcessStatus> RunsAgainAfterAsync(string name, int oldPid, Func<Task> action)
     {
-        await WaitAsync(s => s.Events.Any(e => e.Process == name && e.State == ProcessState.Running && e.Pid != oldPid), $"{name} running again with a new pid");
+        var from = State.Read(s => s.Events.Count);
+        await action();
+        await WaitAsync(s => s.Events.Skip(from).Any(e => e.Process == name && e.State == ProcessState.Running && e.Pid != oldPid), $"{name} running again with a new pid");
         return (await RunAsync(new Command { Get = new GetProcess { Name = name } })).Process;
     }
 
