@@ -53,7 +53,8 @@ public sealed class ProcessIoTests(SandboxFixture sandbox) : IClassFixture<Sandb
     {
         var result = await sandbox.Rdev.RunAsync("logs", sandbox.SandboxId, "printer", "--follow");
 
-        Assert.Equal((0, SandboxFixture.PrinterBytes), (result.ExitCode, result.Stdout));
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(SandboxFixture.PrinterBytes, result.Stdout);
     }
 
     [Fact]
@@ -80,8 +81,10 @@ public sealed class ProcessIoTests(SandboxFixture sandbox) : IClassFixture<Sandb
     {
         var content = Enumerable.Range(0, 200_000).Select(i => (byte)(i % 251)).Concat(Binary).ToArray();
 
-        var written = await sandbox.Rdev.RunAsync(new RdevRun(["files", "write", sandbox.SandboxId, "data/blob.bin", "--mode", "0600"]) { Stdin = content });
-        var read = await sandbox.Rdev.RunAsync("files", "read", sandbox.SandboxId, "data/blob.bin");
+        var path = SandboxPath("round-trip/blob.bin");
+
+        var written = await sandbox.Rdev.RunAsync(new RdevRun(["files", "write", sandbox.SandboxId, path]) { Stdin = content });
+        var read = await sandbox.Rdev.RunAsync("files", "read", sandbox.SandboxId, path);
 
         Assert.Equal(0, written.ExitCode);
         Assert.Equal(content, read.Stdout);
@@ -90,9 +93,10 @@ public sealed class ProcessIoTests(SandboxFixture sandbox) : IClassFixture<Sandb
     [Fact]
     public async Task Files_write_applies_the_octal_mode()
     {
-        await sandbox.Rdev.RunAsync(new RdevRun(["files", "write", sandbox.SandboxId, "moded.txt", "--mode", "0640"]) { Stdin = "x"u8.ToArray() });
+        var path = SandboxPath("moded.txt");
+        await sandbox.Rdev.RunAsync(new RdevRun(["files", "write", sandbox.SandboxId, path, "--mode", "0640"]) { Stdin = "x"u8.ToArray() });
 
-        var mode = await sandbox.Rdev.RunAsync("exec", sandbox.SandboxId, "--", "stat", "-c", "%a", "moded.txt");
+        var mode = await sandbox.Rdev.RunAsync("exec", sandbox.SandboxId, "--", "stat", "-c", "%a", path);
 
         Assert.Equal("640\n", mode.Text);
     }
@@ -141,4 +145,7 @@ public sealed class ProcessIoTests(SandboxFixture sandbox) : IClassFixture<Sandb
         Assert.Equal("added", added.Json.GetProperty("name").GetString());
         Assert.Equal("added-output\n", Encoding.UTF8.GetString(logs.Stdout));
     }
+
+    /// <summary>Files take absolute paths; the process driver's sandboxes share this machine's file system.</summary>
+    private string SandboxPath(string name) => Path.Combine(sandbox.ControlPlane.DataDir, "files", name);
 }
