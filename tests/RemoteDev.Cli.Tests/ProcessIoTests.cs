@@ -77,6 +77,28 @@ public sealed class ProcessIoTests(SandboxFixture sandbox) : IClassFixture<Sandb
     }
 
     [Fact]
+    public async Task Attach_exits_with_the_exit_code_of_the_process_it_followed_to_the_end()
+    {
+        await sandbox.Rdev.RunAsync("process", "add", sandbox.SandboxId, "reader", "--stdin-open", "--restart", "never", "--", "/bin/sh", "-c", "read x; echo got $x; exit 3");
+
+        var result = await sandbox.Rdev.RunAsync(new RdevRun(["attach", sandbox.SandboxId, "reader"]) { Stdin = "hello\n"u8.ToArray() });
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Equal("got hello\n", result.Text);
+    }
+
+    [Fact]
+    public async Task Attach_to_an_exited_process_is_a_conflict_pointing_to_logs()
+    {
+        await sandbox.Rdev.RunAsync("logs", sandbox.SandboxId, "printer", "--follow");
+
+        var result = await sandbox.Rdev.RunAsync("attach", sandbox.SandboxId, "printer", "--no-stdin");
+
+        Assert.Equal(6, result.ExitCode);
+        Assert.Contains("rdev logs", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Files_write_then_read_round_trips_bytes()
     {
         var content = Enumerable.Range(0, 200_000).Select(i => (byte)(i % 251)).Concat(Binary).ToArray();
