@@ -88,7 +88,7 @@ internal sealed class AgentDaemon(AgentOptions options, ILoggerFactory loggerFac
 
         try
         {
-            await reconciler.StartInitialAsync(cancellationToken);
+            await reconciler.InitialApplied.WaitAsync(cancellationToken);
         }
         catch (ProcessHostException e)
         {

@@ -23,7 +23,7 @@ public static class ProcessFile
     public static string Serialize(ProcessSpec spec) => SpecJsonWriter.Write(spec).ToJsonString();
 
     /// <summary>Field-by-field equality of two specs (records hold lists, so == compares references).</summary>
-    public static bool SameSpec(ProcessSpec a, ProcessSpec b) => Serialize(a) == Serialize(b);
+    public static bool SameSpec(ProcessSpec a, ProcessSpec b) => SpecEquality.Same(a, b);
 }
 
 /// <summary>What <see cref="ProcessSupervisor.ReconcileAsync"/> changed.</summary>

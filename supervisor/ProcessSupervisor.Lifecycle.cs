@@ -141,7 +141,7 @@ public sealed partial class ProcessSupervisor
         _envWatch.WatchFiles(_env.FilesOf(spec, _options.WorkspaceDirectory));
         lock (_entriesLock)
         {
-            var actor = new ProcessActor(_ctx, spec, new ProcessOutput(log, checked((int)ringBytes)));
+            var actor = new ProcessActor(_ctx, spec, new ProcessOutput(log, checked((int)ringBytes), _io));
             _entries[spec.Name] = new Entry(actor, runtime);
             return actor;
         }
@@ -182,7 +182,8 @@ public sealed partial class ProcessSupervisor
 
         var durable = Snapshot()
             .Where(e => e.Runtime && e.Actor.Status.Spec.Durable)
-            .Select(e => new DurableEntry(e.Actor.Status.Spec with { DesiredState = DesiredState.Running }, e.Actor.Status.Spec.DesiredState == DesiredState.Stopped));
+            .Select(e => new DurableEntry(e.Actor.Status.Spec with { DesiredState = DesiredState.Running }, e.Actor.Status.Spec.DesiredState == DesiredState.Stopped))
+            .ToList();
         try
         {
             _state.Save(durable);

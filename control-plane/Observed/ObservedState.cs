@@ -13,9 +13,6 @@ internal sealed class ObservedState
     /// <summary>Raised after a change that may move a sandbox's phase (connect, disconnect, lifecycle).</summary>
     public event Action<string>? PhaseRelevantChange;
 
-    /// <summary>Raised after any change (for Watch).</summary>
-    public event Action<string>? Changed;
-
     public ObservedSandbox Get(string sandboxId) => _sandboxes.GetValueOrDefault(sandboxId, ObservedSandbox.Never);
 
     public void Update(string sandboxId, Func<ObservedSandbox, ObservedSandbox> change, bool phaseRelevant)
@@ -25,8 +22,6 @@ internal sealed class ObservedState
         {
             PhaseRelevantChange?.Invoke(sandboxId);
         }
-
-        Changed?.Invoke(sandboxId);
     }
 
     public void Forget(string sandboxId) => _sandboxes.TryRemove(sandboxId, out _);

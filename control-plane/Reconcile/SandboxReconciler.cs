@@ -25,6 +25,9 @@ internal sealed class SandboxReconciler(
     private static readonly TimeSpan DefaultReadinessTimeout = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan StartingRecheck = TimeSpan.FromSeconds(1);
 
+    // Agents get a full grace after a control-plane start to reconnect, however old their last sighting.
+    private readonly DateTimeOffset _startedAt = time.GetUtcNow();
+
     // Sandboxes whose readiness probe passed for the current agent connection.
     private readonly ConcurrentDictionary<string, DateTimeOffset> _probed = new(StringComparer.Ordinal);
 
@@ -92,7 +95,8 @@ internal sealed class SandboxReconciler(
     private async Task<ReconcileResult> ReconcileDisconnectedAsync(SandboxRecord sandbox, ObservedSandbox agent, CancellationToken cancellationToken)
     {
         _probed.TryRemove(sandbox.Id, out _);
-        var since = agent.DisconnectedAt ?? sandbox.Status.PhaseSince?.ToDateTimeOffset() ?? sandbox.CreatedAt;
+        var lastSeen = agent.DisconnectedAt ?? sandbox.Status.PhaseSince?.ToDateTimeOffset() ?? sandbox.CreatedAt;
+        var since = lastSeen > _startedAt ? lastSeen : _startedAt;
         var away = time.GetUtcNow() - since;
         if (sandbox.Status.Phase is SandboxPhase.Ready or SandboxPhase.Lost)
         {

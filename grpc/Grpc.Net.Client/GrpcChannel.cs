@@ -12,6 +12,12 @@ public sealed class GrpcChannel : ChannelBase, IDisposable
     private static readonly TimeSpan KeepAlivePingDelay = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan KeepAlivePingTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// A server may send this much on a stream before the client reads it (the default 64 KiB stalls 64 KiB messages
+    /// on a round trip each until window scaling catches up).
+    /// </summary>
+    private const int InitialStreamWindowSize = 1024 * 1024;
+
     private readonly HttpMessageInvoker _invoker;
     private readonly bool _disposeInvoker;
     private readonly CallInvoker _callInvoker;
@@ -108,5 +114,6 @@ public sealed class GrpcChannel : ChannelBase, IDisposable
         KeepAlivePingDelay = KeepAlivePingDelay,
         KeepAlivePingTimeout = KeepAlivePingTimeout,
         KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
+        InitialHttp2StreamWindowSize = InitialStreamWindowSize,
     };
 }

@@ -6,8 +6,8 @@ namespace Grpc.Net.Client;
 /// Options of a <see cref="GrpcChannel"/>, as in grpc-dotnet.
 /// Without <see cref="HttpHandler"/> or <see cref="HttpClient"/> the channel creates a <see cref="SocketsHttpHandler"/>
 /// suited to long-lived links: several HTTP/2 connections when one runs out of streams, pooled connections never
-/// closed for idleness, a connect timeout of 20 s and HTTP/2 keepalive pings (after 60 s without frames from the
-/// server while calls are active; the connection fails when no answer comes within 30 s).
+/// closed for idleness, a connect timeout of 20 s, a 1 MiB initial HTTP/2 stream window and keepalive pings (after
+/// 60 s without frames from the server while calls are active; the connection fails when no answer comes within 30 s).
 /// </summary>
 /// <example>
 /// A server listening on a unix domain socket: the address only sets the :authority header.

@@ -17,6 +17,7 @@ internal sealed class Reconciler(IProcessHost host, IReadOnlyList<ProcessSpec> i
     private readonly Channel<DesiredSandbox> _latest = Channel.CreateBounded<DesiredSandbox>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
+    private readonly TaskCompletionSource _initialApplied = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _appliedGeneration;
 
     public ulong AppliedGeneration => (ulong)Interlocked.Read(ref _appliedGeneration);
@@ -25,11 +26,22 @@ internal sealed class Reconciler(IProcessHost host, IReadOnlyList<ProcessSpec> i
 
     public void Submit(DesiredSandbox desired) => _latest.Writer.TryWrite(desired);
 
-    /// <summary>Starts the initial processes (before any desired set arrives).</summary>
-    public Task StartInitialAsync(CancellationToken cancellationToken) => host.ReconcileAsync(initialProcesses, cancellationToken);
+    /// <summary>Completes once the initial processes were handed to the supervisor (faults if it rejected them).</summary>
+    public Task InitialApplied => _initialApplied.Task;
 
+    /// <summary>Applies the initial processes first, then every desired set, one at a time.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        try
+        {
+            await host.ReconcileAsync(initialProcesses, cancellationToken);
+            _initialApplied.TrySetResult();
+        }
+        catch (Exception e)
+        {
+            _initialApplied.TrySetException(e);
+        }
+
         await foreach (var desired in _latest.Reader.ReadAllAsync(cancellationToken))
         {
             try

@@ -79,7 +79,7 @@ internal sealed class AgentLink(LinkServices services, CallInvoker invoker)
         }
         catch (RpcException e)
         {
-            LinkLog.SessionFailed(services.Logger, e.StatusCode.ToString(), e.Status.Detail);
+            LinkLog.SessionFailed(services.Logger, e.StatusCode.ToString(), e.Status.Detail, e.Status.DebugException);
         }
         catch (Exception e)
         {

@@ -10,6 +10,12 @@ internal interface IIoHandler
     bool OnReady(Span<byte> scratch);
 }
 
+/// <summary>Buffers work on the I/O thread and completes it when the current batch of events is handled.</summary>
+internal interface IBatchFlush
+{
+    void Flush();
+}
+
 /// <summary>
 /// One thread, one epoll set: every output fd and every child's pidfd of the supervisor. Handlers only read and
 /// post events; the thread never waits on anything but epoll.
@@ -20,6 +26,7 @@ internal sealed unsafe class IoLoop : IDisposable
     public const int ScratchBytes = 256 * 1024;
 
     private readonly ConcurrentDictionary<ulong, (int Fd, IIoHandler Handler)> _handlers = new();
+    private readonly List<IBatchFlush> _pendingFlushes = [];
     private readonly int _epoll;
     private readonly int _wake;
     private readonly Thread _thread;
@@ -56,6 +63,9 @@ internal sealed unsafe class IoLoop : IDisposable
         Control(Libc.EPOLL_CTL_ADD, fd, token, Libc.EPOLLOUT | Libc.EPOLLONESHOT);
         return writable.Task;
     }
+
+    /// <summary>Called on the I/O thread only: <paramref name="flush"/> runs once the current batch is handled.</summary>
+    public void FlushAfterBatch(IBatchFlush flush) => _pendingFlushes.Add(flush);
 
     public void Dispose()
     {
@@ -112,6 +122,13 @@ internal sealed unsafe class IoLoop : IDisposable
                         }
                     }
                 }
+
+                foreach (var flush in _pendingFlushes)
+                {
+                    flush.Flush();
+                }
+
+                _pendingFlushes.Clear();
             }
         }
         finally

@@ -3,15 +3,18 @@ namespace RemoteDev.Supervisor.Output;
 /// <summary>
 /// A bounded byte ring over one ever-growing offset space: holds [Start, End). Each byte keeps the stream kind it
 /// was read from through a bounded list of kind runs. One writer (the I/O thread) and any number of readers; the
-/// writer never waits for a reader: a reader that falls behind sees a gap.
+/// writer never waits for a reader: a reader that falls behind sees a gap. The buffer grows on demand up to its
+/// capacity, so a quiet process costs no ring memory.
 /// </summary>
 internal sealed class OutputRing
 {
     private const int MaxRuns = 8192;
+    private const int MinBufferBytes = 4096;
 
     private readonly object _lock = new();
-    private readonly byte[] _buffer;
-    private readonly (ulong Offset, StreamKind Kind)[] _runs = new (ulong, StreamKind)[MaxRuns];
+    private readonly int _capacity;
+    private byte[] _buffer = [];
+    private (ulong Offset, StreamKind Kind)[] _runs = [];
     private int _runHead;
     private int _runCount;
     private ulong _start;
@@ -21,7 +24,7 @@ internal sealed class OutputRing
 
     public OutputRing(int capacity, ulong initialOffset)
     {
-        _buffer = new byte[capacity];
+        _capacity = capacity;
         _start = initialOffset;
         _end = initialOffset;
     }
@@ -39,9 +42,15 @@ internal sealed class OutputRing
 
     public void Append(StreamKind kind, ReadOnlySpan<byte> data)
     {
+        if (data.IsEmpty)
+        {
+            return;
+        }
+
         TaskCompletionSource? wake;
         lock (_lock)
         {
+            Grow((int)Math.Min((ulong)_capacity, _end - _start + (ulong)data.Length));
             if (data.Length > _buffer.Length)
             {
                 _end += (ulong)(data.Length - _buffer.Length);
@@ -124,28 +133,58 @@ internal sealed class OutputRing
         }
     }
 
+    private void Grow(int needed)
+    {
+        if (needed <= _buffer.Length)
+        {
+            return;
+        }
+
+        var grown = new byte[Math.Min(_capacity, Math.Max(needed, Math.Max(MinBufferBytes, _buffer.Length * 2)))];
+        for (var offset = _start; offset < _end;)
+        {
+            var at = (int)(offset % (ulong)_buffer.Length);
+            var length = (int)Math.Min(_end - offset, (ulong)(_buffer.Length - at));
+            _buffer.AsSpan(at, length).CopyTo(grown.AsSpan((int)(offset % (ulong)grown.Length)));
+            offset += (ulong)length;
+        }
+
+        _buffer = grown;
+    }
+
     private void AddRun(StreamKind kind)
     {
-        if (_runCount > 0 && _runs[(_runHead + _runCount - 1) % MaxRuns].Kind == kind)
+        if (_runCount == _runs.Length && _runs.Length < MaxRuns)
+        {
+            var grown = new (ulong, StreamKind)[Math.Max(16, _runs.Length * 2)];
+            for (var i = 0; i < _runCount; i++)
+            {
+                grown[i] = _runs[(_runHead + i) % _runs.Length];
+            }
+
+            (_runs, _runHead) = (grown, 0);
+        }
+
+        if (_runCount > 0 && _runs[(_runHead + _runCount - 1) % _runs.Length].Kind == kind)
         {
             return;
         }
 
         if (_runCount == MaxRuns)
         {
-            Evict(_runs[(_runHead + 1) % MaxRuns].Offset);
+            Evict(_runs[(_runHead + 1) % _runs.Length].Offset);
         }
 
-        _runs[(_runHead + _runCount) % MaxRuns] = (_end, kind);
+        _runs[(_runHead + _runCount) % _runs.Length] = (_end, kind);
         _runCount++;
     }
 
     private void Evict(ulong newStart)
     {
         _start = Math.Max(_start, newStart);
-        while (_runCount > 1 && _runs[(_runHead + 1) % MaxRuns].Offset <= _start)
+        while (_runCount > 1 && _runs[(_runHead + 1) % _runs.Length].Offset <= _start)
         {
-            _runHead = (_runHead + 1) % MaxRuns;
+            _runHead = (_runHead + 1) % _runs.Length;
             _runCount--;
         }
     }
@@ -156,7 +195,7 @@ internal sealed class OutputRing
         while (lo < hi)
         {
             var mid = (lo + hi + 1) / 2;
-            if (_runs[(_runHead + mid) % MaxRuns].Offset <= position)
+            if (_runs[(_runHead + mid) % _runs.Length].Offset <= position)
             {
                 lo = mid;
             }
@@ -166,7 +205,7 @@ internal sealed class OutputRing
             }
         }
 
-        var end = lo + 1 < _runCount ? _runs[(_runHead + lo + 1) % MaxRuns].Offset : ulong.MaxValue;
-        return (_runs[(_runHead + lo) % MaxRuns].Kind, end);
+        var end = lo + 1 < _runCount ? _runs[(_runHead + lo + 1) % _runs.Length].Offset : ulong.MaxValue;
+        return (_runs[(_runHead + lo) % _runs.Length].Kind, end);
     }
 }

@@ -4,17 +4,24 @@ namespace RemoteDev.Supervisor.Output;
 
 /// <summary>
 /// The output of one process over its whole life in the supervisor (all runs): the ring for live readers and the
-/// rotating log on disk. Written only by the I/O thread; the child is never blocked by a reader.
+/// rotating log on disk. Written only by the I/O thread; the child is never blocked by a reader. Small reads are
+/// gathered into one log write per I/O batch (the ring gets them at once).
 /// </summary>
-internal sealed class ProcessOutput : IOutputSink, IDisposable
+internal sealed class ProcessOutput : IOutputSink, IBatchFlush, IDisposable
 {
+    private const int LogBufferBytes = 64 * 1024;
+
     private readonly object _logLock = new();
     private readonly RotatingLog _log;
+    private readonly IoLoop _io;
+    private byte[]? _logBuffer;
+    private int _logBuffered;
     private bool _disposed;
 
-    public ProcessOutput(RotatingLog log, int ringBytes)
+    public ProcessOutput(RotatingLog log, int ringBytes, IoLoop io)
     {
         _log = log;
+        _io = io;
         Ring = new OutputRing(ringBytes, log.EndOffset);
     }
 
@@ -26,13 +33,37 @@ internal sealed class ProcessOutput : IOutputSink, IDisposable
     {
         lock (_logLock)
         {
-            if (!_disposed)
+            if (_logBuffered + data.Length > LogBufferBytes)
             {
-                _log.Write(data);
+                FlushLocked();
+            }
+
+            if (data.Length >= LogBufferBytes)
+            {
+                WriteLogLocked(data);
+            }
+            else
+            {
+                if (_logBuffered == 0)
+                {
+                    _io.FlushAfterBatch(this);
+                }
+
+                _logBuffer ??= new byte[LogBufferBytes];
+                data.CopyTo(_logBuffer.AsSpan(_logBuffered));
+                _logBuffered += data.Length;
             }
         }
 
         Ring.Append(kind, data);
+    }
+
+    public void Flush()
+    {
+        lock (_logLock)
+        {
+            FlushLocked();
+        }
     }
 
     /// <summary>The last <paramref name="maxBytes"/> bytes held, as text.</summary>
@@ -54,10 +85,28 @@ internal sealed class ProcessOutput : IOutputSink, IDisposable
     {
         lock (_logLock)
         {
+            FlushLocked();
             _disposed = true;
             _log.Dispose();
         }
 
         Ring.Complete();
+    }
+
+    private void FlushLocked()
+    {
+        if (_logBuffered > 0)
+        {
+            WriteLogLocked(_logBuffer.AsSpan(0, _logBuffered));
+            _logBuffered = 0;
+        }
+    }
+
+    private void WriteLogLocked(ReadOnlySpan<byte> data)
+    {
+        if (!_disposed)
+        {
+            _log.Write(data);
+        }
     }
 }

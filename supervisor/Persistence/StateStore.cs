@@ -13,6 +13,7 @@ internal sealed record DurableEntry(ProcessSpec Spec, bool Stopped);
 internal sealed class StateStore(string path)
 {
     private readonly object _lock = new();
+    private string? _lastSaved;
 
     public string Path { get; } = path;
 
@@ -23,7 +24,8 @@ internal sealed class StateStore(string path)
             return [];
         }
 
-        var root = JsonNode.Parse(File.ReadAllText(Path)) as JsonObject
+        _lastSaved = File.ReadAllText(Path);
+        var root = JsonNode.Parse(_lastSaved) as JsonObject
                    ?? throw new SpecValidationException([$"{Path}: expected an object"]);
         return (root["processes"] as JsonArray ?? [])
             .OfType<JsonObject>()
@@ -31,8 +33,14 @@ internal sealed class StateStore(string path)
             .ToList();
     }
 
-    public void Save(IEnumerable<DurableEntry> entries)
+    /// <summary>Writes the file unless its content would not change.</summary>
+    public void Save(IReadOnlyList<DurableEntry> entries)
     {
+        if (entries.Count == 0 && _lastSaved is null && !File.Exists(Path))
+        {
+            return;
+        }
+
         var root = new JsonObject
         {
             ["version"] = 1,
@@ -41,9 +49,14 @@ internal sealed class StateStore(string path)
                 .Select(e => (JsonNode?)new JsonObject { ["spec"] = SpecJsonWriter.Write(e.Spec), ["stopped"] = e.Stopped })
                 .ToArray()),
         };
+        var json = root.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
         lock (_lock)
         {
-            AtomicFile.Write(Path, root.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+            if (json != _lastSaved)
+            {
+                AtomicFile.Write(Path, json);
+                _lastSaved = json;
+            }
         }
     }
 }

@@ -5,10 +5,14 @@ using RemoteDev.Supervisor.Native;
 namespace RemoteDev.Supervisor.Specs;
 
 /// <summary>Finds every problem of a set of specs at once: fields, names, dependencies (unknown, cycles).</summary>
-internal static partial class SpecValidator
+internal static class SpecValidator
 {
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")]
-    private static partial Regex NamePattern();
+    private const int MaxNameLength = 63;
+
+    /// <summary>[A-Za-z0-9][A-Za-z0-9_.-]{0,62}, without loading the regex engine into every agent.</summary>
+    public static bool IsValidName(string? name) =>
+        name is { Length: > 0 and <= MaxNameLength } && char.IsAsciiLetterOrDigit(name[0])
+        && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-');
 
     /// <summary>
     /// Validates <paramref name="changed"/> against the whole resulting set <paramref name="all"/> (which contains
@@ -59,7 +63,7 @@ internal static partial class SpecValidator
 
         void NonNegative(TimeSpan? value, string field) => Check(value is null || value >= TimeSpan.Zero, $"{field} is negative");
 
-        Check(NamePattern().IsMatch(spec.Name ?? string.Empty), "name must match [A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
+        Check(IsValidName(spec.Name), "name must match [A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
         Check(!string.IsNullOrWhiteSpace(spec.Command), "command is empty");
         Check(Enum.IsDefined(spec.RestartPolicy), $"unknown restart policy {(int)spec.RestartPolicy}");
         Check(Enum.IsDefined(spec.DesiredState), $"unknown desired state {(int)spec.DesiredState}");

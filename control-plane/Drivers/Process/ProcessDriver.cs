@@ -34,6 +34,10 @@ internal sealed class ProcessDriver(ProcessDriverOptions options, ILogger<Proces
             Directory.CreateDirectory(Path.Combine(dir, sub));
         }
 
+        // The initial processes: READY waits for the required ones among them.
+        var processFile = Path.Combine(dir, "processes.json");
+        File.WriteAllText(processFile, "[" + string.Join(",", launch.Spec.Processes.Select(p => Google.Protobuf.JsonFormatter.Default.Format(p))) + "]");
+
         var start = new ProcessStartInfo("/bin/sh")
         {
             UseShellExecute = false,
@@ -55,6 +59,7 @@ internal sealed class ProcessDriver(ProcessDriverOptions options, ILogger<Proces
         start.Environment[AgentEnvironment.DataDir] = Path.Combine(dir, "data");
         start.Environment[AgentEnvironment.LogDir] = Path.Combine(dir, "logs");
         start.Environment[AgentEnvironment.WorkspaceDir] = Path.Combine(dir, "workspace");
+        start.Environment[AgentEnvironment.ProcessFile] = processFile;
         start.Environment[AgentEnvironment.DriverLabel] = options.Label;
 
         var child = System.Diagnostics.Process.Start(start) ?? throw new InvalidOperationException("the agent did not start");

@@ -154,10 +154,10 @@ internal sealed class GrpcCall<TRequest, TResponse>
     /// <summary>The next response message, or null once the call ended with OK; throws for any other end.</summary>
     public async Task<TResponse?> ReadMessageAsync(CancellationToken cancellationToken)
     {
-        await _responseStarted.ConfigureAwait(false);
         using var registration = cancellationToken.CanBeCanceled
             ? cancellationToken.UnsafeRegister(static state => ((GrpcCall<TRequest, TResponse>)state!).Cancel("Call canceled by the client."), this)
             : default;
+        await _responseStarted.ConfigureAwait(false);
         ResponseFrameReader reader;
         lock (_lock)
         {

@@ -35,12 +35,12 @@ internal sealed class RequestStreamWriter<TRequest, TResponse> : IClientStreamWr
         {
             if (!_pendingWrite.IsCompleted)
             {
-                throw new InvalidOperationException("Can't write the message because the previous write is in progress.");
+                return Task.FromException(new InvalidOperationException("Can't write the message because the previous write is in progress."));
             }
 
             if (_completed)
             {
-                throw new InvalidOperationException("Can't write the message because the request stream is complete.");
+                return Task.FromException(new InvalidOperationException("Can't write the message because the request stream is complete."));
             }
 
             if (_call.Result is { } result)
@@ -61,7 +61,7 @@ internal sealed class RequestStreamWriter<TRequest, TResponse> : IClientStreamWr
         {
             if (!_pendingWrite.IsCompleted)
             {
-                throw new InvalidOperationException("Can't complete the request stream because a write is in progress.");
+                return Task.FromException(new InvalidOperationException("Can't complete the request stream because a write is in progress."));
             }
 
             _completed = true;

@@ -10,11 +10,11 @@ namespace RemoteDev.ControlPlane.Tests.Infrastructure;
 /// free 127.0.0.1 port with its socket in that dir, stopped when the process exits. Servers left behind by dead
 /// processes (dir name carries the pid) are stopped and removed first, so runs never collide.
 /// </summary>
-public sealed class PostgresServer
+public sealed class PostgresServer : IAsyncDisposable
 {
     private const string DirPrefix = "remotedev-pg-";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
-    private static readonly Lazy<Task<PostgresServer>> Shared = new(StartAsync);
+    private static readonly Lazy<Task<PostgresServer>> Shared = new(() => StartNewAsync(durable: false));
     private readonly string _root;
 
     private PostgresServer(string root, int port)
@@ -33,7 +33,11 @@ public sealed class PostgresServer
     public string ConnectionString(string database) =>
         $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Timeout=30;Command Timeout=120";
 
-    private static async Task<PostgresServer> StartAsync()
+    /// <summary>
+    /// A server of its own, stopped by <see cref="DisposeAsync"/> or at process exit. With durable false (tests) fsync
+    /// is off: the store's durability is tested against the control plane dying, not the database host.
+    /// </summary>
+    public static async Task<PostgresServer> StartNewAsync(bool durable)
     {
         await ReapOrphansAsync();
         var root = Path.Combine(Path.GetTempPath(), $"{DirPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}");
@@ -48,7 +52,7 @@ public sealed class PostgresServer
             {
                 await RunAsPostgresAsync("pg_ctl", "start", "-w", "-t", ((int)StartTimeout.TotalSeconds).ToString(CultureInfo.InvariantCulture),
                     "-D", data, "-l", Path.Combine(root, "server.log"),
-                    "-o", $"-k {root} -h 127.0.0.1 -p {port} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200");
+                    "-o", $"-k {root} -h 127.0.0.1 -p {port} -c max_connections=200" + (durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"));
                 var server = new PostgresServer(root, port);
                 AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop();
                 return server;
@@ -60,9 +64,18 @@ public sealed class PostgresServer
         }
     }
 
+    public ValueTask DisposeAsync()
+    {
+        Stop();
+        return ValueTask.CompletedTask;
+    }
+
     private void Stop()
     {
-        StopDirectory(_root);
+        if (Directory.Exists(_root))
+        {
+            StopDirectory(_root);
+        }
     }
 
     private static void StopDirectory(string root)

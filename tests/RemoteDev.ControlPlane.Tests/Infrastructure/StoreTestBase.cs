@@ -20,14 +20,14 @@ public abstract class StoreTestBase : IAsyncLifetime
 
     private protected ManualTime Time { get; } = new(DateTimeOffset.Parse("2030-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         Directory.CreateDirectory(_dataDirectory);
         Options = await CreateOptionsAsync(_dataDirectory);
         _store = await OpenAsync();
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_store is not null)
         {

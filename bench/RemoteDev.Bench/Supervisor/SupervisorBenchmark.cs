@@ -1,0 +1,256 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using RemoteDev.Supervisor;
+using static RemoteDev.Bench.Supervisor.ProcFs;
+
+namespace RemoteDev.Bench.Supervisor;
+
+/// <summary>
+/// RemoteDev's supervisor side by side with supervisord and a plain shell: memory with 50 children, start of 50,
+/// restart after kill -9, 1 GiB bulk and 1 GiB of 100-byte lines through output handling, env-file reload.
+/// Optional args: a subset of "memory start restart bulk lines env".
+/// </summary>
+internal sealed class SupervisorBenchmark : IBenchmark
+{
+    private const int Children = 50;
+    private const int RestartRounds = 15;
+    private const int OutputRounds = 3;
+    private const long GiB = 1L << 30;
+    private static readonly TimeSpan Long = TimeSpan.FromMinutes(5);
+
+    public string Name => "supervisor";
+
+    public string Description => "supervisor vs supervisord vs shell: memory, start, restart, output, env reload";
+
+    public async Task RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var parts = args.Length > 0 ? args.ToHashSet() : ["memory", "start", "restart", "bulk", "lines", "env"];
+        if (parts.Contains("memory"))
+        {
+            await MemoryAsync();
+        }
+
+        if (parts.Contains("start"))
+        {
+            await StartAsync();
+        }
+
+        if (parts.Contains("restart"))
+        {
+            await RestartAsync();
+        }
+
+        foreach (var withReader in new[] { false, true })
+        {
+            if (parts.Contains("bulk"))
+            {
+                await OutputAsync("bulk", $"head -c {GiB} /dev/zero", withReader);
+            }
+
+            if (parts.Contains("lines"))
+            {
+                await OutputAsync("lines", $"perl -e '$|=1; my $l = (\"x\" x 99) . \"\\n\"; print $l for 1..{GiB / 100}; print \"x\" x {GiB % 100}'", withReader);
+            }
+        }
+
+        if (parts.Contains("bulk-ours-only"))
+        {
+            Console.WriteLine((await OursOutputAsync($"head -c {GiB} /dev/zero", withReader: false)).Time);
+        }
+
+        if (parts.Contains("env"))
+        {
+            await EnvReloadAsync();
+        }
+    }
+
+    private static void Report(string metric, string ours, string baseline, string ratio) =>
+        Console.WriteLine($"{metric,-34} ours {ours,-14} {baseline,-34} {ratio}");
+
+    private static async Task MemoryAsync()
+    {
+        var self = Environment.ProcessPath!;
+        var info = new ProcessStartInfo(self, ["supervisor-host", Children.ToString(CultureInfo.InvariantCulture)])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+        };
+        info.Environment["DOTNET_gcConcurrent"] = "0";
+        using var host = Process.Start(info)!;
+        await host.StandardOutput.ReadLineAsync();
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var ours = RssBytes(host.Id);
+        var oursPrivate = PrivateBytes(host.Id);
+        host.StandardInput.Close();
+        await host.WaitForExitAsync();
+
+        await using var supervisord = Supervisord.Start(Enumerable.Range(0, Children).Select(i => ($"sleep{i}", "sleep 1000", true)));
+        await PollUntilAsync(() => ProcFs.Children(supervisord.Pid).Count == Children, Long);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var theirs = RssBytes(supervisord.Pid);
+        var theirsPrivate = PrivateBytes(supervisord.Pid);
+        Report("memory, 50 children (RSS)", Mb(ours), $"supervisord {Mb(theirs)}", $"{ours / (double)theirs:0.00}x of supervisord");
+        Report("memory, 50 children (private)", Mb(oursPrivate), $"supervisord {Mb(theirsPrivate)}", $"{oursPrivate / (double)theirsPrivate:0.00}x of supervisord");
+    }
+
+    private static async Task StartAsync()
+    {
+        using var shell = StartShell($"for i in $(seq {Children}); do sleep 1000 & done; wait");
+        var shellTime = await PollUntilAsync(() => ProcFs.Children(shell.Id).Count == Children, Long);
+        shell.Kill(entireProcessTree: true);
+
+        var cold = await StartOursAsync();
+        var warm = await StartOursAsync();
+
+        var supervisordWatch = Stopwatch.StartNew();
+        await using var supervisord = Supervisord.Start(Enumerable.Range(0, Children).Select(i => ($"sleep{i}", "sleep 1000", true)));
+        await PollUntilAsync(() => ProcFs.Children(supervisord.Pid).Count == Children, Long);
+        var theirTime = supervisordWatch.Elapsed;
+        Report("start 50, cold (JIT in the path)", Ms(cold), $"shell {Ms(shellTime)}", $"{cold / shellTime:0.00}x of shell");
+        Report("start 50, warm", Ms(warm), $"supervisord from launch {Ms(theirTime)}", $"{warm / shellTime:0.00}x of shell");
+    }
+
+    private static async Task<TimeSpan> StartOursAsync()
+    {
+        await using var ours = await Ours.StartAsync();
+        var watch = Stopwatch.StartNew();
+        await ours.Supervisor.ReconcileAsync(Ours.Sleepers(Children), CancellationToken.None);
+        await PollUntilAsync(() => ours.Supervisor.List([]).All(s => s.State == ProcessState.Running), Long);
+        return watch.Elapsed;
+    }
+
+    private static async Task RestartAsync()
+    {
+        using var shell = StartShell("while true; do sleep 1000; done");
+        await PollUntilAsync(() => ProcFs.Children(shell.Id).Count == 1, Long);
+        var shellTimes = new List<TimeSpan>();
+        for (var i = 0; i < RestartRounds; i++)
+        {
+            var old = ProcFs.Children(shell.Id).Single();
+            Kill9(old);
+            shellTimes.Add(await PollUntilAsync(() => ProcFs.Children(shell.Id) is { Count: 1 } c && !c.Contains(old), Long));
+        }
+
+        shell.Kill(entireProcessTree: true);
+
+        await using var ours = await Ours.StartAsync();
+        await ours.Supervisor.AddAsync(Ours.Sleeper(0) with
+        {
+            Backoff = new FixedBackoff(TimeSpan.Zero),
+            CrashLoop = new CrashLoopSpec(0, TimeSpan.Zero, TimeSpan.Zero),
+        }, CancellationToken.None);
+        await ours.Supervisor.WaitForStateAsync("sleep0", ProcessState.Running, Long, CancellationToken.None);
+        var ourTimes = new List<TimeSpan>();
+        using var events = ours.Supervisor.SubscribeEvents();
+        for (var i = 0; i < RestartRounds; i++)
+        {
+            var old = ours.Supervisor.Get("sleep0", includeEnv: false).Pid!.Value;
+            var watch = Stopwatch.StartNew();
+            Kill9(old);
+            while (await events.ReadAsync(CancellationToken.None) is not { State: ProcessState.Running } running || running.Pid == old)
+            {
+            }
+
+            ourTimes.Add(watch.Elapsed);
+        }
+
+        await using var supervisord = Supervisord.Start([("victim", "sleep 1000", true)]);
+        await PollUntilAsync(() => ProcFs.Children(supervisord.Pid).Count == 1, Long);
+        var theirTimes = new List<TimeSpan>();
+        for (var i = 0; i < 5; i++)
+        {
+            var old = ProcFs.Children(supervisord.Pid).Single();
+            Kill9(old);
+            theirTimes.Add(await PollUntilAsync(() => ProcFs.Children(supervisord.Pid) is { Count: 1 } c && !c.Contains(old), Long));
+        }
+
+        Report("restart after kill -9 (median)", Ms(Median(ourTimes)), $"shell {Ms(Median(shellTimes))}, supervisord {Ms(Median(theirTimes))}",
+            $"{Median(ourTimes) / Median(shellTimes):0.00}x of shell");
+    }
+
+    private static async Task OutputAsync(string label, string generator, bool withReader)
+    {
+        var (floors, ourTimes, theirTimes) = (new List<TimeSpan>(), new List<TimeSpan>(), new List<TimeSpan>());
+        var notes = string.Empty;
+        for (var round = 0; round < OutputRounds; round++)
+        {
+            floors.Add(await TimeShellAsync($"{generator} | cat > /dev/null"));
+            (var ourTime, notes) = await OursOutputAsync(generator, withReader);
+            ourTimes.Add(ourTime);
+            theirTimes.Add(await SupervisordOutputAsync(generator));
+        }
+
+        var floor = Median(floors);
+        Report($"{label} 1 GiB{(withReader ? " + live reader" : string.Empty)}", $"{floor / Median(ourTimes):P0} floor",
+            $"supervisord {floor / Median(theirTimes):P0} (floor {Ms(floor)})", $"ours {Ms(Median(ourTimes))}, supervisord {Ms(Median(theirTimes))}");
+        Console.WriteLine("  " + notes);
+    }
+
+    private static async Task<(TimeSpan Time, string Notes)> OursOutputAsync(string generator, bool withReader)
+    {
+        await using var ours = await Ours.StartAsync();
+        var watch = Stopwatch.StartNew();
+        await ours.Supervisor.AddAsync(new ProcessSpec { Name = "gen", Command = "/bin/sh", Args = ["-c", generator], RestartPolicy = RestartPolicy.Never }, CancellationToken.None);
+        var reader = ours.Supervisor.SubscribeOutput("gen", 0);
+        var readerTask = Task.Run(async () =>
+        {
+            var (bytes, gaps) = (0L, 0L);
+            while (withReader && bytes + gaps < GiB && await reader.ReadAsync(CancellationToken.None) is { } record)
+            {
+                (bytes, gaps) = record is OutputChunk c ? (bytes + c.Data.Length, gaps) : (bytes, gaps + (long)((OutputGap)record).Length);
+            }
+
+            return (bytes, gaps);
+        });
+        var done = await ours.Supervisor.WaitForStateAsync("gen", ProcessState.Exited, Long, CancellationToken.None);
+        var time = watch.Elapsed;
+        var (read, gapped) = await readerTask;
+        var logs = Directory.GetFiles(Path.Combine(ours.Root, "state", "logs", "gen"), "*.log");
+        var lastLogEnd = logs.Max(f => long.Parse(Path.GetFileNameWithoutExtension(f), CultureInfo.InvariantCulture) + new FileInfo(f).Length);
+        return (time, $"ours: end offset {done.Status.OutputEnd} (lost {GiB - (long)done.Status.OutputEnd}), log files end at {lastLogEnd}, " +
+            $"live reader {read} bytes + {gapped} in gaps, bench RSS {Mb(RssBytes(Environment.ProcessId))}");
+    }
+
+    private static async Task<TimeSpan> SupervisordOutputAsync(string generator)
+    {
+        var watch = Stopwatch.StartNew();
+        await using var supervisord = Supervisord.Start([("gen", generator.Replace("%", "%%", StringComparison.Ordinal), false)]);
+        var log = Path.Combine(supervisord.Directory, "gen.log");
+        await PollUntilAsync(() => File.Exists(log) && new FileInfo(log).Length >= GiB, Long);
+        return watch.Elapsed;
+    }
+
+    private static async Task EnvReloadAsync()
+    {
+        await using var ours = await Ours.StartAsync();
+        var envFile = Path.Combine(ours.EnvDirectory, ".env");
+        File.WriteAllText(envFile, "V=0\n");
+        await ours.Supervisor.AddAsync(new ProcessSpec
+        {
+            Name = "env",
+            Command = "/bin/sh",
+            Args = ["-c", "echo \"V=$V.\"; exec sleep 1000"],
+            EnvReload = new EnvReloadAfter(TimeSpan.Zero),
+        }, CancellationToken.None);
+        var reader = ours.Supervisor.SubscribeOutput("env", 0);
+        var seen = new StringBuilder();
+        var times = new List<TimeSpan>();
+        for (var i = 1; i <= 15; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            File.WriteAllText(envFile, $"V={i}\n");
+            while (!seen.ToString().Contains($"V={i}.", StringComparison.Ordinal))
+            {
+                if (await reader.ReadAsync(CancellationToken.None) is OutputChunk chunk)
+                {
+                    seen.Append(Encoding.UTF8.GetString(chunk.Data.Span));
+                }
+            }
+
+            times.Add(watch.Elapsed);
+        }
+
+        Report("env edit to new value running (median)", Ms(Median(times)), "pidnap 14 ms (reported)", $"{Median(times).TotalMilliseconds / 15:0.00}x of the 15 ms goal");
+    }
+}

@@ -1,0 +1,179 @@
+using System.Text;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using RemoteDev.Agent.Tests.Infrastructure;
+using RemoteDev.V1;
+
+namespace RemoteDev.Agent.Tests;
+
+public sealed class CommandTests(LinkFixture fixture) : IClassFixture<LinkFixture>
+{
+    private LinkHarness Link => fixture.Link;
+
+    [Fact]
+    public async Task Add_start_stop_restart_and_remove_drive_the_process()
+    {
+        var added = await Ok(new Command { Add = Specs.Shell("cmd-life", "exec sleep 600") });
+        var running = await Link.StatusAsync("cmd-life", ProcessState.Running);
+        var stopped = await Ok(new Command { Stop = new StopProcess { Name = "cmd-life" } });
+        var started = await Ok(new Command { Start = new ProcessName { Name = "cmd-life" } });
+        var first = await Link.StatusAsync("cmd-life", ProcessState.Running);
+        var restarted = await Link.RunsAgainAfterAsync("cmd-life", first.Pid, () => Ok(new Command { Restart = new RestartProcess { Name = "cmd-life", Force = true } }));
+        await Ok(new Command { Remove = new ProcessName { Name = "cmd-life" } });
+        var missing = await Link.RunAsync(new Command { Get = new GetProcess { Name = "cmd-life" } });
+
+        Assert.Equal("cmd-life", added.Process.Name);
+        Assert.True(running.Pid > 0);
+        Assert.Equal(ProcessState.Stopped, stopped.Process.State);
+        Assert.NotEqual(first.Pid, restarted.Pid);
+        Assert.Equal((int)StatusCode.NotFound, missing.Code);
+        Assert.NotNull(started.Process);
+    }
+
+    [Fact]
+    public async Task Reload_with_restart_now_runs_the_new_definition()
+    {
+        await Ok(new Command { Add = Specs.Shell("cmd-reload", "exec sleep 600") });
+        var before = await Link.StatusAsync("cmd-reload", ProcessState.Running);
+
+        var after = await Link.RunsAgainAfterAsync("cmd-reload", before.Pid, () => Ok(new Command { Reload = new ReloadProcess { Spec = Specs.Shell("cmd-reload", "exec sleep 700"), RestartNow = true } }));
+
+        Assert.Equal("exec sleep 700", after.Spec.Args[1]);
+    }
+
+    [Fact]
+    public async Task Signal_reaches_the_process()
+    {
+        var trap = Path.Combine(Link.Agent.Root, "hup");
+        await Ok(new Command { Add = Specs.Shell("cmd-signal", $"trap 'touch {trap}' HUP; while true; do sleep 0.1; done") });
+        await Link.StatusAsync("cmd-signal", ProcessState.Running);
+
+        await Ok(new Command { Signal = new SignalProcess { Name = "cmd-signal", Signal = "SIGHUP" } });
+
+        await Link.WaitAsync(_ => File.Exists(trap), "the HUP trap ran");
+    }
+
+    [Fact]
+    public async Task Stdin_written_and_closed_comes_back_through_cat()
+    {
+        var cat = new ProcessSpec { Name = "cmd-cat", Command = "cat", StdinOpen = true, RestartPolicy = RestartPolicy.Never };
+        await Ok(new Command { Add = cat });
+        await Link.StatusAsync("cmd-cat", ProcessState.Running);
+
+        await Ok(new Command { WriteStdin = new WriteStdin { Name = "cmd-cat", Data = ByteString.CopyFromUtf8("round trip\n") } });
+        await Ok(new Command { CloseStdin = new ProcessName { Name = "cmd-cat" } });
+        var exited = await Link.StatusAsync("cmd-cat", ProcessState.Exited);
+
+        var output = await Link.WaitAsync(s => s.Streams.FirstOrDefault(kv => kv.Key.Process == "cmd-cat" && kv.Value.End >= 11).Value?.Bytes, "cat output");
+        Assert.Equal("round trip\n", Encoding.UTF8.GetString(output));
+        Assert.Equal(0, exited.ExitCode);
+    }
+
+    [Fact]
+    public async Task Resize_changes_the_terminal_size_a_pty_process_sees()
+    {
+        var size = Path.Combine(Link.Agent.Root, "size");
+        var pty = Specs.Shell("cmd-pty", $"trap 'stty size > {size}' WINCH; while true; do sleep 0.1; done");
+        pty.Terminal = new TerminalSize { Rows = 24, Cols = 80 };
+        await Ok(new Command { Add = pty });
+        await Link.StatusAsync("cmd-pty", ProcessState.Running);
+
+        await Ok(new Command { Resize = new ResizeTerminal { Name = "cmd-pty", Size = new TerminalSize { Rows = 40, Cols = 120 } } });
+
+        var seen = await Link.WaitAsync(_ => File.Exists(size) ? File.ReadAllText(size).Trim() : null, "stty size after resize");
+        Assert.Equal("40 120", seen);
+    }
+
+    [Fact]
+    public async Task List_filters_by_tag_and_get_includes_the_effective_env()
+    {
+        var tagged = Specs.Shell("cmd-tagged", "exec sleep 600");
+        tagged.Tags.Add("cmd-tag");
+        tagged.Env["CMD_TAGGED"] = "yes";
+        await Ok(new Command { Add = tagged });
+
+        var list = await Ok(new Command { List = new ListProcesses { Tags = { "cmd-tag" } } });
+        var get = await Ok(new Command { Get = new GetProcess { Name = "cmd-tagged", IncludeEnv = true } });
+
+        Assert.Equal(["cmd-tagged"], list.Processes.Processes.Select(p => p.Name));
+        Assert.Equal("yes", get.Process.EffectiveEnv["CMD_TAGGED"]);
+    }
+
+    [Fact]
+    public async Task Exec_streams_output_and_reports_the_exit_code()
+    {
+        var exec = new ExecCommand { Command = { "bash", "-c", "echo out; echo err >&2; read line; echo got $line; exit 3" }, Stdin = ByteString.CopyFromUtf8("input\n") };
+
+        var result = await Ok(new Command { Exec = exec });
+
+        var output = Link.State.Read(s => Encoding.UTF8.GetString(s.ExecOutput[result.Id].ToArray()));
+        Assert.Equal(3, result.Exec.ExitCode);
+        Assert.Contains("out\n", output);
+        Assert.Contains("err\n", output);
+        Assert.Contains("got input\n", output);
+    }
+
+    [Fact]
+    public async Task Exec_timeout_kills_the_whole_process_group()
+    {
+        var pidFile = Path.Combine(Link.Agent.Root, "grandchild.pid");
+        var exec = new ExecCommand
+        {
+            Command = { "bash", "-c", $"sleep 600 & echo $! > {pidFile}; wait" },
+            Timeout = Duration.FromTimeSpan(TimeSpan.FromSeconds(1)),
+        };
+
+        var result = await Ok(new Command { Exec = exec });
+
+        var grandchild = int.Parse(await File.ReadAllTextAsync(pidFile));
+        Assert.True(result.Exec.TimedOut);
+        Assert.Equal("SIGKILL", result.Exec.Signal);
+        await Link.WaitAsync(_ => !Directory.Exists($"/proc/{grandchild}") || File.ReadAllText($"/proc/{grandchild}/stat").Contains(") Z ", StringComparison.Ordinal), "the grandchild died");
+    }
+
+    [Fact]
+    public async Task Write_file_creates_parents_with_the_mode_and_read_file_returns_it()
+    {
+        var path = Path.Combine(Link.Agent.Root, "nested", "dir", "setup.sh");
+
+        await Ok(new Command { WriteFile = new WriteFile { Path = path, Content = ByteString.CopyFromUtf8("#!/bin/sh\n"), Mode = 0x1ED } });
+        var read = await Ok(new Command { ReadFile = new ReadFile { Path = path } });
+
+        Assert.Equal("#!/bin/sh\n", read.File.Content.ToStringUtf8());
+        Assert.Equal(0x1EDu, read.File.Mode);
+    }
+
+    [Fact]
+    public async Task Set_env_reaches_a_process_through_the_global_env_file_and_unset_removes_the_name()
+    {
+        var probe = Specs.Shell("cmd-env", "echo \"value=$CMD_GLOBAL\"; exec sleep 600");
+        probe.EnvReload = new EnvReload { Delay = Duration.FromTimeSpan(TimeSpan.Zero) };
+        await Ok(new Command { Add = probe });
+        await Link.StatusAsync("cmd-env", ProcessState.Running);
+
+        var set = await Ok(new Command { SetEnv = new SetEnv { Values = { ["CMD_GLOBAL"] = "from-the-control-plane" } } });
+        await Link.WaitAsync(s => s.Streams.Any(kv => kv.Key.Process == "cmd-env" && Encoding.UTF8.GetString(kv.Value.Bytes).Contains("value=from-the-control-plane")), "the process restarted with the new value");
+        var unset = await Ok(new Command { UnsetEnv = new UnsetEnv { Names = { "CMD_GLOBAL" } } });
+
+        Assert.Contains("CMD_GLOBAL", set.Env.Names);
+        Assert.DoesNotContain("CMD_GLOBAL", unset.Env.Names);
+    }
+
+    [Fact]
+    public async Task Wait_times_out_with_deadline_exceeded_for_a_state_never_reached()
+    {
+        await Ok(new Command { Add = Specs.Shell("cmd-wait", "exec sleep 600") });
+
+        var result = await Link.RunAsync(new Command { Wait = new WaitProcess { Name = "cmd-wait", State = ProcessState.Exited, Timeout = Duration.FromTimeSpan(TimeSpan.FromMilliseconds(300)) } });
+
+        Assert.Equal((int)StatusCode.DeadlineExceeded, result.Code);
+    }
+
+    private async Task<CommandResult> Ok(Command command)
+    {
+        var result = await Link.RunAsync(command);
+        Assert.True(result.Code == 0, $"{command.OpCase} failed: {result}");
+        return result;
+    }
+}

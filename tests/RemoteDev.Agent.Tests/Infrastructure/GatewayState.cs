@@ -1,0 +1,119 @@
+using System.Threading.Channels;
+using RemoteDev.V1;
+
+namespace RemoteDev.Agent.Tests.Infrastructure;
+
+/// <summary>
+/// The test control plane's durable state and everything it received. It survives a gateway crash, like a control
+/// plane's database survives a kill -9. All members are guarded by one lock; waiters are woken on every change.
+/// </summary>
+internal sealed class GatewayState(string sandboxId, string token)
+{
+    private readonly Lock _gate = new();
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Channel<ControlMessage>? _session;
+
+    public string SandboxId { get; } = sandboxId;
+
+    public string Token { get; set; } = token;
+
+    public DesiredSandbox Desired { get; set; } = new();
+
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan UsageInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    public Dictionary<(string Process, string Epoch), StoredStream> Streams { get; } = [];
+
+    public List<AgentHello> Hellos { get; } = [];
+
+    public List<string?> AuthorizationHeaders { get; } = [];
+
+    public List<string> Rejections { get; } = [];
+
+    public List<LifecycleReport> Lifecycle { get; } = [];
+
+    public List<ProcessEvent> Events { get; } = [];
+
+    public List<ResourceUsage> Usage { get; } = [];
+
+    public int Heartbeats { get; set; }
+
+    public Dictionary<string, CommandResult> Results { get; } = [];
+
+    public Dictionary<string, MemoryStream> ExecOutput { get; } = [];
+
+    public T Read<T>(Func<GatewayState, T> read)
+    {
+        lock (_gate)
+        {
+            return read(this);
+        }
+    }
+
+    public void Update(Action<GatewayState> update)
+    {
+        TaskCompletionSource changed;
+        lock (_gate)
+        {
+            update(this);
+            changed = _changed;
+            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        changed.TrySetResult();
+    }
+
+    /// <summary>Waits until <paramref name="condition"/> holds (checked on every change) and returns the read value.</summary>
+    public async Task<T> WaitAsync<T>(Func<GatewayState, T?> condition, TimeSpan timeout, Func<string> what)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            Task changed;
+            lock (_gate)
+            {
+                if (condition(this) is { } value && value is not false)
+                {
+                    return value;
+                }
+
+                changed = _changed.Task;
+            }
+
+            try
+            {
+                await changed.WaitAsync(cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"gave up after {timeout.TotalSeconds} s waiting for: {what()}");
+            }
+        }
+    }
+
+    public StoredStream Stream(string process, string epoch)
+    {
+        if (!Streams.TryGetValue((process, epoch), out var stream))
+        {
+            stream = new StoredStream();
+            Streams[(process, epoch)] = stream;
+        }
+
+        return stream;
+    }
+
+    public Channel<ControlMessage> Attach()
+    {
+        var session = Channel.CreateUnbounded<ControlMessage>();
+        Update(s => s._session = session);
+        return session;
+    }
+
+    /// <summary>Sends a control message on the current session (the test's commands and desired sets).</summary>
+    public void Send(ControlMessage message)
+    {
+        var session = Read(s => s._session) ?? throw new InvalidOperationException("no agent session");
+        session.Writer.TryWrite(message);
+    }
+}

@@ -1,0 +1,76 @@
+using Grpc.Core;
+using RemoteDev.Agent.Tests.Infrastructure;
+using RemoteDev.V1;
+
+namespace RemoteDev.Agent.Tests;
+
+public sealed class MalformedInputTests(LinkFixture fixture) : IClassFixture<LinkFixture>
+{
+    private LinkHarness Link => fixture.Link;
+
+    [Fact]
+    public async Task A_command_without_an_operation_gets_unimplemented()
+    {
+        var result = await Link.RunAsync(new Command());
+
+        Assert.Equal((int)StatusCode.Unimplemented, result.Code);
+    }
+
+    [Fact]
+    public async Task A_spec_with_an_empty_command_gets_invalid_argument_naming_the_problem()
+    {
+        var result = await Link.RunAsync(new Command { Add = new ProcessSpec { Name = "bad-spec" } });
+
+        Assert.Equal((int)StatusCode.InvalidArgument, result.Code);
+        Assert.Contains("command", result.Message);
+    }
+
+    [Fact]
+    public async Task An_operation_on_an_unknown_process_gets_not_found()
+    {
+        var result = await Link.RunAsync(new Command { Stop = new StopProcess { Name = "nobody" } });
+
+        Assert.Equal((int)StatusCode.NotFound, result.Code);
+    }
+
+    [Fact]
+    public async Task A_missing_field_gets_invalid_argument_naming_the_field()
+    {
+        var result = await Link.RunAsync(new Command { Start = new ProcessName() });
+
+        Assert.Equal((int)StatusCode.InvalidArgument, result.Code);
+        Assert.Contains("start.name", result.Message);
+    }
+
+    [Fact]
+    public async Task A_relative_file_path_gets_invalid_argument()
+    {
+        var result = await Link.RunAsync(new Command { ReadFile = new ReadFile { Path = "etc/passwd" } });
+
+        Assert.Equal((int)StatusCode.InvalidArgument, result.Code);
+    }
+
+    [Fact]
+    public async Task A_command_without_an_id_is_answered_and_the_agent_keeps_serving()
+    {
+        Link.State.Send(new ControlMessage { Command = new Command { List = new ListProcesses() } });
+        var unnamed = await Link.WaitAsync(s => s.Results.GetValueOrDefault(""), "result without id");
+        var next = await Link.RunAsync(new Command { List = new ListProcesses() });
+
+        Assert.Equal((int)StatusCode.InvalidArgument, unnamed.Code);
+        Assert.Equal(0, next.Code);
+    }
+
+    [Fact]
+    public async Task An_invalid_desired_set_is_rejected_whole_and_the_link_stays_up()
+    {
+        var desired = new DesiredSandbox { Generation = 7 };
+        desired.Processes.Add(new ProcessSpec { Name = "desired-bad", Command = "true", DependsOn = { new Dependency { Process = new ProcessDependency { Name = "missing" } } } });
+        Link.State.Send(new ControlMessage { Desired = desired });
+
+        var next = await Link.RunAsync(new Command { List = new ListProcesses() });
+
+        Assert.Equal(0, next.Code);
+        Assert.DoesNotContain(next.Processes.Processes, p => p.Name == "desired-bad");
+    }
+}

@@ -1,0 +1,134 @@
+using Grpc.Core;
+using RemoteDev.ControlPlane.Tests.Harness;
+using RemoteDev.V1;
+
+namespace RemoteDev.ControlPlane.Tests.EndToEnd;
+
+/// <summary>Scopes, project restrictions, agent tokens and bad requests.</summary>
+public abstract class AccessTests(ControlPlaneFixture cp)
+{
+    [Fact]
+    public async Task Read_scope_key_can_list_but_not_create()
+    {
+        using var reader = await KeyAsync(Scope.Read, "");
+
+        await reader.Sandboxes.ListAsync(new ListSandboxesRequest());
+        var error = await Assert.ThrowsAsync<RpcException>(() => reader.Sandboxes.CreateAsync(Specs.Sandbox("access")).ResponseAsync);
+
+        Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task Project_restricted_key_sees_only_its_project()
+    {
+        var other = await cp.Admin.Sandboxes.CreateAsync(Specs.Sandbox("elsewhere"));
+        using var restricted = await KeyAsync(Scope.Execute, "mine");
+
+        var own = await restricted.Sandboxes.CreateAsync(Specs.Sandbox("mine"));
+        var listed = await restricted.Sandboxes.ListAsync(new ListSandboxesRequest());
+        var error = await Assert.ThrowsAsync<RpcException>(() => restricted.Sandboxes.GetAsync(new GetSandboxRequest { Id = other.Id }).ResponseAsync);
+
+        Assert.All(listed.Sandboxes, s => Assert.Equal("mine", s.Project));
+        Assert.Contains(listed.Sandboxes, s => s.Id == own.Id);
+        Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task Calls_without_a_key_are_unauthenticated()
+    {
+        using var anonymous = cp.ClientWith("");
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => anonymous.Sandboxes.ListAsync(new ListSandboxesRequest()).ResponseAsync);
+
+        Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task Agent_token_of_one_sandbox_cannot_connect_as_another()
+    {
+        var first = await cp.Admin.Sandboxes.CreateAsync(Specs.Sandbox("tokens"));
+        var second = await cp.Admin.Sandboxes.CreateAsync(Specs.Sandbox("tokens"));
+        await Waits.PhaseAsync(cp.Admin, first.Id, SandboxPhase.Ready);
+
+        var status = await AgentProbe.FirstMessageStatusAsync(cp.Host.GrpcAddress, AgentProbe.Hello(second.Id, AgentProbe.TokenOf(cp.Config, first.Id)));
+
+        Assert.Equal(StatusCode.PermissionDenied, status);
+    }
+
+    [Fact]
+    public async Task Wrong_agent_token_is_unauthenticated()
+    {
+        var sandbox = await cp.Admin.Sandboxes.CreateAsync(Specs.Sandbox("tokens"));
+
+        var status = await AgentProbe.FirstMessageStatusAsync(cp.Host.GrpcAddress, AgentProbe.Hello(sandbox.Id, sandbox.Id + ".not-the-token"));
+
+        Assert.Equal(StatusCode.Unauthenticated, status);
+    }
+
+    [Fact]
+    public async Task Agent_link_opening_without_a_hello_is_invalid_argument()
+    {
+        var status = await AgentProbe.FirstMessageStatusAsync(cp.Host.GrpcAddress, new AgentMessage { Heartbeat = new Heartbeat() });
+
+        Assert.Equal(StatusCode.InvalidArgument, status);
+    }
+
+    [Fact]
+    public async Task Invalid_create_names_every_bad_field()
+    {
+        var request = new CreateSandboxRequest { Name = "Bad Name!", Project = "", Spec = new SandboxSpec() };
+        request.Spec.Processes.Add(new ProcessSpec { Name = "-oops", Command = "" });
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => cp.Admin.Sandboxes.CreateAsync(request).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("name:", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("project:", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("spec.processes[0].name:", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("spec.processes[0].command:", error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Unknown_sandbox_is_not_found()
+    {
+        var error = await Assert.ThrowsAsync<RpcException>(() => cp.Admin.Sandboxes.GetAsync(new GetSandboxRequest { Id = "no-such-sandbox" }).ResponseAsync);
+
+        Assert.Equal(StatusCode.NotFound, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task Duplicate_name_in_a_project_already_exists()
+    {
+        var request = Specs.Sandbox("dupes");
+        await cp.Admin.Sandboxes.CreateAsync(request);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => cp.Admin.Sandboxes.CreateAsync(request).ResponseAsync);
+
+        Assert.Equal(StatusCode.AlreadyExists, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task Imperative_call_on_a_deleted_sandbox_is_failed_precondition()
+    {
+        var sandbox = await cp.Admin.Sandboxes.CreateAsync(Specs.Sandbox("offline"));
+        await cp.Admin.Sandboxes.DeleteAsync(new DeleteSandboxRequest { Id = sandbox.Id });
+        await Waits.PhaseAsync(cp.Admin, sandbox.Id, SandboxPhase.Stopped);
+        var command = new ExecCommand();
+        command.Command.Add("true");
+
+        using var exec = cp.Admin.Processes.Exec(new ExecRequest { SandboxId = sandbox.Id, Command = command });
+        var error = await Assert.ThrowsAsync<RpcException>(() => exec.ResponseStream.MoveNext(CancellationToken.None));
+
+        Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
+    }
+
+    private async Task<OperatorClient> KeyAsync(Scope scope, string project)
+    {
+        var created = await cp.Admin.ApiKeys.CreateAsync(new CreateApiKeyRequest { Name = $"test-{scope}", Scope = scope, Project = project });
+        return cp.ClientWith(created.Token);
+    }
+}
+
+public sealed class AccessTestsOnSqlite(SqliteControlPlane cp) : AccessTests(cp), IClassFixture<SqliteControlPlane>;
+
+public sealed class AccessTestsOnPostgres(PostgresControlPlane cp) : AccessTests(cp), IClassFixture<PostgresControlPlane>;

@@ -1,0 +1,169 @@
+using System.Text;
+using Google.Protobuf;
+using Grpc.Core;
+using RemoteDev.ControlPlane.Tests.Harness;
+using RemoteDev.V1;
+
+namespace RemoteDev.ControlPlane.Tests.EndToEnd;
+
+/// <summary>Every Processes, Files and Env call against a real agent.</summary>
+public abstract class ProcessApiTests(ControlPlaneFixture cp) : IAsyncLifetime
+{
+    private string _id = "";
+
+    private Processes.ProcessesClient Processes => cp.Admin.Processes;
+
+    public async Task InitializeAsync()
+    {
+        var created = await cp.Admin.Sandboxes.CreateAsync(Specs.Sandbox("processes", Specs.Shell("base", "while :; do sleep 1; done")));
+        _id = created.Id;
+        await Waits.PhaseAsync(cp.Admin, _id, SandboxPhase.Ready);
+    }
+
+    public Task DisposeAsync() => cp.Admin.Sandboxes.DeleteAsync(new DeleteSandboxRequest { Id = _id }).ResponseAsync;
+
+    [Fact]
+    public async Task Added_process_runs_and_is_part_of_the_desired_state()
+    {
+        await Processes.AddAsync(new AddProcessRequest { SandboxId = _id, Spec = Specs.Shell("added", "echo added-ran; sleep 600") });
+
+        await OutputReads.UntilStoredContainsAsync(cp.Admin, _id, "added", "added-ran");
+        var sandbox = await cp.Admin.Sandboxes.GetAsync(new GetSandboxRequest { Id = _id });
+        Assert.Contains(sandbox.Spec.Processes, p => p.Name == "added");
+    }
+
+    [Fact]
+    public async Task Stop_then_start_moves_the_process_between_stopped_and_running()
+    {
+        await Processes.AddAsync(new AddProcessRequest { SandboxId = _id, Spec = Specs.Shell("toggled", "sleep 600") });
+        await Waits.ProcessStateAsync(cp.Admin, _id, "toggled", ProcessState.Running);
+
+        await Processes.StopAsync(new StopProcessRequest { SandboxId = _id, Name = "toggled" });
+        await Waits.ProcessStateAsync(cp.Admin, _id, "toggled", ProcessState.Stopped);
+        await Processes.StartAsync(new ProcessRef { SandboxId = _id, Name = "toggled" });
+        await Waits.ProcessStateAsync(cp.Admin, _id, "toggled", ProcessState.Running);
+
+        var status = await Processes.GetAsync(new GetProcessRequest { SandboxId = _id, Name = "toggled" });
+        Assert.Equal(ProcessState.Running, status.State);
+    }
+
+    [Fact]
+    public async Task Restart_gives_the_process_a_new_pid()
+    {
+        await Processes.AddAsync(new AddProcessRequest { SandboxId = _id, Spec = Specs.Shell("restarted", "sleep 600") });
+        await Waits.ProcessStateAsync(cp.Admin, _id, "restarted", ProcessState.Running);
+        var before = await Processes.GetAsync(new GetProcessRequest { SandboxId = _id, Name = "restarted" });
+
+        await Processes.RestartAsync(new RestartProcessRequest { SandboxId = _id, Name = "restarted", Force = true });
+
+        var after = await Waits.UntilAsync(
+            () => Processes.GetAsync(new GetProcessRequest { SandboxId = _id, Name = "restarted" }).ResponseAsync,
+            s => s.State == ProcessState.Running && s.Pid != before.Pid,
+            "restarted with a new pid");
+        Assert.NotEqual(before.Pid, after.Pid);
+    }
+
+    [Fact]
+    public async Task Signal_reaches_the_process()
+    {
+        await Processes.AddAsync(new AddProcessRequest { SandboxId = _id, Spec = Specs.Shell("trapper", "trap 'echo got-hup' HUP; echo armed; while :; do sleep 0.1; done") });
+        await OutputReads.UntilStoredContainsAsync(cp.Admin, _id, "trapper", "armed");
+
+        await Processes.SignalAsync(new SignalProcessRequest { SandboxId = _id, Name = "trapper", Signal = "SIGHUP" });
+
+        await OutputReads.UntilStoredContainsAsync(cp.Admin, _id, "trapper", "got-hup");
+    }
+
+    [Fact]
+    public async Task Reload_with_restart_now_runs_the_new_definition()
+    {
+        await Processes.AddAsync(new AddProcessRequest { SandboxId = _id, Spec = Specs.Shell("reloaded", "echo version-1; sleep 600") });
+        await OutputReads.UntilStoredContainsAsync(cp.Admin, _id, "reloaded", "version-1");
+
+        await Processes.ReloadAsync(new ReloadProcessRequest { SandboxId = _id, Spec = Specs.Shell("reloaded", "echo version-2; sleep 600"), RestartNow = true });
+
+        await OutputReads.UntilStoredContainsAsync(cp.Admin, _id, "reloaded", "version-2");
+    }
+
+    [Fact]
+    public async Task Removed_process_leaves_the_list_and_the_desired_state()
+    {
+        await Processes.AddAsync(new AddProcessRequest { SandboxId = _id, Spec = Specs.Shell("removed", "sleep 600") });
+
+        await Processes.RemoveAsync(new ProcessRef { SandboxId = _id, Name = "removed" });
+
+        var list = await Processes.ListAsync(new ListProcessesRequest { SandboxId = _id });
+        var sandbox = await cp.Admin.Sandboxes.GetAsync(new GetSandboxRequest { Id = _id });
+        Assert.DoesNotContain(list.Processes, p => p.Name == "removed");
+        Assert.DoesNotContain(sandbox.Spec.Processes, p => p.Name == "removed");
+    }
+
+    [Fact]
+    public async Task Exec_streams_output_then_the_exit_code()
+    {
+        var command = new ExecCommand();
+        command.Command.Add(["/bin/sh", "-c", "echo out-line; echo err-line >&2; exit 3"]);
+        using var exec = Processes.Exec(new ExecRequest { SandboxId = _id, Command = command });
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        ExecExit? exit = null;
+
+        await foreach (var message in exec.ResponseStream.ReadAllAsync())
+        {
+            if (message.Output is { } output)
+            {
+                (output.Kind == StreamKind.Stderr ? stderr : stdout).Append(output.Data.ToStringUtf8());
+            }
+
+            exit = message.Exit ?? exit;
+        }
+
+        Assert.Equal("out-line\n", stdout.ToString());
+        Assert.Equal("err-line\n", stderr.ToString());
+        Assert.Equal(3, exit!.ExitCode);
+    }
+
+    [Fact]
+    public async Task Written_file_reads_back_identical()
+    {
+        var content = ByteString.CopyFrom(Enumerable.Range(0, 70_000).Select(i => (byte)(i * 7)).ToArray());
+
+        var written = await cp.Admin.Files.WriteAsync(new WriteFileRequest { SandboxId = _id, Path = "/tmp/rdcp-files-" + _id + "/data.bin", Content = content, Mode = 0x1A4 });
+        var read = await cp.Admin.Files.ReadAsync(new ReadFileRequest { SandboxId = _id, Path = "/tmp/rdcp-files-" + _id + "/data.bin" });
+
+        Assert.Equal((ulong)content.Length, written.Size);
+        Assert.Equal(content, read.Content);
+    }
+
+    [Fact]
+    public async Task Env_set_reaches_processes_and_list_shows_names_only()
+    {
+        var set = new SetEnvRequest { SandboxId = _id };
+        set.Values["GREETING"] = "hello-env";
+
+        await cp.Admin.Env.SetAsync(set);
+        await Processes.AddAsync(new AddProcessRequest { SandboxId = _id, Spec = Specs.Shell("env-reader", "echo greeting=$GREETING; sleep 600") });
+        var names = await cp.Admin.Env.ListAsync(new ListEnvRequest { SandboxId = _id });
+        await OutputReads.UntilStoredContainsAsync(cp.Admin, _id, "env-reader", "greeting=hello-env");
+        var unset = new UnsetEnvRequest { SandboxId = _id };
+        unset.Names.Add("GREETING");
+        var after = await cp.Admin.Env.UnsetAsync(unset);
+
+        Assert.Equal(["GREETING"], names.Names);
+        Assert.Empty(after.Names);
+    }
+
+    [Fact]
+    public async Task Oversized_file_write_is_resource_exhausted()
+    {
+        var content = ByteString.CopyFrom(new byte[(4 * 1024 * 1024) + 1]);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => cp.Admin.Files.WriteAsync(new WriteFileRequest { SandboxId = _id, Path = "big.bin", Content = content }).ResponseAsync);
+
+        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
+    }
+}
+
+public sealed class ProcessApiTestsOnSqlite(SqliteControlPlane cp) : ProcessApiTests(cp), IClassFixture<SqliteControlPlane>;
+
+public sealed class ProcessApiTestsOnPostgres(PostgresControlPlane cp) : ProcessApiTests(cp), IClassFixture<PostgresControlPlane>;

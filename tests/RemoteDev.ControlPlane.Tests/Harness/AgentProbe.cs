@@ -1,0 +1,51 @@
+using System.Text.Json;
+using Grpc.Core;
+using Grpc.Net.Client;
+using RemoteDev.ControlPlane.Drivers.Process;
+using RemoteDev.V1;
+
+namespace RemoteDev.ControlPlane.Tests.Harness;
+
+/// <summary>Dials AgentGateway/Connect like an agent would, to test what the gateway accepts.</summary>
+internal static class AgentProbe
+{
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>The token the control plane handed to a sandbox's agent (read from the agent's environment).</summary>
+    public static string TokenOf(ControlPlaneConfig config, string sandboxId)
+    {
+        var record = JsonSerializer.Deserialize<AgentRecord>(File.ReadAllBytes(Path.Combine(config.DataDir, "sandboxes", sandboxId, "agent.json")))!;
+        return ProcFs.Environment(record.Pid)[AgentEnvironment.AgentToken];
+    }
+
+    public static int AgentPid(ControlPlaneConfig config, string sandboxId)
+        => JsonSerializer.Deserialize<AgentRecord>(File.ReadAllBytes(Path.Combine(config.DataDir, "sandboxes", sandboxId, "agent.json")))!.Pid;
+
+    /// <summary>Sends <paramref name="first"/> and returns the status the gateway ends the call with.</summary>
+    public static async Task<StatusCode> FirstMessageStatusAsync(string address, AgentMessage first)
+    {
+        using var channel = GrpcChannel.ForAddress(address);
+        var client = new AgentGateway.AgentGatewayClient(channel);
+        using var call = client.Connect(deadline: DateTime.UtcNow + ConnectTimeout);
+        await call.RequestStream.WriteAsync(first);
+        try
+        {
+            while (await call.ResponseStream.MoveNext(CancellationToken.None))
+            {
+                if (call.ResponseStream.Current.HelloAck is not null)
+                {
+                    return StatusCode.OK;
+                }
+            }
+
+            return StatusCode.OK;
+        }
+        catch (RpcException error)
+        {
+            return error.StatusCode;
+        }
+    }
+
+    public static AgentMessage Hello(string sandboxId, string token)
+        => new() { Hello = new AgentHello { SandboxId = sandboxId, Token = token, AgentVersion = "probe" } };
+}
