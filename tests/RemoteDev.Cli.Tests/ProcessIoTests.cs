@@ -49,6 +49,14 @@ public sealed class ProcessIoTests(SandboxFixture sandbox) : IClassFixture<Sandb
     }
 
     [Fact]
+    public async Task Exec_killed_by_its_timeout_exits_124()
+    {
+        var result = await sandbox.Rdev.RunAsync("exec", sandbox.SandboxId, "--timeout", "1s", "--", "sleep", "600");
+
+        Assert.Equal(124, result.ExitCode);
+    }
+
+    [Fact]
     public async Task Logs_follow_prints_every_byte_of_an_exited_process_and_ends()
     {
         var result = await sandbox.Rdev.RunAsync("logs", sandbox.SandboxId, "printer", "--follow");
