@@ -77,6 +77,7 @@ public sealed class ProcessIoTests(SandboxFixture sandbox) : IClassFixture<Sandb
     public async Task Attach_with_piped_stdin_round_trips_bytes_through_cat_and_exits_with_its_code()
     {
         var input = Enumerable.Range(0, 64 * 1024).Select(i => (byte)(i * 7)).Concat(Binary).ToArray();
+        await AddRunningAsync("cat", "echo ready; exec cat");
 
         var result = await sandbox.Rdev.RunAsync(new RdevRun(["attach", sandbox.SandboxId, "cat"]) { Stdin = input });
 
@@ -87,12 +88,11 @@ public sealed class ProcessIoTests(SandboxFixture sandbox) : IClassFixture<Sandb
     [Fact]
     public async Task Attach_exits_with_the_exit_code_of_the_process_it_followed_to_the_end()
     {
-        await sandbox.Rdev.RunAsync("process", "add", sandbox.SandboxId, "reader", "--stdin-open", "--restart", "never", "--", "/bin/sh", "-c", "read x; echo got $x; exit 3");
+        await AddRunningAsync("reader", "echo ready; read x; echo got $x; exit 3");
 
         var result = await sandbox.Rdev.RunAsync(new RdevRun(["attach", sandbox.SandboxId, "reader"]) { Stdin = "hello\n"u8.ToArray() });
 
-        Assert.Equal(3, result.ExitCode);
-        Assert.Equal("got hello\n", result.Text);
+        Assert.Equal((3, "got hello\n"), (result.ExitCode, result.Text + result.Stderr));
     }
 
     [Fact]
@@ -178,4 +178,12 @@ public sealed class ProcessIoTests(SandboxFixture sandbox) : IClassFixture<Sandb
 
     /// <summary>Files take absolute paths; the process driver's sandboxes share this machine's file system.</summary>
     private string SandboxPath(string name) => Path.Combine(sandbox.ControlPlane.DataDir, "files", name);
+
+    /// <summary>Adds a shell script with stdin open, never restarted, and returns once it printed "ready".</summary>
+    private async Task AddRunningAsync(string name, string script)
+    {
+        await sandbox.Rdev.RunAsync("process", "add", sandbox.SandboxId, name, "--stdin-open", "--restart", "never", "--", "/bin/sh", "-c", script);
+        await using var logs = TerminalRdev.Start(sandbox.ControlPlane, "24", "80", "logs", sandbox.SandboxId, name, "--follow");
+        await logs.WaitForOutputAsync("ready");
+    }
 }
