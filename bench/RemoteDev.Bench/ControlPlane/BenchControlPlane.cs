@@ -16,14 +16,15 @@ internal sealed class BenchControlPlane : IAsyncDisposable
     private readonly Process _process;
     private readonly GrpcChannel _channel;
 
-    private BenchControlPlane(Process process, string dataDir, int grpcPort)
+    private BenchControlPlane(Process process, string dataDir, int grpcPort, int httpPort)
     {
+        HttpPort = httpPort;
         _process = process;
         DataDir = dataDir;
         GrpcPort = grpcPort;
         var token = File.ReadAllText(Path.Combine(dataDir, "admin.key")).Trim();
         _channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
-        var invoker = _channel.Intercept(headers =>
+        var invoker = _channel.CreateCallInvoker().Intercept(headers =>
         {
             headers.Add("authorization", $"Bearer {token}");
             return headers;
@@ -35,6 +36,8 @@ internal sealed class BenchControlPlane : IAsyncDisposable
     public string DataDir { get; }
 
     public int GrpcPort { get; }
+
+    public int HttpPort { get; }
 
     public int Pid => _process.Id;
 
@@ -54,10 +57,11 @@ internal sealed class BenchControlPlane : IAsyncDisposable
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(Root, "control-plane", "bin", "Release", "net10.0", "remotedev-control-plane.dll"));
         start.Environment["ControlPlane__GrpcAddress"] = $"127.0.0.1:{grpcPort}";
-        start.Environment["ControlPlane__HttpAddress"] = $"127.0.0.1:{FreePort()}";
+        var httpPort = FreePort();
+        start.Environment["ControlPlane__HttpAddress"] = $"127.0.0.1:{httpPort}";
         start.Environment["ControlPlane__DataDir"] = dataDir;
         start.Environment["ControlPlane__AgentPath"] = AgentPath;
-        start.Environment["ControlPlane__LogLevel"] = "Warning";
+        start.Environment["ControlPlane__LogLevel"] = "Information";
         start.Environment["Store__DataDirectory"] = dataDir;
         start.Environment["Store__OutputRetentionBytes"] = (512L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var process = Process.Start(start)!;
@@ -69,11 +73,32 @@ internal sealed class BenchControlPlane : IAsyncDisposable
                 ready.TrySetResult();
             }
         };
+        var log = new StreamWriter(Path.Combine(dataDir, "control-plane.log")) { AutoFlush = true };
+        process.OutputDataReceived += (_, e) =>
+        {
+            lock (log)
+            {
+                log.WriteLine(e.Data);
+            }
+        };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         await ready.Task.WaitAsync(StartTimeout);
-        return new BenchControlPlane(process, dataDir, grpcPort);
+        return new BenchControlPlane(process, dataDir, grpcPort, httpPort);
+    }
+
+    public int Threads() => int.Parse(
+        File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("Threads:", StringComparison.Ordinal))["Threads:".Length..].Trim(),
+        System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A gauge from the control plane's /metrics.</summary>
+    public async Task<double> MetricAsync(string name, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var text = await http.GetStringAsync($"http://127.0.0.1:{HttpPort}/metrics", cancellationToken);
+        var line = text.Split('\n').First(l => l.StartsWith(name + " ", StringComparison.Ordinal));
+        return double.Parse(line[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public long RssBytes()
@@ -111,6 +136,12 @@ internal sealed class BenchControlPlane : IAsyncDisposable
         }
 
         await Task.Delay(200);
+        if (Environment.GetEnvironmentVariable("REMOTEDEV_KEEP_BENCH_DATA") is { Length: > 0 })
+        {
+            Console.WriteLine($"bench data kept in {DataDir}");
+            return;
+        }
+
         try
         {
             Directory.Delete(DataDir, recursive: true);

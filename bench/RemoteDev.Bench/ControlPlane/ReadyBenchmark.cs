@@ -9,7 +9,7 @@ namespace RemoteDev.Bench.ControlPlane;
 /// </summary>
 internal sealed class ReadyBenchmark : IBenchmark
 {
-    private const int Sandboxes = 8;
+    private const int Sandboxes = 16;
 
     public string Name => "cp-ready";
 
@@ -23,6 +23,8 @@ internal sealed class ReadyBenchmark : IBenchmark
         GC.Collect();
         await Task.Delay(2000, cancellationToken);
         var rssBefore = cp.RssBytes();
+        var threadsBefore = cp.Threads();
+        var heapBefore = await cp.MetricAsync("remotedev_managed_heap_bytes", cancellationToken);
 
         var times = new List<double>();
         for (var i = 0; i < Sandboxes; i++)
@@ -36,11 +38,14 @@ internal sealed class ReadyBenchmark : IBenchmark
 
         await Task.Delay(5000, cancellationToken);
         var rssAfter = cp.RssBytes();
+        var threadsAfter = cp.Threads();
+        var heapAfter = await cp.MetricAsync("remotedev_managed_heap_bytes", cancellationToken);
+        var heapPerAgent = (heapAfter - heapBefore) / Sandboxes / 1024;
         var perAgent = (rssAfter - rssBefore) / (double)Sandboxes / 1024;
         var p50 = Percentiles.Of(times, 50);
         Console.WriteLine($"cp-ready: create-to-READY over {Sandboxes} sandboxes: p50 {p50:F0} ms, max {times.Max():F0} ms (goal < 500 ms: {(p50 < 500 ? "met" : "missed")})");
         Console.WriteLine($"cp-ready: baseline: agent binary start-to-exit {floor:F0} ms; READY/baseline = {p50 / floor:F2}x");
-        Console.WriteLine($"cp-ready: control-plane RSS {rssBefore / 1048576.0:F1} MiB -> {rssAfter / 1048576.0:F1} MiB with {Sandboxes} idle agents: {perAgent:F0} KiB per agent (goal < 100 KiB: {(perAgent < 100 ? "met" : "missed")})");
+        Console.WriteLine($"cp-ready: control-plane RSS {rssBefore / 1048576.0:F1} MiB -> {rssAfter / 1048576.0:F1} MiB with {Sandboxes} idle agents: {perAgent:F0} KiB per agent (goal < 100 KiB: {(perAgent < 100 ? "met" : "missed")}); threads {threadsBefore} -> {threadsAfter}; managed heap {heapPerAgent:F0} KiB per agent (not collected, an upper bound)");
     }
 
     private static async Task WarmUpAsync(BenchControlPlane cp, CancellationToken cancellationToken)
