@@ -30,14 +30,15 @@ internal sealed class AttachSession(V1.Processes.ProcessesClient client, AttachS
             throw new CliException(ExitCodes.Conflict, $"process {settings.Process} is {ProcessViews.State(status.State)}; its output: rdev logs {settings.SandboxId} {settings.Process}");
         }
 
+        using var terminal = settings.Stdin == StdinMode.Terminal ? Terminal.EnterRaw() : null;
         using var call = client.Attach(cancellationToken: cancellationToken);
         var writer = WriteRequestsAsync(call.RequestStream, cancellationToken);
         await _requests.Writer.WriteAsync(new V1.AttachRequest { Open = Open() }, cancellationToken);
-        using var terminal = settings.Stdin == StdinMode.Terminal ? await Terminal.EnterRawAsync() : null;
         using var winch = terminal is null || OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create(PosixSignal.SIGWINCH, _ => _resizes.Writer.TryWrite(true));
         if (terminal is not null)
         {
-            _resizes.Writer.TryWrite(true);
+            // The first size goes before any input, so what the user types lands in a correctly sized terminal.
+            await SendSizeAsync(cancellationToken);
             _ = Task.Run(() => SendResizesAsync(cancellationToken), cancellationToken);
         }
 
@@ -126,7 +127,16 @@ internal sealed class AttachSession(V1.Processes.ProcessesClient client, AttachS
     {
         await foreach (var _ in _resizes.Reader.ReadAllAsync(cancellationToken))
         {
-            await _requests.Writer.WriteAsync(new V1.AttachRequest { Resize = await Terminal.SizeAsync() }, cancellationToken);
+            await SendSizeAsync(cancellationToken);
+        }
+    }
+
+    private async Task SendSizeAsync(CancellationToken cancellationToken)
+    {
+        // A terminal that does not know its size (0x0) leaves the process's own.
+        if (Terminal.Size() is { Rows: > 0, Cols: > 0 } size)
+        {
+            await _requests.Writer.WriteAsync(new V1.AttachRequest { Resize = size }, cancellationToken);
         }
     }
 
@@ -134,7 +144,7 @@ internal sealed class AttachSession(V1.Processes.ProcessesClient client, AttachS
     {
         try
         {
-            await using var stdin = Console.OpenStandardInput();
+            await using var stdin = StdStreams.OpenStdin();
             var buffer = new byte[StdinChunkBytes];
             var detachKeys = settings.Stdin == StdinMode.Terminal ? new DetachKeys() : null;
             var forward = new List<byte>(StdinChunkBytes);
