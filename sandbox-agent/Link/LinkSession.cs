@@ -202,6 +202,9 @@ internal sealed class LinkSession(LinkServices services, AsyncDuplexStreamingCal
                 }
             }
         }
+
+        // The supervisor has shut down; the session stays up to carry the final lifecycle report.
+        await Task.Delay(Timeout.Infinite, cancellationToken);
     }
 
     private async Task TickAsync(Func<TimeSpan> interval, Func<AgentMessage> create, CancellationToken cancellationToken)
