@@ -23,7 +23,7 @@ internal sealed class BenchControlPlane : IAsyncDisposable
         GrpcPort = grpcPort;
         var token = File.ReadAllText(Path.Combine(dataDir, "admin.key")).Trim();
         _channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
-        var invoker = _channel.Intercept(headers =>
+        var invoker = _channel.CreateCallInvoker().Intercept(headers =>
         {
             headers.Add("authorization", $"Bearer {token}");
             return headers;
