@@ -26,7 +26,7 @@ public sealed class CodingAgentTests(SqliteControlPlane cp, ITestOutputHelper ou
         var created = await cp.Admin.Sandboxes.CreateAsync(request);
         await Waits.PhaseAsync(cp.Admin, created.Id, SandboxPhase.Ready);
 
-        Assert.Contains("1+2=?", _api.Prompts);
+        Assert.Contains(_api.Prompts, p => p.Contains("1+2=?", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -38,7 +38,7 @@ public sealed class CodingAgentTests(SqliteControlPlane cp, ITestOutputHelper ou
         var created = await cp.Admin.Sandboxes.CreateAsync(request);
         var failed = await Waits.PhaseAsync(cp.Admin, created.Id, SandboxPhase.Failed);
 
-        Assert.Contains("1+2=?", wrong.Prompts);
+        Assert.Contains(wrong.Prompts, p => p.Contains("1+2=?", StringComparison.Ordinal));
         Assert.NotEmpty(failed.Status.Reason);
     }
 
