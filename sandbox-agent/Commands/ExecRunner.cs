@@ -83,7 +83,10 @@ internal sealed class ExecRunner(string workspaceDir, IProcessHost host, ILogger
             info.Environment[name] = value;
         }
 
-        info.Environment["PWD"] = Path.GetFullPath(cwd);
+        if (info.Environment.ContainsKey("PWD"))
+        {
+            info.Environment["PWD"] = Path.GetFullPath(cwd);
+        }
 
         return Process.Start(info) ?? throw new ProcessHostException(StatusCode.Internal, "exec: the process did not start");
     }
