@@ -11,6 +11,7 @@ public sealed class AuthAndErrorTests(SandboxFixture fixture) : IClassFixture<Sa
         var emptyDir = Directory.CreateTempSubdirectory("rdev-nokey-").FullName;
 
         var result = await fixture.Rdev.RunAsync(new RdevRun(["sandbox", "list"]) { DataDir = emptyDir });
+        Directory.Delete(emptyDir);
 
         Assert.Equal(4, result.ExitCode);
         Assert.Contains("no API key", result.Stderr, StringComparison.Ordinal);

@@ -64,7 +64,7 @@ internal static class LogsCommand
     {
         var request = Request(cli.Get(Sandbox), cli.Get(Process), cli.Parse.GetValue(Tail), cli.Parse.GetValue(Offset), cli.Get(Follow));
         using var std = new StdStreams();
-        await CopyAsync(cli.Api.Processes, request, new OutputCopier(std), cancellationToken);
+        await CopyAsync(cli.Api.Processes, request, new OutputCopier(std, start: 0), cancellationToken);
         return ExitCodes.Ok;
     }
 }
