@@ -104,10 +104,11 @@ internal sealed class OutputRing
     }
 
     /// <summary>
-    /// The record at <paramref name="position"/>, or null when nothing is there yet. Bytes are copied outside the
-    /// lock and checked afterwards: if the writer evicted them meanwhile, the reader gets the gap instead.
+    /// The record at <paramref name="position"/>, or null when nothing is there yet. A chunk's bytes are copied into
+    /// <paramref name="destination"/> outside the lock and checked afterwards: if the writer evicted them meanwhile,
+    /// the reader gets the gap instead.
     /// </summary>
-    public OutputRecord? Read(ulong position, int maxBytes, out bool completed)
+    public OutputRecord? Read(ulong position, Memory<byte> destination, out bool completed)
     {
         byte[] buffer;
         StreamKind kind;
@@ -126,15 +127,15 @@ internal sealed class OutputRing
             }
 
             (kind, var runEnd) = RunAt(position);
-            length = (int)Math.Min(Math.Min(runEnd, _end) - position, (ulong)maxBytes);
+            length = (int)Math.Min(Math.Min(runEnd, _end) - position, (ulong)destination.Length);
             buffer = _buffer;
         }
 
-        var data = GC.AllocateUninitializedArray<byte>(length);
+        var data = destination[..length];
         var at = (int)(position % (ulong)buffer.Length);
         var first = Math.Min(length, buffer.Length - at);
-        buffer.AsSpan(at, first).CopyTo(data);
-        buffer.AsSpan(0, length - first).CopyTo(data.AsSpan(first));
+        buffer.AsSpan(at, first).CopyTo(data.Span);
+        buffer.AsSpan(0, length - first).CopyTo(data.Span[first..]);
         lock (_lock)
         {
             return position < _start ? new OutputGap(position, _start - position) : new OutputChunk(position, kind, data);

@@ -16,12 +16,12 @@ public sealed class OutputTests
 
         var late = h.Supervisor.SubscribeOutput("cat", 0);
         var history = (OutputChunk)(await late.ReadAsync(CancellationToken.None))!;
+        var historyText = (Encoding.UTF8.GetString(history.Data.Span), history.Offset);
         var pendingLive = late.ReadAsync(CancellationToken.None).AsTask();
         await h.Supervisor.WriteStdinAsync("cat", "after\n"u8.ToArray(), CancellationToken.None);
         var live = (OutputChunk)(await pendingLive)!;
 
-        Assert.Equal(("before\n", 0ul, "after\n", 7ul),
-            (Encoding.UTF8.GetString(history.Data.Span), history.Offset, Encoding.UTF8.GetString(live.Data.Span), live.Offset));
+        Assert.Equal((("before\n", 0ul), "after\n", 7ul), (historyText, Encoding.UTF8.GetString(live.Data.Span), live.Offset));
     }
 
     [Fact]

@@ -4,6 +4,9 @@ namespace RemoteDev.Supervisor.Tests;
 
 public sealed class SpawnTests
 {
+    private static (StreamKind, string, ulong) Describe(OutputChunk chunk) =>
+        (chunk.Kind, System.Text.Encoding.UTF8.GetString(chunk.Data.Span), chunk.Offset);
+
     [Fact]
     public async Task Stdout_and_stderr_reach_the_output_stream_with_their_kinds()
     {
@@ -12,11 +15,11 @@ public sealed class SpawnTests
         await h.ReadOutputUntilAsync("p", "err");
 
         var subscription = h.Supervisor.SubscribeOutput("p", 0);
-        var first = (OutputChunk)(await subscription.ReadAsync(CancellationToken.None))!;
-        var second = (OutputChunk)(await subscription.ReadAsync(CancellationToken.None))!;
+        var first = Describe((OutputChunk)(await subscription.ReadAsync(CancellationToken.None))!);
+        var second = Describe((OutputChunk)(await subscription.ReadAsync(CancellationToken.None))!);
 
-        Assert.Equal((StreamKind.Stdout, "out\n", 0ul), (first.Kind, System.Text.Encoding.UTF8.GetString(first.Data.Span), first.Offset));
-        Assert.Equal((StreamKind.Stderr, "err\n", 4ul), (second.Kind, System.Text.Encoding.UTF8.GetString(second.Data.Span), second.Offset));
+        Assert.Equal((StreamKind.Stdout, "out\n", 0ul), first);
+        Assert.Equal((StreamKind.Stderr, "err\n", 4ul), second);
     }
 
     [Fact]
