@@ -37,7 +37,8 @@ internal sealed class ControlPlaneOptions
 
     public TimeSpan HelloTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    public TimeSpan StopGrace { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>How long a stopping agent may take to stop its processes before it is killed.</summary>
+    public TimeSpan StopGrace { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>Largest file accepted by Files.Write.</summary>
     public int MaxFileBytes { get; set; } = 4 * 1024 * 1024;

@@ -11,6 +11,8 @@ using RemoteDev.ControlPlane.Metrics;
 using RemoteDev.ControlPlane.Store;
 using Serilog;
 
+// --demo is the short form of --ControlPlane:Demo=true (scripts/run).
+args = [.. args.Select(a => a == "--demo" ? "--ControlPlane:Demo=true" : a)];
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 var options = builder.Configuration.GetSection(ControlPlaneOptions.Section).Get<ControlPlaneOptions>() ?? new ControlPlaneOptions();
 var problems = options.Validate();

@@ -22,6 +22,9 @@ AgentOptions options;
 try
 {
     options = AgentEnvironment.Load(Environment.GetEnvironmentVariables());
+
+    // Every process the agent starts inherits its environment; the token is the agent's credential, not theirs.
+    Environment.SetEnvironmentVariable(AgentEnvironment.AgentToken, null);
 }
 catch (AgentConfigurationException e)
 {

@@ -125,5 +125,8 @@ internal sealed class AttachHandler(SandboxAccess access, AgentCalls agents, Out
             context.GetCaller().EnsureScope(Scope.Execute);
             await agents.RunAsync(sandboxId, command, token);
         }
+
+        // A half-close only ends input: output keeps flowing until detach, cancellation or the output ends.
+        await Task.Delay(Timeout.Infinite, token);
     }
 }

@@ -40,7 +40,7 @@ internal sealed class ProcessesService(
 
         var result = await agents.RunAsync(sandbox.Id, new Command { Add = request.Spec }, context.CancellationToken);
         await desired.PushAsync(updated, context.CancellationToken);
-        return result.Process;
+        return await StatusOf(sandbox.Id, request.Spec.Name, result, context);
     }
 
     public override async Task<ProcessStatus> Start(ProcessRef request, ServerCallContext context)
@@ -53,7 +53,7 @@ internal sealed class ProcessesService(
     {
         var sandbox = await ImperativeAsync(request.SandboxId, request.Name, context);
         var result = await agents.RunAsync(sandbox.Id, new Command { Restart = new RestartProcess { Name = request.Name, Force = request.Force } }, context.CancellationToken);
-        return result.Process;
+        return await StatusOf(sandbox.Id, request.Name, result, context);
     }
 
     public override async Task<ProcessStatus> Signal(SignalProcessRequest request, ServerCallContext context)
@@ -65,7 +65,7 @@ internal sealed class ProcessesService(
         errors.ThrowIfAny();
         var sandbox = await ImperativeAsync(request.SandboxId, request.Name, context);
         var result = await agents.RunAsync(sandbox.Id, new Command { Signal = new SignalProcess { Name = request.Name, Signal = request.Signal } }, context.CancellationToken);
-        return result.Process;
+        return await StatusOf(sandbox.Id, request.Name, result, context);
     }
 
     public override async Task<RemoveProcessResponse> Remove(ProcessRef request, ServerCallContext context)
@@ -96,7 +96,7 @@ internal sealed class ProcessesService(
 
         var result = await agents.RunAsync(sandbox.Id, new Command { Reload = new ReloadProcess { Spec = request.Spec, RestartNow = request.RestartNow } }, context.CancellationToken);
         await desired.PushAsync(updated, context.CancellationToken);
-        return result.Process;
+        return await StatusOf(sandbox.Id, request.Spec.Name, result, context);
     }
 
     public override async Task<ListProcessesResponse> List(ListProcessesRequest request, ServerCallContext context)
@@ -148,8 +148,12 @@ internal sealed class ProcessesService(
             await desired.PushAsync(updated, context.CancellationToken);
         }
 
-        return result.Process;
+        return await StatusOf(sandbox.Id, name, result, context);
     }
+
+    /// <summary>The process status the agent answered with, or (for commands answered without one) a fresh Get.</summary>
+    private async Task<ProcessStatus> StatusOf(string sandboxId, string name, CommandResult result, ServerCallContext context)
+        => result.Process ?? (await agents.RunAsync(sandboxId, new Command { Get = new GetProcess { Name = name } }, context.CancellationToken)).Process;
 
     private async Task<SandboxRecord> ImperativeAsync(string sandboxId, string name, ServerCallContext context)
     {

@@ -10,7 +10,7 @@ namespace RemoteDev.ControlPlane.Hosting;
 /// --demo (scripts/run): makes sure a sandbox "demo" runs a ticking process and a shell, so a new user can list,
 /// attach and exec at once; on shutdown it stops the demo's agents too (their desired state stays).
 /// </summary>
-internal sealed class DemoSandbox(ISandboxStore store, ReconcilerHost reconciler, ISandboxDriver driver) : IHostedService
+internal sealed class DemoSandbox(ISandboxStore store, ReconcilerHost reconciler, ISandboxDriver driver, ControlPlaneOptions options) : IHostedService
 {
     private const string Project = "demo";
     private const string Name = "demo";
@@ -38,7 +38,7 @@ internal sealed class DemoSandbox(ISandboxStore store, ReconcilerHost reconciler
     {
         if (_id is not null)
         {
-            await driver.StopAsync(_id, TimeSpan.FromSeconds(5), cancellationToken);
+            await driver.StopAsync(_id, options.StopGrace, cancellationToken);
         }
     }
 

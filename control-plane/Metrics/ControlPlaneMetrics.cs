@@ -63,6 +63,10 @@ internal sealed class ControlPlaneMetrics
         text.Append("# HELP remotedev_output_bytes_total Process output bytes streamed.\n# TYPE remotedev_output_bytes_total counter\n");
         text.Append(CultureInfo.InvariantCulture, $"remotedev_output_bytes_total{{direction=\"from_agents\"}} {Interlocked.Read(ref _bytesFromAgents)}\n");
         text.Append(CultureInfo.InvariantCulture, $"remotedev_output_bytes_total{{direction=\"to_operators\"}} {Interlocked.Read(ref _bytesToOperators)}\n");
+        text.Append("# HELP remotedev_managed_heap_bytes Managed heap in use (GC.GetTotalMemory).\n# TYPE remotedev_managed_heap_bytes gauge\n");
+        text.Append(CultureInfo.InvariantCulture, $"remotedev_managed_heap_bytes {GC.GetTotalMemory(forceFullCollection: false)}\n");
+        text.Append("# HELP remotedev_resident_bytes Resident set size of the control plane.\n# TYPE remotedev_resident_bytes gauge\n");
+        text.Append(CultureInfo.InvariantCulture, $"remotedev_resident_bytes {Environment.WorkingSet}\n");
         text.Append("# HELP remotedev_rpc_duration_seconds gRPC call duration.\n# TYPE remotedev_rpc_duration_seconds histogram\n");
         lock (_gate)
         {

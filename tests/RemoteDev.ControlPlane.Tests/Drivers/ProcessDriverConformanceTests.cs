@@ -6,6 +6,7 @@ using RemoteDev.ControlPlane.Tests.Harness;
 namespace RemoteDev.ControlPlane.Tests.Drivers;
 
 /// <summary>The process driver against the conformance suite, with a stand-in agent (a shell that waits for SIGTERM).</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class ProcessDriverConformanceTests : SandboxDriverConformance
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "rddrv-" + Guid.NewGuid().ToString("N")[..8]);

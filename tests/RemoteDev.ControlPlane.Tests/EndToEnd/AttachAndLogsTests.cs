@@ -33,7 +33,7 @@ public abstract class AttachAndLogsTests(ControlPlaneFixture cp) : IAsyncLifetim
 
         await attach.RequestStream.WriteAsync(new AttachRequest { Stdin = ByteString.CopyFromUtf8("ping-through-cat\n") });
 
-        await Output.AttachUntilAsync(attach.ResponseStream, new StringBuilder(), "ping-through-cat", cts.Token);
+        await OutputReads.AttachUntilAsync(attach.ResponseStream, new StringBuilder(), "ping-through-cat", cts.Token);
     }
 
     [Fact]
@@ -46,7 +46,7 @@ public abstract class AttachAndLogsTests(ControlPlaneFixture cp) : IAsyncLifetim
         await attach.RequestStream.WriteAsync(new AttachRequest { Resize = new TerminalSize { Rows = 40, Cols = 100 } });
         await attach.RequestStream.WriteAsync(new AttachRequest { Stdin = ByteString.CopyFromUtf8("test -t 0 && echo is-a-tty-$((6*7)); stty size\n") });
 
-        var seen = await Output.AttachUntilAsync(attach.ResponseStream, new StringBuilder(), "40 100", cts.Token);
+        var seen = await OutputReads.AttachUntilAsync(attach.ResponseStream, new StringBuilder(), "40 100", cts.Token);
         Assert.Contains("is-a-tty-42", seen, StringComparison.Ordinal);
     }
 
@@ -87,10 +87,12 @@ public abstract class AttachAndLogsTests(ControlPlaneFixture cp) : IAsyncLifetim
     public async Task Logs_follow_of_an_exiting_process_ends_after_its_last_byte()
     {
         var script = "head -c 3000000 /dev/zero | tr '\\0' 'x'; echo; echo the-very-end";
-        await cp.Admin.Processes.AddAsync(new AddProcessRequest { SandboxId = _id, Spec = Specs.Shell("finite", script, RestartPolicy.Never) });
+        var spec = Specs.Shell("finite", script, RestartPolicy.Never);
+        spec.OutputBufferBytes = 16 * 1024 * 1024;
+        await cp.Admin.Processes.AddAsync(new AddProcessRequest { SandboxId = _id, Spec = spec });
 
         using var logs = cp.Admin.Processes.Logs(new LogsRequest { SandboxId = _id, Process = "finite", Offset = 0, Follow = true });
-        var bytes = await Output.CollectAsync(logs.ResponseStream);
+        var bytes = await OutputReads.CollectAsync(logs.ResponseStream);
 
         Assert.Equal(3_000_000 + 1 + "the-very-end\n".Length, bytes.Length);
         Assert.EndsWith("x\nthe-very-end\n", Encoding.ASCII.GetString(bytes[^20..]), StringComparison.Ordinal);
@@ -101,7 +103,7 @@ public abstract class AttachAndLogsTests(ControlPlaneFixture cp) : IAsyncLifetim
     {
         await cp.Admin.Processes.AddAsync(new AddProcessRequest { SandboxId = _id, Spec = Specs.Shell("short", "echo first-line; echo second-line", RestartPolicy.Never) });
         await Waits.ProcessStateAsync(cp.Admin, _id, "short", ProcessState.Exited);
-        await Output.UntilStoredContainsAsync(cp.Admin, _id, "short", "second-line");
+        await OutputReads.UntilStoredContainsAsync(cp.Admin, _id, "short", "second-line");
 
         using var fromOffset = cp.Admin.Processes.Logs(new LogsRequest { SandboxId = _id, Process = "short", Offset = 11 });
         using var tail = cp.Admin.Processes.Logs(new LogsRequest { SandboxId = _id, Process = "short", TailBytes = 5 });

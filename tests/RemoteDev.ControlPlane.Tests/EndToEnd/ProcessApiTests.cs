@@ -27,7 +27,7 @@ public abstract class ProcessApiTests(ControlPlaneFixture cp) : IAsyncLifetime
     {
         await Processes.AddAsync(new AddProcessRequest { SandboxId = _id, Spec = Specs.Shell("added", "echo added-ran; sleep 600") });
 
-        await Output.UntilStoredContainsAsync(cp.Admin, _id, "added", "added-ran");
+        await OutputReads.UntilStoredContainsAsync(cp.Admin, _id, "added", "added-ran");
         var sandbox = await cp.Admin.Sandboxes.GetAsync(new GetSandboxRequest { Id = _id });
         Assert.Contains(sandbox.Spec.Processes, p => p.Name == "added");
     }
@@ -67,22 +67,22 @@ public abstract class ProcessApiTests(ControlPlaneFixture cp) : IAsyncLifetime
     public async Task Signal_reaches_the_process()
     {
         await Processes.AddAsync(new AddProcessRequest { SandboxId = _id, Spec = Specs.Shell("trapper", "trap 'echo got-hup' HUP; echo armed; while :; do sleep 0.1; done") });
-        await Output.UntilStoredContainsAsync(cp.Admin, _id, "trapper", "armed");
+        await OutputReads.UntilStoredContainsAsync(cp.Admin, _id, "trapper", "armed");
 
         await Processes.SignalAsync(new SignalProcessRequest { SandboxId = _id, Name = "trapper", Signal = "SIGHUP" });
 
-        await Output.UntilStoredContainsAsync(cp.Admin, _id, "trapper", "got-hup");
+        await OutputReads.UntilStoredContainsAsync(cp.Admin, _id, "trapper", "got-hup");
     }
 
     [Fact]
     public async Task Reload_with_restart_now_runs_the_new_definition()
     {
         await Processes.AddAsync(new AddProcessRequest { SandboxId = _id, Spec = Specs.Shell("reloaded", "echo version-1; sleep 600") });
-        await Output.UntilStoredContainsAsync(cp.Admin, _id, "reloaded", "version-1");
+        await OutputReads.UntilStoredContainsAsync(cp.Admin, _id, "reloaded", "version-1");
 
         await Processes.ReloadAsync(new ReloadProcessRequest { SandboxId = _id, Spec = Specs.Shell("reloaded", "echo version-2; sleep 600"), RestartNow = true });
 
-        await Output.UntilStoredContainsAsync(cp.Admin, _id, "reloaded", "version-2");
+        await OutputReads.UntilStoredContainsAsync(cp.Admin, _id, "reloaded", "version-2");
     }
 
     [Fact]
@@ -128,8 +128,8 @@ public abstract class ProcessApiTests(ControlPlaneFixture cp) : IAsyncLifetime
     {
         var content = ByteString.CopyFrom(Enumerable.Range(0, 70_000).Select(i => (byte)(i * 7)).ToArray());
 
-        var written = await cp.Admin.Files.WriteAsync(new WriteFileRequest { SandboxId = _id, Path = "notes/data.bin", Content = content, Mode = 0x1A4 });
-        var read = await cp.Admin.Files.ReadAsync(new ReadFileRequest { SandboxId = _id, Path = "notes/data.bin" });
+        var written = await cp.Admin.Files.WriteAsync(new WriteFileRequest { SandboxId = _id, Path = "/tmp/rdcp-files-" + _id + "/data.bin", Content = content, Mode = 0x1A4 });
+        var read = await cp.Admin.Files.ReadAsync(new ReadFileRequest { SandboxId = _id, Path = "/tmp/rdcp-files-" + _id + "/data.bin" });
 
         Assert.Equal((ulong)content.Length, written.Size);
         Assert.Equal(content, read.Content);
@@ -140,18 +140,16 @@ public abstract class ProcessApiTests(ControlPlaneFixture cp) : IAsyncLifetime
     {
         var set = new SetEnvRequest { SandboxId = _id };
         set.Values["GREETING"] = "hello-env";
-        await cp.Admin.Env.SetAsync(set);
-        var command = new ExecCommand();
-        command.Command.Add(["/bin/sh", "-c", "echo $GREETING"]);
 
+        await cp.Admin.Env.SetAsync(set);
+        await Processes.AddAsync(new AddProcessRequest { SandboxId = _id, Spec = Specs.Shell("env-reader", "echo greeting=$GREETING; sleep 600") });
         var names = await cp.Admin.Env.ListAsync(new ListEnvRequest { SandboxId = _id });
-        var output = await ExecTextAsync(command);
+        await OutputReads.UntilStoredContainsAsync(cp.Admin, _id, "env-reader", "greeting=hello-env");
         var unset = new UnsetEnvRequest { SandboxId = _id };
         unset.Names.Add("GREETING");
         var after = await cp.Admin.Env.UnsetAsync(unset);
 
         Assert.Equal(["GREETING"], names.Names);
-        Assert.Equal("hello-env\n", output);
         Assert.Empty(after.Names);
     }
 
@@ -163,18 +161,6 @@ public abstract class ProcessApiTests(ControlPlaneFixture cp) : IAsyncLifetime
         var error = await Assert.ThrowsAsync<RpcException>(() => cp.Admin.Files.WriteAsync(new WriteFileRequest { SandboxId = _id, Path = "big.bin", Content = content }).ResponseAsync);
 
         Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
-    }
-
-    private async Task<string> ExecTextAsync(ExecCommand command)
-    {
-        using var exec = Processes.Exec(new ExecRequest { SandboxId = _id, Command = command });
-        var text = new StringBuilder();
-        await foreach (var message in exec.ResponseStream.ReadAllAsync())
-        {
-            text.Append(message.Output?.Data.ToStringUtf8());
-        }
-
-        return text.ToString();
     }
 }
 

@@ -13,15 +13,17 @@ public abstract class RestartTests(ControlPlaneFixture cp)
     public async Task Killed_control_plane_restarts_adopts_the_agent_and_stores_byte_identical_output()
     {
         var script = $"i=0; while [ $i -lt {Lines} ]; do i=$((i+1)); echo \"line $i of the restart test\"; done; sleep 600";
-        var sandbox = await cp.Admin.Sandboxes.CreateAsync(Specs.Sandbox("restart", Specs.Shell("writer", script, RestartPolicy.Never)));
+        var writer = Specs.Shell("writer", script, RestartPolicy.Never);
+        writer.OutputBufferBytes = 16 * 1024 * 1024;
+        var sandbox = await cp.Admin.Sandboxes.CreateAsync(Specs.Sandbox("restart", writer));
         await Waits.PhaseAsync(cp.Admin, sandbox.Id, SandboxPhase.Ready);
         var agentPid = AgentProbe.AgentPid(cp.Config, sandbox.Id);
-        await Output.UntilStoredContainsAsync(cp.Admin, sandbox.Id, "writer", "line 100 of");
+        await OutputReads.UntilStoredContainsAsync(cp.Admin, sandbox.Id, "writer", "line 100 of");
 
         await cp.KillAndRestartAsync();
         using var admin = cp.ClientWith(cp.Host.AdminToken);
         await Waits.PhaseAsync(admin, sandbox.Id, SandboxPhase.Ready);
-        var stored = await Output.UntilStoredContainsAsync(admin, sandbox.Id, "writer", $"line {Lines} of");
+        var stored = await OutputReads.UntilStoredContainsAsync(admin, sandbox.Id, "writer", $"line {Lines} of");
 
         Assert.Equal(agentPid, AgentProbe.AgentPid(cp.Config, sandbox.Id));
         Assert.Equal(Expected(), stored);

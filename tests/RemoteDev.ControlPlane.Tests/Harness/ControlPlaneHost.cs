@@ -115,6 +115,11 @@ public sealed class ControlPlaneHost : IAsyncDisposable
             }
         }
 
+        if (Environment.GetEnvironmentVariable("REMOTEDEV_KEEP_TEST_DATA") is { Length: > 0 })
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(dataDir, recursive: true);

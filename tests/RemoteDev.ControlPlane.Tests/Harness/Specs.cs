@@ -7,14 +7,15 @@ internal static class Specs
 {
     public static ProcessSpec Shell(string name, string script, RestartPolicy restart = RestartPolicy.Always)
     {
-        var spec = new ProcessSpec { Name = name, Command = "/bin/sh", RestartPolicy = restart };
+        // Long-running processes are required, so READY means they run; one-shot ones are not.
+        var spec = new ProcessSpec { Name = name, Command = "/bin/sh", RestartPolicy = restart, Required = restart != RestartPolicy.Never };
         spec.Args.Add(["-c", script]);
         return spec;
     }
 
-    public static ProcessSpec Cat(string name) => new() { Name = name, Command = "/bin/cat", StdinOpen = true };
+    public static ProcessSpec Cat(string name) => new() { Name = name, Command = "/bin/cat", StdinOpen = true, Required = true };
 
-    public static ProcessSpec PtyShell(string name) => new() { Name = name, Command = "/bin/sh", Terminal = new TerminalSize { Rows = 24, Cols = 80 } };
+    public static ProcessSpec PtyShell(string name) => new() { Name = name, Command = "/bin/sh", Terminal = new TerminalSize { Rows = 24, Cols = 80 }, Required = true };
 
     public static CreateSandboxRequest Sandbox(string project, params ProcessSpec[] processes)
     {

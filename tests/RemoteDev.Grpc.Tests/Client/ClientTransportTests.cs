@@ -70,6 +70,17 @@ public sealed class ClientTransportTests(RawHttp2Server raw) : IClassFixture<Raw
     }
 
     [Fact]
+    public async Task Response_metadata_that_metadata_cannot_carry_is_left_out_without_failing_the_call()
+    {
+        using var channel = GrpcChannel.ForAddress(raw.Address);
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await channel.CreateCallInvoker().AsyncUnaryCall(RawMethod("odd", "Unary"), null, new CallOptions(deadline: Deadline), new EchoRequest()));
+
+        Assert.Equal(StatusCode.Unknown, error.StatusCode);
+        Assert.Equal(["x-ok"], error.Trailers.Select(e => e.Key).Where(k => k.StartsWith("x-", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task Response_message_the_marshaller_rejects_is_INTERNAL()
     {
         using var channel = GrpcChannel.ForAddress(raw.Address);

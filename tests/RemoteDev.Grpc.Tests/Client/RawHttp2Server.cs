@@ -12,7 +12,7 @@ namespace RemoteDev.Grpc.Tests.Client;
 
 /// <summary>
 /// A cleartext HTTP/2 Kestrel server that is not a gRPC server: "/status/{code}" answers with that HTTP status,
-/// "/empty/..." answers OK without a message, "/garbage/..." answers OK with a message that is not protobuf, "/message/..." answers UNKNOWN with the request's x-message header as
+/// "/odd/..." answers UNKNOWN with headers metadata cannot carry (next to "x-ok"), "/empty/..." answers OK without a message, "/garbage/..." answers OK with a message that is not protobuf, "/message/..." answers UNKNOWN with the request's x-message header as
 /// grpc-message, any other path records the request (headers and first body byte) and answers trailers-only
 /// UNIMPLEMENTED.
 /// </summary>
@@ -29,7 +29,11 @@ public sealed class RawHttp2Server : IAsyncLifetime
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(o => o.Listen(System.Net.IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
+        builder.WebHost.ConfigureKestrel(o =>
+        {
+            o.ResponseHeaderEncodingSelector = _ => System.Text.Encoding.Latin1;
+            o.Listen(System.Net.IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2);
+        });
         _app = builder.Build();
         _app.MapPost("/status/{code:int}", (int code) => Results.StatusCode(code));
         _app.MapPost("/empty/{**path}", async context =>
@@ -37,6 +41,15 @@ public sealed class RawHttp2Server : IAsyncLifetime
             context.Response.ContentType = "application/grpc";
             await context.Response.Body.FlushAsync();
             context.Response.AppendTrailer("grpc-status", "0");
+        });
+        _app.MapPost("/odd/{**path}", context =>
+        {
+            context.Response.ContentType = "application/grpc";
+            context.Response.Headers["grpc-status"] = "2";
+            context.Response.Headers["x-ok"] = "fine";
+            context.Response.Headers["x-latin"] = "caf\u00e9";
+            context.Response.Headers["x-broken-bin"] = "!!not base64!!";
+            return Task.CompletedTask;
         });
         _app.MapPost("/garbage/{**path}", async context =>
         {

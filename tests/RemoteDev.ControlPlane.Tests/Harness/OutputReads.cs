@@ -5,7 +5,7 @@ using RemoteDev.V1;
 namespace RemoteDev.ControlPlane.Tests.Harness;
 
 /// <summary>Reading a process's output through the operator API.</summary>
-internal static class Output
+internal static class OutputReads
 {
     /// <summary>Every stored byte (Logs without follow), from offset 0.</summary>
     public static async Task<byte[]> StoredAsync(OperatorClient client, string sandboxId, string process)

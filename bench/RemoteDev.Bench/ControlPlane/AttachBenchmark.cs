@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Grpc.Core;
+using Grpc.Net.Client;
+using RemoteDev.V1;
+
+namespace RemoteDev.Bench.ControlPlane;
+
+/// <summary>
+/// cp-attach: latency from a process's write to an attached operator at 1,000 lines/s (goal p99 &lt; 2 ms) and
+/// throughput of 100-byte lines end to end (goal &gt;= 100 MiB/s), each against one raw gRPC stream in the same run.
+/// </summary>
+internal sealed class AttachBenchmark : IBenchmark
+{
+    private const int LatencyLines = 3000;
+    private const int WarmUpLines = 300;
+    private const long BulkBytes = 100L * 1024 * 1024;
+
+    private const string Writer = """
+        import sys, time
+        n = int(sys.argv[1]); out = sys.stdout.buffer; due = time.monotonic()
+        for i in range(n):
+            out.write(b"%019d" % time.time_ns() + b" " * 80 + b"\n"); out.flush()
+            due += 0.001; d = due - time.monotonic()
+            if d > 0: time.sleep(d)
+        """;
+
+    public string Name => "cp-attach";
+
+    public string Description => "control plane: attach latency at 1,000 lines/s and 100-byte-line throughput, vs one raw gRPC stream";
+
+    public async Task RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var port = FreePort();
+        var baselineApp = await BaselineLogsServer.StartAsync(port);
+        using var baselineChannel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
+        var baseline = new Processes.ProcessesClient(baselineChannel);
+        var rawLatency = await RawLatencyAsync(baseline, cancellationToken);
+        var rawBulk = await RawBulkAsync(baseline, cancellationToken);
+        await baselineApp.StopAsync(cancellationToken);
+
+        await using var cp = await BenchControlPlane.StartAsync();
+        var sandbox = await cp.Sandboxes.CreateAsync(new CreateSandboxRequest { Name = "attach", Project = "bench", Spec = new SandboxSpec() }, cancellationToken: cancellationToken);
+        await cp.WaitReadyAsync(sandbox.Id, cancellationToken);
+        var latency = await AttachLatencyAsync(cp, sandbox.Id, cancellationToken);
+        var bulk = await AttachBulkAsync(cp, sandbox.Id, cancellationToken);
+
+        Console.WriteLine($"cp-attach: latency at 1,000 lines/s, process -> agent -> control plane (stored) -> operator: p50 {latency.P50:F3} ms, p99 {latency.P99:F3} ms (goal p99 < 2 ms: {(latency.P99 < 2 ? "met" : "missed")})");
+        Console.WriteLine($"cp-attach: baseline raw gRPC stream:                                             p50 {rawLatency.P50:F3} ms, p99 {rawLatency.P99:F3} ms; ratio p99 {latency.P99 / rawLatency.P99:F1}x");
+        Console.WriteLine($"cp-attach: throughput of 100-byte lines end to end: {bulk:F0} MiB/s (goal >= 100 MiB/s: {(bulk >= 100 ? "met" : "missed")}); raw gRPC stream {rawBulk:F0} MiB/s; ratio {bulk / rawBulk:F2}x");
+    }
+
+    private static async Task<(double P50, double P99)> RawLatencyAsync(Processes.ProcessesClient client, CancellationToken cancellationToken)
+    {
+        using var call = client.Logs(new LogsRequest { Process = "latency", TailBytes = LatencyLines }, cancellationToken: cancellationToken);
+        var meter = new LineLatency();
+        await foreach (var message in call.ResponseStream.ReadAllAsync(cancellationToken))
+        {
+            meter.Add(message.Output.Data.Span);
+        }
+
+        return meter.Result(WarmUpLines);
+    }
+
+    private static async Task<double> RawBulkAsync(Processes.ProcessesClient client, CancellationToken cancellationToken)
+    {
+        using var call = client.Logs(new LogsRequest { Process = "bulk", TailBytes = (ulong)BulkBytes }, cancellationToken: cancellationToken);
+        long received = 0;
+        var watch = Stopwatch.StartNew();
+        await foreach (var message in call.ResponseStream.ReadAllAsync(cancellationToken))
+        {
+            received += message.Output.Data.Length;
+        }
+
+        return received / 1048576.0 / watch.Elapsed.TotalSeconds;
+    }
+
+    private static async Task<(double P50, double P99)> AttachLatencyAsync(BenchControlPlane cp, string sandboxId, CancellationToken cancellationToken)
+    {
+        using var attach = await OpenAsync(cp, sandboxId, "lat", cancellationToken);
+        var spec = new ProcessSpec { Name = "lat", Command = "/usr/bin/python3", RestartPolicy = RestartPolicy.Never };
+        spec.Args.Add(["-c", Writer, LatencyLines.ToString(CultureInfo.InvariantCulture)]);
+        await cp.Processes.AddAsync(new AddProcessRequest { SandboxId = sandboxId, Spec = spec }, cancellationToken: cancellationToken);
+        var meter = new LineLatency();
+        while (meter.Count < LatencyLines && await attach.ResponseStream.MoveNext(cancellationToken))
+        {
+            if (attach.ResponseStream.Current.Output is { } chunk)
+            {
+                meter.Add(chunk.Data.Span);
+            }
+        }
+
+        return meter.Result(WarmUpLines);
+    }
+
+    private static async Task<double> AttachBulkAsync(BenchControlPlane cp, string sandboxId, CancellationToken cancellationToken)
+    {
+        using var attach = await OpenAsync(cp, sandboxId, "bulk", cancellationToken);
+        var spec = new ProcessSpec { Name = "bulk", Command = "/bin/sh", RestartPolicy = RestartPolicy.Never };
+        spec.Args.Add(["-c", $"yes $(printf %099d 0) | head -c {BulkBytes}"]);
+        var watch = Stopwatch.StartNew();
+        await cp.Processes.AddAsync(new AddProcessRequest { SandboxId = sandboxId, Spec = spec }, cancellationToken: cancellationToken);
+        long received = 0;
+        while (received < BulkBytes && await attach.ResponseStream.MoveNext(cancellationToken))
+        {
+            received += attach.ResponseStream.Current.Output?.Data.Length ?? 0;
+        }
+
+        return received / 1048576.0 / watch.Elapsed.TotalSeconds;
+    }
+
+    private static async Task<AsyncDuplexStreamingCall<AttachRequest, AttachResponse>> OpenAsync(BenchControlPlane cp, string sandboxId, string process, CancellationToken cancellationToken)
+    {
+        var attach = cp.Processes.Attach(cancellationToken: cancellationToken);
+        await attach.RequestStream.WriteAsync(new AttachRequest { Open = new AttachOpen { SandboxId = sandboxId, Process = process, Offset = 0 } }, cancellationToken);
+        return attach;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Splits received bytes into 100-byte lines and measures now minus the stamp each line starts with.</summary>
+    private sealed class LineLatency
+    {
+        private readonly List<double> _ms = [];
+        private readonly List<byte> _partial = [];
+
+        public int Count => _ms.Count;
+
+        public void Add(ReadOnlySpan<byte> data)
+        {
+            var now = Lines.NowNanos();
+            foreach (var b in data)
+            {
+                _partial.Add(b);
+                if (b == (byte)'\n')
+                {
+                    var stamp = long.Parse(Encoding.ASCII.GetString([.. _partial.GetRange(0, 19)]), CultureInfo.InvariantCulture);
+                    _ms.Add((now - stamp) / 1e6);
+                    _partial.Clear();
+                }
+            }
+        }
+
+        public (double P50, double P99) Result(int skip)
+        {
+            var measured = _ms.Skip(skip).ToList();
+            return (Percentiles.Of(measured, 50), Percentiles.Of(measured, 99));
+        }
+    }
+}

@@ -1,0 +1,171 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Grpc.Core.Interceptors;
+using Grpc.Net.Client;
+using RemoteDev.ControlPlane.Drivers.Process;
+using RemoteDev.V1;
+
+namespace RemoteDev.Bench.ControlPlane;
+
+/// <summary>A control plane process (SQLite in a temp dir) with an admin client, as the benchmarks need it.</summary>
+internal sealed class BenchControlPlane : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+
+    private readonly Process _process;
+    private readonly GrpcChannel _channel;
+
+    private BenchControlPlane(Process process, string dataDir, int grpcPort, int httpPort)
+    {
+        HttpPort = httpPort;
+        _process = process;
+        DataDir = dataDir;
+        GrpcPort = grpcPort;
+        var token = File.ReadAllText(Path.Combine(dataDir, "admin.key")).Trim();
+        _channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
+        var invoker = _channel.CreateCallInvoker().Intercept(headers =>
+        {
+            headers.Add("authorization", $"Bearer {token}");
+            return headers;
+        });
+        Sandboxes = new Sandboxes.SandboxesClient(invoker);
+        Processes = new Processes.ProcessesClient(invoker);
+    }
+
+    public string DataDir { get; }
+
+    public int GrpcPort { get; }
+
+    public int HttpPort { get; }
+
+    public int Pid => _process.Id;
+
+    public Sandboxes.SandboxesClient Sandboxes { get; }
+
+    public Processes.ProcessesClient Processes { get; }
+
+    public static string Root { get; } = FindRoot();
+
+    public static string AgentPath => Path.Combine(Root, "sandbox-agent", "bin", "Release", "net10.0", "remotedev-agent");
+
+    public static async Task<BenchControlPlane> StartAsync()
+    {
+        var dataDir = Path.Combine(Path.GetTempPath(), "rdbench-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(dataDir);
+        var grpcPort = FreePort();
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(Root, "control-plane", "bin", "Release", "net10.0", "remotedev-control-plane.dll"));
+        start.Environment["ControlPlane__GrpcAddress"] = $"127.0.0.1:{grpcPort}";
+        var httpPort = FreePort();
+        start.Environment["ControlPlane__HttpAddress"] = $"127.0.0.1:{httpPort}";
+        start.Environment["ControlPlane__DataDir"] = dataDir;
+        start.Environment["ControlPlane__AgentPath"] = AgentPath;
+        start.Environment["ControlPlane__LogLevel"] = "Information";
+        start.Environment["Store__DataDirectory"] = dataDir;
+        start.Environment["Store__OutputRetentionBytes"] = (512L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var process = Process.Start(start)!;
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data?.StartsWith("remotedev-control-plane: gRPC on", StringComparison.Ordinal) == true)
+            {
+                ready.TrySetResult();
+            }
+        };
+        var log = new StreamWriter(Path.Combine(dataDir, "control-plane.log")) { AutoFlush = true };
+        process.OutputDataReceived += (_, e) =>
+        {
+            lock (log)
+            {
+                log.WriteLine(e.Data);
+            }
+        };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await ready.Task.WaitAsync(StartTimeout);
+        return new BenchControlPlane(process, dataDir, grpcPort, httpPort);
+    }
+
+    public int Threads() => int.Parse(
+        File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("Threads:", StringComparison.Ordinal))["Threads:".Length..].Trim(),
+        System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A gauge from the control plane's /metrics.</summary>
+    public async Task<double> MetricAsync(string name, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var text = await http.GetStringAsync($"http://127.0.0.1:{HttpPort}/metrics", cancellationToken);
+        var line = text.Split('\n').First(l => l.StartsWith(name + " ", StringComparison.Ordinal));
+        return double.Parse(line[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public long RssBytes()
+    {
+        var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+    }
+
+    public async Task<Sandbox> WaitReadyAsync(string id, CancellationToken cancellationToken)
+    {
+        using var watch = Sandboxes.Watch(new WatchSandboxesRequest { Id = id }, cancellationToken: cancellationToken);
+        while (await watch.ResponseStream.MoveNext(cancellationToken))
+        {
+            if (watch.ResponseStream.Current.Sandbox.Status.Phase == SandboxPhase.Ready)
+            {
+                return watch.ResponseStream.Current.Sandbox;
+            }
+        }
+
+        throw new InvalidOperationException($"sandbox {id} never became ready");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _channel.Dispose();
+        _process.Kill();
+        await _process.WaitForExitAsync();
+        var label = new ProcessDriverOptions(Path.Combine(DataDir, "sandboxes"), "", "").Label;
+        foreach (var pid in ProcFs.AllPids())
+        {
+            if (ProcFs.Environment(pid).GetValueOrDefault(AgentEnvironment.DriverLabel) == label)
+            {
+                Posix.SignalGroup(pid, Posix.SigKill);
+            }
+        }
+
+        await Task.Delay(200);
+        if (Environment.GetEnvironmentVariable("REMOTEDEV_KEEP_BENCH_DATA") is { Length: > 0 })
+        {
+            Console.WriteLine($"bench data kept in {DataDir}");
+            return;
+        }
+
+        try
+        {
+            Directory.Delete(DataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string FindRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "RemoteDev.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("RemoteDev.sln not found");
+    }
+}

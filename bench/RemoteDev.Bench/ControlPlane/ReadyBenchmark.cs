@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using RemoteDev.V1;
+
+namespace RemoteDev.Bench.ControlPlane;
+
+/// <summary>
+/// cp-ready: create-to-READY on the process driver (goal &lt; 500 ms), against the floor of starting the agent binary
+/// itself; and control-plane memory per connected idle agent (goal &lt; 100 KiB).
+/// </summary>
+internal sealed class ReadyBenchmark : IBenchmark
+{
+    private const int Sandboxes = 16;
+
+    public string Name => "cp-ready";
+
+    public string Description => "control plane: create-to-READY time and memory per idle agent, vs the agent binary's own start";
+
+    public async Task RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var floor = await AgentStartFloorAsync(cancellationToken);
+        await using var cp = await BenchControlPlane.StartAsync();
+        await WarmUpAsync(cp, cancellationToken);
+        GC.Collect();
+        await Task.Delay(2000, cancellationToken);
+        var rssBefore = cp.RssBytes();
+        var threadsBefore = cp.Threads();
+        var heapBefore = await cp.MetricAsync("remotedev_managed_heap_bytes", cancellationToken);
+
+        var times = new List<double>();
+        for (var i = 0; i < Sandboxes; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            var request = new CreateSandboxRequest { Name = $"ready-{i}", Project = "bench", Spec = new SandboxSpec() };
+            var created = await cp.Sandboxes.CreateAsync(request, cancellationToken: cancellationToken);
+            await cp.WaitReadyAsync(created.Id, cancellationToken);
+            times.Add(watch.Elapsed.TotalMilliseconds);
+        }
+
+        await Task.Delay(5000, cancellationToken);
+        var rssAfter = cp.RssBytes();
+        var threadsAfter = cp.Threads();
+        var heapAfter = await cp.MetricAsync("remotedev_managed_heap_bytes", cancellationToken);
+        var heapPerAgent = (heapAfter - heapBefore) / Sandboxes / 1024;
+        var perAgent = (rssAfter - rssBefore) / (double)Sandboxes / 1024;
+        var p50 = Percentiles.Of(times, 50);
+        Console.WriteLine($"cp-ready: create-to-READY over {Sandboxes} sandboxes: p50 {p50:F0} ms, max {times.Max():F0} ms (goal < 500 ms: {(p50 < 500 ? "met" : "missed")})");
+        Console.WriteLine($"cp-ready: baseline: agent binary start-to-exit {floor:F0} ms; READY/baseline = {p50 / floor:F2}x");
+        Console.WriteLine($"cp-ready: control-plane RSS {rssBefore / 1048576.0:F1} MiB -> {rssAfter / 1048576.0:F1} MiB with {Sandboxes} idle agents: {perAgent:F0} KiB per agent (goal < 100 KiB: {(perAgent < 100 ? "met" : "missed")}); threads {threadsBefore} -> {threadsAfter}; managed heap {heapPerAgent:F0} KiB per agent (not collected, an upper bound)");
+    }
+
+    private static async Task WarmUpAsync(BenchControlPlane cp, CancellationToken cancellationToken)
+    {
+        var created = await cp.Sandboxes.CreateAsync(new CreateSandboxRequest { Name = "warm-up", Project = "bench", Spec = new SandboxSpec() }, cancellationToken: cancellationToken);
+        await cp.WaitReadyAsync(created.Id, cancellationToken);
+    }
+
+    /// <summary>The agent binary starting and failing on its missing configuration: the .NET start-up floor of READY.</summary>
+    private static async Task<double> AgentStartFloorAsync(CancellationToken cancellationToken)
+    {
+        var runs = new List<double>();
+        for (var i = 0; i < 5; i++)
+        {
+            var start = new ProcessStartInfo(BenchControlPlane.AgentPath) { RedirectStandardError = true, RedirectStandardOutput = true };
+            var watch = Stopwatch.StartNew();
+            using var agent = Process.Start(start)!;
+            await agent.StandardError.ReadToEndAsync(cancellationToken);
+            await agent.WaitForExitAsync(cancellationToken);
+            runs.Add(watch.Elapsed.TotalMilliseconds);
+        }
+
+        return Percentiles.Of(runs, 50);
+    }
+}
