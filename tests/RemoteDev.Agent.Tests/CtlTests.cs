@@ -84,6 +84,16 @@ public sealed class CtlTests(LinkFixture fixture) : IClassFixture<LinkFixture>
     }
 
     [Fact]
+    public async Task Logs_of_an_unknown_process_exits_1()
+    {
+        var (code, stdout, stderr) = await Agent.CtlAsync("logs", "ctl-nobody");
+
+        Assert.Equal(1, code);
+        Assert.Empty(stdout);
+        Assert.Contains("NotFound", stderr);
+    }
+
+    [Fact]
     public void The_socket_is_owner_only()
     {
         var mode = File.GetUnixFileMode(Agent.Socket);
