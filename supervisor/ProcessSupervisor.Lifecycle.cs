@@ -96,8 +96,9 @@ public sealed partial class ProcessSupervisor
         SupervisorLog.ShuttingDown(_logger, entries.Count, _options.ShutdownGrace);
         foreach (var level in ShutdownLevels(entries.Select(e => e.Actor).ToList()))
         {
-            var grace = deadline - _time.GetUtcNow();
-            var stops = level.Select(a => a.SendAsync(new RetireCommand(grace > TimeSpan.Zero ? grace : TimeSpan.Zero), cancellationToken));
+            // Each process gets its own stop grace before SIGKILL, cut short by what is left of the shutdown grace.
+            var left = deadline - _time.GetUtcNow();
+            var stops = level.Select(a => a.SendAsync(new RetireCommand(Clamp(SpecDefaults.Grace(a.Status.Spec), left)), cancellationToken));
             await Task.WhenAll(stops).ConfigureAwait(false);
         }
 
@@ -113,6 +114,9 @@ public sealed partial class ProcessSupervisor
     }
 
     public async ValueTask DisposeAsync() => await ShutdownAsync(CancellationToken.None).ConfigureAwait(false);
+
+    private static TimeSpan Clamp(TimeSpan own, TimeSpan left) =>
+        left <= TimeSpan.Zero ? TimeSpan.Zero : own < left ? own : left;
 
     /// <summary>Processes grouped by dependency depth, deepest (most dependent) first.</summary>
     private static IEnumerable<List<ProcessActor>> ShutdownLevels(List<ProcessActor> actors)

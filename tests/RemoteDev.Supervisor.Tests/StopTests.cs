@@ -93,6 +93,28 @@ public sealed class StopTests
     }
 
     [Fact]
+    public async Task Shutdown_kills_a_process_that_ignores_SIGTERM_after_its_own_stop_grace_not_the_whole_shutdown_grace()
+    {
+        var time = new ManualTimeProvider();
+        await using var h = await SupervisorHarness.StartAsync(time, o => o with { ShutdownGrace = TimeSpan.FromMinutes(1) });
+        await h.AddAsync(SupervisorHarness.Shell("stubborn", "trap '' TERM; echo armed; while true; do sleep 0.05; done") with { StopGrace = TimeSpan.FromSeconds(2) });
+        await h.ReadOutputUntilAsync("stubborn", "armed");
+        var pid = h.Supervisor.Get("stubborn", false).Pid!.Value;
+
+        var shutdown = h.Supervisor.ShutdownAsync(CancellationToken.None);
+        await h.NextStateAsync("stubborn", ProcessState.Stopping);
+        // The kill timer is armed as the process enters Stopping; step the clock past 2 s, well short of the 1 minute.
+        for (var step = 0; step < 12 && Directory.Exists($"/proc/{pid}"); step++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(250));
+            await Task.Delay(50);
+        }
+
+        Assert.True(await ProcFs.WaitForExitAsync(pid));
+        await shutdown;
+    }
+
+    [Fact]
     public async Task Shutdown_stops_dependents_before_their_dependencies()
     {
         await using var h = await SupervisorHarness.StartAsync();
