@@ -114,7 +114,7 @@ internal sealed class AgentLink(LinkServices services, CallInvoker invoker)
         }
         catch (RpcException e)
         {
-            LinkLog.SessionFailed(services.Logger, e.StatusCode.ToString(), e.Status.Detail, e.Status.DebugException);
+            LinkLog.SessionFailed(services.Logger, e.StatusCode.ToString(), e.Status.Detail);
         }
         catch (Exception e)
         {

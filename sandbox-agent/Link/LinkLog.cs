@@ -14,7 +14,7 @@ internal static partial class LinkLog
     public static partial void Rejected(ILogger logger, string code, string detail);
 
     [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "Link down ({Code}): {Detail}")]
-    public static partial void SessionFailed(ILogger logger, string code, string detail, Exception? error);
+    public static partial void SessionFailed(ILogger logger, string code, string detail);
 
     [LoggerMessage(EventId = 104, Level = LogLevel.Warning, Message = "Link down")]
     public static partial void SessionError(ILogger logger, Exception error);
