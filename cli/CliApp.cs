@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using RemoteDev.Cli.Commands;
 using RemoteDev.Cli.Infrastructure;
 
@@ -18,10 +19,28 @@ internal static class CliApp
                 await Console.Error.WriteLineAsync($"rdev: {error.Message}");
             }
 
-            await Console.Error.WriteLineAsync($"Run '{parse.CommandResult.Command.Name} --help' for usage.");
+            await Console.Error.WriteLineAsync($"Usage: {Usage(parse.CommandResult)} (see --help)");
             return ExitCodes.Usage;
         }
 
         return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = true });
+    }
+
+    /// <summary>"rdev sandbox get ID [options]": names the arguments a parse error may be about.</summary>
+    private static string Usage(CommandResult command)
+    {
+        var path = new List<string>();
+        for (SymbolResult? result = command; result is CommandResult c; result = c.Parent)
+        {
+            path.Insert(0, c.Command is RootCommand ? "rdev" : c.Command.Name);
+        }
+
+        path.AddRange(command.Command.Arguments.Select(a => a.Arity.MaximumNumberOfValues > 1 ? a.Name + "..." : a.Name));
+        if (command.Command.Options.Count > 0)
+        {
+            path.Add("[options]");
+        }
+
+        return string.Join(' ', path);
     }
 }

@@ -36,10 +36,15 @@ internal sealed class AgentDaemon(AgentOptions options, ILoggerFactory loggerFac
 
         var time = TimeProvider.System;
         var (initial, fileProblem) = LoadProcessFile();
+        var firstStart = !File.Exists(options.GlobalEnvFile);
         await using var host = await SupervisorProcessHost.StartAsync(options, loggerFactory, time);
+        if (firstStart && options.InitialEnv.Count > 0)
+        {
+            host.SetEnv(options.InitialEnv);
+        }
         var lifecycle = new LifecycleTracker(time);
         var reconciler = new Reconciler(host, initial, logger);
-        var commands = new CommandDispatcher(new CommandHandlers(host, new ExecRunner(options.WorkspaceDir, logger), this), logger);
+        var commands = new CommandDispatcher(new CommandHandlers(host, new ExecRunner(options.WorkspaceDir, host, logger), this), logger);
         var cgroup = new CgroupReader("/sys/fs/cgroup", () => SumOfProcesses(host));
         AgentLog.Cgroup(logger, cgroup.Version.ToString());
         var progress = new StreamProgress();
@@ -71,6 +76,7 @@ internal sealed class AgentDaemon(AgentOptions options, ILoggerFactory loggerFac
         }
 
         await Report(AgentLifecycle.Off, why);
+        await link.CloseAsync();
         await stop.CancelAsync();
         await Task.WhenAll(background.Append(startup));
         AgentLog.Stopped(logger);

@@ -22,6 +22,9 @@ AgentOptions options;
 try
 {
     options = AgentEnvironment.Load(Environment.GetEnvironmentVariables());
+
+    // Every process the agent starts inherits its environment; the token is the agent's credential, not theirs.
+    Environment.SetEnvironmentVariable(AgentEnvironment.AgentToken, null);
 }
 catch (AgentConfigurationException e)
 {
@@ -29,9 +32,15 @@ catch (AgentConfigurationException e)
     return 1;
 }
 
+// Processes and exec commands inherit the agent's environment: they must not see the agent's credential.
+Environment.SetEnvironmentVariable(AgentEnvironment.AgentToken, null);
+
+const string template = "{Timestamp:HH:mm:ss.fff} {Level:u3} {Message:lj}{NewLine}{Exception}";
+const long logFileBytes = 8 * 1024 * 1024;
 var serilog = new LoggerConfiguration()
     .MinimumLevel.Information()
-    .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} {Message:lj}{NewLine}{Exception}")
+    .WriteTo.Console(outputTemplate: template)
+    .WriteTo.File(Path.Combine(options.LogDir, "agent.log"), outputTemplate: template, fileSizeLimitBytes: logFileBytes, rollOnFileSizeLimit: true, retainedFileCountLimit: 3)
     .CreateLogger();
 using var loggerFactory = new SerilogLoggerFactory(serilog, dispose: true);
 var logger = loggerFactory.CreateLogger("remotedev-agent");

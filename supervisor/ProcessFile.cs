@@ -12,9 +12,18 @@ public static class ProcessFile
     /// <summary>Parses and validates; throws one <see cref="SpecValidationException"/> listing every problem.</summary>
     public static IReadOnlyList<ProcessSpec> Parse(string json)
     {
-        var specs = SpecJsonReader.ReadFile(json);
-        SpecValidator.Validate(specs, specs);
-        return specs;
+        var (specs, problems) = SpecJsonReader.ReadFile(json);
+        var all = problems.ToList();
+        try
+        {
+            SpecValidator.Validate(specs, specs);
+        }
+        catch (SpecValidationException e)
+        {
+            all.AddRange(e.Problems);
+        }
+
+        return all.Count == 0 ? specs : throw new SpecValidationException(all);
     }
 
     public static IReadOnlyList<ProcessSpec> Load(string path) => Parse(File.ReadAllText(path));

@@ -71,7 +71,10 @@ public sealed record ProcessEvent
 /// <summary>A record of a process's output stream: bytes or a gap.</summary>
 public abstract record OutputRecord(ulong Offset);
 
-/// <summary>Bytes [Offset, Offset + Data.Length) of one stream kind.</summary>
+/// <summary>
+/// Bytes [Offset, Offset + Data.Length) of one stream kind. From an <see cref="OutputSubscription"/>, Data is valid
+/// until that subscription's next read.
+/// </summary>
 public sealed record OutputChunk(ulong Offset, StreamKind Kind, ReadOnlyMemory<byte> Data) : OutputRecord(Offset);
 
 /// <summary>[Offset, Offset + Length) was overwritten before this reader got it.</summary>

@@ -75,6 +75,10 @@ public sealed partial class ProcessSupervisor
 
     public IReadOnlyList<string> ListGlobalEnvNames() => GlobalEnvFile.Names(_env.GlobalFile);
 
+    /// <summary>The environment a one-shot command in this sandbox runs with (the global env file applies, as to processes).</summary>
+    public IReadOnlyDictionary<string, string> CommandEnvironment(IReadOnlyDictionary<string, string> commandEnv) =>
+        _env.ResolveCommand(commandEnv);
+
     /// <summary>
     /// Stops everything in reverse dependency order (dependents first) within one shutdown grace, SIGKILLing what
     /// remains at the deadline, then releases all resources. Idempotent.

@@ -54,17 +54,25 @@ public sealed partial class ProcessSupervisor : IAsyncDisposable
         SupervisorOptions options, ILoggerFactory loggerFactory, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         var supervisor = new ProcessSupervisor(options, loggerFactory, timeProvider);
-        var durable = supervisor._state.Load();
-        foreach (var entry in durable)
+        try
         {
-            var spec = entry.Spec.RestartPolicy == RestartPolicy.UnlessStopped && entry.Stopped
-                ? entry.Spec with { DesiredState = DesiredState.Stopped }
-                : entry.Spec;
-            await supervisor.AddAsync(spec, cancellationToken).ConfigureAwait(false);
-        }
+            var durable = supervisor._state.Load();
+            foreach (var entry in durable)
+            {
+                var spec = entry.Spec.RestartPolicy == RestartPolicy.UnlessStopped && entry.Stopped
+                    ? entry.Spec with { DesiredState = DesiredState.Stopped }
+                    : entry.Spec;
+                await supervisor.AddAsync(spec, cancellationToken).ConfigureAwait(false);
+            }
 
-        SupervisorLog.StateRestored(supervisor._logger, durable.Count, supervisor._state.Path);
-        return supervisor;
+            SupervisorLog.StateRestored(supervisor._logger, durable.Count, supervisor._state.Path);
+            return supervisor;
+        }
+        catch
+        {
+            await supervisor.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     /// <summary>

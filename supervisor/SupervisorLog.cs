@@ -14,8 +14,8 @@ internal static partial class SupervisorLog
     [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Env file could not be read, keeping the last good env: {error}")]
     public static partial void EnvFileError(ILogger logger, string error);
 
-    [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Env of process {process} changed: {reason}")]
-    public static partial void EnvChanged(ILogger logger, string process, string reason);
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Env of process {process} changed; reload mode {mode}")]
+    public static partial void EnvChanged(ILogger logger, string process, string mode);
 
     [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Could not set oom_score_adj of pid {pid}: {error}")]
     public static partial void OomScoreFailed(ILogger logger, int pid, string error);
@@ -31,9 +31,6 @@ internal static partial class SupervisorLog
 
     [LoggerMessage(EventId = 3009, Level = LogLevel.Information, Message = "Shutdown: stopping {count} processes within {grace}")]
     public static partial void ShuttingDown(ILogger logger, int count, TimeSpan grace);
-
-    [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "Shutdown grace over: killing {process}")]
-    public static partial void ShutdownKill(ILogger logger, string process);
 
     [LoggerMessage(EventId = 3011, Level = LogLevel.Error, Message = "Process {process} event loop failed: {error}")]
     public static partial void LoopFailed(ILogger logger, string process, string error);

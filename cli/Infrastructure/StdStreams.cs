@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using Microsoft.Win32.SafeHandles;
 
 namespace RemoteDev.Cli.Infrastructure;
 
@@ -15,7 +16,7 @@ internal sealed class StdStreams : IDisposable
     /// <summary>Reads all of stdin, failing when it exceeds <paramref name="limit"/> bytes (no unbounded buffers).</summary>
     public static async Task<ByteString> ReadStdinAsync(int limit, string what, CancellationToken cancellationToken)
     {
-        await using var stdin = Console.OpenStandardInput();
+        await using var stdin = OpenStdin();
         var buffer = new MemoryStream();
         var chunk = new byte[64 * 1024];
         int read;
@@ -31,6 +32,12 @@ internal sealed class StdStreams : IDisposable
 
         return ByteString.CopyFrom(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
+
+    /// <summary>
+    /// File descriptor 0 as plain bytes. Console.OpenStandardInput would, on a terminal, read through .NET's line
+    /// editor (echoing, and holding bytes until Enter): wrong for raw attach input and for binary data.
+    /// </summary>
+    public static Stream OpenStdin() => new FileStream(new SafeFileHandle(0, ownsHandle: false), FileAccess.Read, bufferSize: 0);
 
     public void Dispose()
     {

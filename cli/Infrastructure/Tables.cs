@@ -42,6 +42,12 @@ internal static class Tables
     public static string Enum<T>(T value, string prefix)
         where T : struct, System.Enum
     {
+        // Every proto enum's zero value is *_UNSPECIFIED: "not set" (e.g. no health check), shown like other absent values.
+        if (Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture) == 0)
+        {
+            return "-";
+        }
+
         var name = typeof(T).GetField(value.ToString())?.GetCustomAttribute<OriginalNameAttribute>()?.Name ?? value.ToString();
         return name.StartsWith(prefix, StringComparison.Ordinal) ? name[prefix.Length..] : name;
     }

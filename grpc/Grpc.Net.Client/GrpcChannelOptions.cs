@@ -8,6 +8,9 @@ namespace Grpc.Net.Client;
 /// suited to long-lived links: several HTTP/2 connections when one runs out of streams, pooled connections never
 /// closed for idleness, a connect timeout of 20 s, a 1 MiB initial HTTP/2 stream window and keepalive pings (after
 /// 60 s without frames from the server while calls are active; the connection fails when no answer comes within 30 s).
+/// Kestrel accepts such pings; a grpc-core server (grpcio, C++) by default answers pings more frequent than every
+/// 5 minutes on a connection without data with GOAWAY "too_many_pings", so against one either allow them there
+/// (grpc.http2.min_ping_interval_without_data_ms) or pass a handler with a longer KeepAlivePingDelay.
 /// </summary>
 /// <example>
 /// A server listening on a unix domain socket: the address only sets the :authority header.

@@ -12,7 +12,7 @@ namespace RemoteDev.Agent.Commands;
 /// One-shot commands: run in their own session and process group (via setsid, so the pid is the group id), output
 /// streamed as ExecOutput, the whole group killed on timeout.
 /// </summary>
-internal sealed class ExecRunner(string workspaceDir, ILogger logger)
+internal sealed class ExecRunner(string workspaceDir, IProcessHost host, ILogger logger)
 {
     private const string Setsid = "/usr/bin/setsid";
 
@@ -59,7 +59,8 @@ internal sealed class ExecRunner(string workspaceDir, ILogger logger)
             throw new ProcessHostException(StatusCode.InvalidArgument, $"exec.cwd does not exist: {cwd}");
         }
 
-        var executable = ExecutableLookup.Resolve(exec.Command[0], exec.Env.GetValueOrDefault("PATH") ?? Environment.GetEnvironmentVariable("PATH") ?? "")
+        var env = host.CommandEnv(exec.Env);
+        var executable = ExecutableLookup.Resolve(exec.Command[0], env.GetValueOrDefault("PATH") ?? "")
             ?? throw new ProcessHostException(StatusCode.NotFound, $"exec.command: {exec.Command[0]} not found or not executable");
         var info = new ProcessStartInfo(Setsid)
         {
@@ -76,9 +77,15 @@ internal sealed class ExecRunner(string workspaceDir, ILogger logger)
             info.ArgumentList.Add(arg);
         }
 
-        foreach (var (name, value) in exec.Env)
+        info.Environment.Clear();
+        foreach (var (name, value) in env)
         {
             info.Environment[name] = value;
+        }
+
+        if (info.Environment.ContainsKey("PWD"))
+        {
+            info.Environment["PWD"] = Path.GetFullPath(cwd);
         }
 
         return Process.Start(info) ?? throw new ProcessHostException(StatusCode.Internal, "exec: the process did not start");

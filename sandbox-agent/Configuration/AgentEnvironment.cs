@@ -11,6 +11,7 @@ internal static class AgentEnvironment
     public const string SandboxId = "REMOTEDEV_SANDBOX_ID";
     public const string AgentToken = "REMOTEDEV_AGENT_TOKEN";
     public const string ProcessFile = "REMOTEDEV_PROCESS_FILE";
+    public const string InitialEnvFile = "REMOTEDEV_INITIAL_ENV_FILE";
     public const string DataDir = "REMOTEDEV_DATA_DIR";
     public const string LogDir = "REMOTEDEV_LOG_DIR";
     public const string CtlSocket = "REMOTEDEV_CTL_SOCKET";
@@ -59,6 +60,8 @@ internal static class AgentEnvironment
             problems.Add($"{ProcessFile} names a file that does not exist: {processFile}");
         }
 
+        var initialEnv = ReadInitialEnv(problems, Get(env, InitialEnvFile));
+
         var dataDir = Get(env, DataDir) ?? DefaultDataDir;
         var logDir = Get(env, LogDir) ?? DefaultLogDir;
         var workspace = Get(env, WorkspaceDir) ?? DefaultWorkspaceDir;
@@ -83,11 +86,30 @@ internal static class AgentEnvironment
             SandboxId = sandboxId!,
             AgentToken = token!,
             ProcessFile = processFile,
+            InitialEnv = initialEnv,
             DataDir = dataDir,
             LogDir = logDir,
             CtlSocketPath = socket,
             WorkspaceDir = workspace,
         };
+    }
+
+    private static Dictionary<string, string> ReadInitialEnv(List<string> problems, string? path)
+    {
+        if (path is null)
+        {
+            return [];
+        }
+
+        try
+        {
+            return System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(path)) ?? [];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+        {
+            problems.Add($"{InitialEnvFile}: {path} is not a readable JSON object of strings ({e.GetType().Name})");
+            return [];
+        }
     }
 
     private static void CheckAbsolute(List<string> problems, string name, string value)

@@ -13,6 +13,15 @@ internal sealed record AgentOptions
     /// <summary>Initial process file: a JSON list of ProcessSpec in proto JSON form. Null: no initial processes.</summary>
     public required string? ProcessFile { get; init; }
 
+    /// <summary>
+    /// The sandbox env a driver hands a new agent (a JSON object of strings in REMOTEDEV_INITIAL_ENV_FILE): it seeds
+    /// the global env file on a first start, so initial processes start with it. Values may be secrets: never logged.
+    /// </summary>
+    public required IReadOnlyDictionary<string, string> InitialEnv { get; init; }
+
+    /// <summary>The global env file the supervisor reads (its default name inside <see cref="EnvDir"/>).</summary>
+    public string GlobalEnvFile => Path.Combine(EnvDir, ".env");
+
     public required string DataDir { get; init; }
 
     public required string LogDir { get; init; }

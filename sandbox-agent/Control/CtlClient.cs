@@ -53,15 +53,7 @@ internal static class CtlClient
         await using var stream = new NetworkStream(socket, ownsSocket: false);
         await stream.WriteAsync(Encoding.UTF8.GetBytes(request.ToJsonString() + "\n"));
         var op = (string)request["op"]!;
-        if (op == CtlProtocol.Logs)
-        {
-            await using var output = Console.OpenStandardOutput();
-            await stream.CopyToAsync(output);
-            return 0;
-        }
-
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        var line = await reader.ReadLineAsync() ?? "";
+        var line = await ReadLineAsync(stream);
         if (op == CtlProtocol.Status)
         {
             await stdout.WriteLineAsync(line);
@@ -75,8 +67,28 @@ internal static class CtlClient
             return 1;
         }
 
+        if (op == CtlProtocol.Logs)
+        {
+            await using var output = Console.OpenStandardOutput();
+            await stream.CopyToAsync(output);
+            return 0;
+        }
+
         await stdout.WriteLineAsync(JsonFormatter.Default.Format(result));
         return 0;
+    }
+
+    /// <summary>One line, read byte by byte so nothing after it (the raw log bytes) is consumed.</summary>
+    private static async Task<string> ReadLineAsync(Stream stream)
+    {
+        var line = new List<byte>();
+        var one = new byte[1];
+        while (await stream.ReadAsync(one) == 1 && one[0] != (byte)'\n')
+        {
+            line.Add(one[0]);
+        }
+
+        return Encoding.UTF8.GetString(line.ToArray());
     }
 }
 

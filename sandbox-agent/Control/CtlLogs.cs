@@ -1,10 +1,13 @@
 using System.Text;
 using System.Text.Json;
+using Google.Protobuf;
+using Grpc.Core;
 using RemoteDev.Agent.Hosting;
+using RemoteDev.V1;
 
 namespace RemoteDev.Agent.Control;
 
-/// <summary>`ctl logs`: the tail of a process's output, then (with follow) everything it writes until the client leaves.</summary>
+/// <summary>`ctl logs`: a CommandResult line (NOT_FOUND for an unknown process), then the tail of a process's output, then (with follow) everything it writes until the client leaves.</summary>
 internal static class CtlLogs
 {
     public static async Task StreamAsync(IProcessHost host, JsonElement request, Stream stream, CancellationToken cancellationToken)
@@ -13,9 +16,12 @@ internal static class CtlLogs
         var follow = request.TryGetProperty("follow", out var f) && f.ValueKind == JsonValueKind.True;
         var tail = request.TryGetProperty("tail", out var t) && t.TryGetUInt64(out var bytes) ? bytes : CtlProtocol.DefaultTailBytes;
         var holding = host.Holdings().FirstOrDefault(h => h.Process == name);
+        var header = holding.Process is null
+            ? new CommandResult { Code = (int)StatusCode.NotFound, Message = $"no process named '{name}'" }
+            : new CommandResult();
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(JsonFormatter.Default.Format(header) + "\n"), cancellationToken);
         if (holding.Process is null)
         {
-            await stream.WriteAsync(Encoding.UTF8.GetBytes($"remotedev-agent: no process named '{name}'\n"), cancellationToken);
             return;
         }
 

@@ -3,8 +3,8 @@ namespace RemoteDev.Agent.Control;
 /// <summary>
 /// The ctl socket protocol: the client sends one JSON line, {"op": "command", "command": &lt;Command in proto
 /// JSON&gt;}, {"op": "status"} or {"op": "logs", "name": ..., "follow": bool, "tail": bytes}. A command or status gets
-/// one JSON line back (CommandResult in proto JSON, or <see cref="CtlStatus"/>); logs get the raw output bytes until
-/// the end (or, when following, until the client hangs up).
+/// one JSON line back (CommandResult in proto JSON, or <see cref="CtlStatus"/>); logs get a CommandResult line, then
+/// the raw output bytes until the end (or, when following, until the client hangs up).
 /// </summary>
 internal static class CtlProtocol
 {

@@ -61,6 +61,9 @@ internal interface IProcessHost : IAsyncDisposable
     /// <summary>Makes the global env file hold exactly these values.</summary>
     void ReplaceEnv(IReadOnlyDictionary<string, string> values);
 
+    /// <summary>Inherited environment, then the global env file, then <paramref name="commandEnv"/>.</summary>
+    IReadOnlyDictionary<string, string> CommandEnv(IReadOnlyDictionary<string, string> commandEnv);
+
     /// <summary>Stops everything in reverse dependency order within the shutdown grace, then kills what remains.</summary>
     Task ShutdownAsync(CancellationToken cancellationToken);
 }

@@ -124,6 +124,9 @@ internal sealed class SupervisorProcessHost(S.ProcessSupervisor supervisor) : IP
             return Task.FromResult(supervisor.ListGlobalEnvNames());
         }).GetAwaiter().GetResult();
 
+    public IReadOnlyDictionary<string, string> CommandEnv(IReadOnlyDictionary<string, string> commandEnv) =>
+        supervisor.CommandEnvironment(commandEnv);
+
     public void ReplaceEnv(IReadOnlyDictionary<string, string> values)
     {
         var absent = supervisor.ListGlobalEnvNames().Where(n => !values.ContainsKey(n)).ToList();

@@ -11,20 +11,42 @@ internal sealed class ReadinessWatcher(IProcessHost host, IReadOnlySet<string> r
 {
     public async Task RunAsync(Func<AgentLifecycle, string, Task> report, CancellationToken cancellationToken)
     {
-        using var events = host.SubscribeEvents();
-        var last = AgentLifecycle.Starting;
-        while (true)
+        var events = host.SubscribeEvents();
+        try
         {
-            var (state, reason) = Evaluate();
-            if (state != last)
+            var last = AgentLifecycle.Starting;
+            while (true)
             {
-                await report(state, reason);
-                last = state;
-            }
+                var (state, reason) = Evaluate();
+                if (state != last)
+                {
+                    await report(state, reason);
+                    last = state;
+                }
 
-            if (state == AgentLifecycle.Ready || await events.ReadAsync(cancellationToken) is null)
+                if (state == AgentLifecycle.Ready || await NextAsync(cancellationToken) is null)
+                {
+                    return;
+                }
+            }
+        }
+        finally
+        {
+            events.Dispose();
+        }
+
+        // Any event is only a cue to re-evaluate; a subscriber that fell behind just subscribes again.
+        async Task<bool?> NextAsync(CancellationToken token)
+        {
+            try
             {
-                return;
+                return await events.ReadAsync(token) is null ? null : true;
+            }
+            catch (Supervisor.EventsLostException)
+            {
+                events.Dispose();
+                events = host.SubscribeEvents();
+                return true;
             }
         }
     }

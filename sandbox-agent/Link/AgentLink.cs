@@ -10,16 +10,51 @@ namespace RemoteDev.Agent.Link;
 internal sealed class AgentLink(LinkServices services, CallInvoker invoker)
 {
     private readonly AgentGateway.AgentGatewayClient _client = new(invoker);
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private LinkSession? _current;
+    private volatile bool _closing;
 
     public bool Connected => Volatile.Read(ref _current) is { Accepted: true };
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        try
+        {
+            await ConnectLoopAsync(cancellationToken);
+        }
+        finally
+        {
+            _stopped.TrySetResult();
+        }
+    }
+
+    /// <summary>
+    /// Closes the link gracefully at shutdown: what is queued is sent, the stream half-closed, and the agent waits
+    /// (within <see cref="LinkTimings.FinalReportTimeout"/>) for the control plane to end the call; no reconnect.
+    /// </summary>
+    public async Task CloseAsync()
+    {
+        _closing = true;
+        if (Volatile.Read(ref _current) is { } session)
+        {
+            session.Closing = true;
+            session.Outbox.Complete();
+        }
+
+        await _stopped.Task.WaitAsync(LinkTimings.FinalReportTimeout).ContinueWith(static _ => { }, TaskScheduler.Default);
+    }
+
+    private async Task ConnectLoopAsync(CancellationToken cancellationToken)
+    {
         var backoff = new ReconnectBackoff();
-        while (!cancellationToken.IsCancellationRequested)
+        while (!cancellationToken.IsCancellationRequested && !_closing)
         {
             var accepted = await RunSessionAsync(cancellationToken);
+            if (_closing)
+            {
+                return;
+            }
+
             if (accepted)
             {
                 backoff.Reset();

@@ -13,6 +13,8 @@ namespace RemoteDev.Agent.Link;
 /// </summary>
 internal sealed class LinkSession(LinkServices services, AsyncDuplexStreamingCall<AgentMessage, ControlMessage> call)
 {
+    private static readonly WriteOptions BufferedWrite = new(WriteFlags.BufferHint);
+
     private readonly ConcurrentDictionary<(string Process, string Epoch), Task> _pumps = new();
     private Dictionary<(string Process, string Epoch), ulong> _stored = [];
     private long _lastReceived = Stopwatch.GetTimestamp();
@@ -20,6 +22,9 @@ internal sealed class LinkSession(LinkServices services, AsyncDuplexStreamingCal
     private TimeSpan _usageInterval = LinkTimings.DefaultUsageInterval;
 
     public Outbox Outbox { get; } = new();
+
+    /// <summary>Set by <see cref="AgentLink.CloseAsync"/>: the end of the stream is expected.</summary>
+    public bool Closing { get; set; }
 
     /// <summary>True once the control plane accepted the hello.</summary>
     public bool Accepted { get; private set; }
@@ -49,9 +54,9 @@ internal sealed class LinkSession(LinkServices services, AsyncDuplexStreamingCal
         {
             SendLoopAsync(token),
             ReceiveLoopAsync(token),
-            EventLoopAsync(events, token),
-            TickAsync(() => _heartbeatInterval, () => new AgentMessage { Heartbeat = new Heartbeat { Time = Now() } }, token),
-            TickAsync(() => _usageInterval, () => new AgentMessage { Usage = services.Usage.Sample() }, token),
+            UntilCompletedAsync(EventLoopAsync(events, token), token),
+            UntilCompletedAsync(TickAsync(() => _heartbeatInterval, () => new AgentMessage { Heartbeat = new Heartbeat { Time = Now() } }, token), token),
+            UntilCompletedAsync(TickAsync(() => _usageInterval, () => new AgentMessage { Usage = services.Usage.Sample() }, token), token),
             WatchdogAsync(token),
         };
         try
@@ -155,9 +160,28 @@ internal sealed class LinkSession(LinkServices services, AsyncDuplexStreamingCal
         {
             while (reader.TryRead(out var outgoing))
             {
+                // Flush only when nothing else is waiting: a burst leaves in as few writes as possible.
+                call.RequestStream.WriteOptions = reader.Count > 0 ? BufferedWrite : null;
                 await call.RequestStream.WriteAsync(outgoing.Message, cancellationToken);
                 Outbox.Written(outgoing);
             }
+        }
+
+        // The agent is closing the link: half-close and let the control plane end the call once it read everything.
+        await call.RequestStream.CompleteAsync();
+        await Task.Delay(Timeout.Infinite, cancellationToken);
+    }
+
+    /// <summary>A producer loop that stops quietly once the outbox is completed (the link is closing).</summary>
+    private static async Task UntilCompletedAsync(Task loop, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await loop;
+        }
+        catch (System.Threading.Channels.ChannelClosedException)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
         }
     }
 
@@ -186,7 +210,10 @@ internal sealed class LinkSession(LinkServices services, AsyncDuplexStreamingCal
             }
         }
 
-        throw new LinkProtocolException("the control plane ended the stream");
+        if (!Closing)
+        {
+            throw new LinkProtocolException("the control plane ended the stream");
+        }
     }
 
     private async Task EventLoopAsync(EventSubscription events, CancellationToken cancellationToken)
@@ -202,6 +229,9 @@ internal sealed class LinkSession(LinkServices services, AsyncDuplexStreamingCal
                 }
             }
         }
+
+        // The supervisor has shut down; the session stays up to carry the final lifecycle report.
+        await Task.Delay(Timeout.Infinite, cancellationToken);
     }
 
     private async Task TickAsync(Func<TimeSpan> interval, Func<AgentMessage> create, CancellationToken cancellationToken)

@@ -49,6 +49,9 @@ internal sealed class Outbox : Commands.ICommandSink
         outgoing.Sent?.TrySetResult();
     }
 
+    /// <summary>No more messages: the send loop writes what is queued, then half-closes the stream.</summary>
+    public void Complete() => _queue.Writer.TryComplete();
+
     /// <summary>Ends the session's queue: messages still waiting are dropped and their senders released.</summary>
     public void Close()
     {

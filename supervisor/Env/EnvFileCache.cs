@@ -14,6 +14,10 @@ internal sealed class EnvFileCache
     private static readonly IReadOnlyDictionary<string, string> Empty = new Dictionary<string, string>();
 
     private readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, string>> _files = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _errors = new(StringComparer.Ordinal);
+
+    /// <summary>Why the file's current content is not in use (the last good content is), or null.</summary>
+    public string? ErrorOf(string path) => _errors.TryGetValue(path, out var error) ? error : null;
 
     public IReadOnlyDictionary<string, string> Get(string path) =>
         _files.TryGetValue(path, out var env) ? env : LoadFirst(path);
@@ -27,13 +31,16 @@ internal sealed class EnvFileCache
         }
         catch (DotEnvException e)
         {
-            return new EnvFileLoad(path, false, $"{path} {e.Message}");
+            _errors[path] = $"{path} {e.Message}";
+            return new EnvFileLoad(path, false, _errors[path]);
         }
         catch (IOException e)
         {
-            return new EnvFileLoad(path, false, $"{path}: {e.Message}");
+            _errors[path] = $"{path}: {e.Message}";
+            return new EnvFileLoad(path, false, _errors[path]);
         }
 
+        _errors.TryRemove(path, out var resolved);
         var previous = _files.TryGetValue(path, out var old) ? old : Empty;
         _files[path] = env;
         return new EnvFileLoad(path, !SameEnv(previous, env), null);

@@ -9,6 +9,8 @@ namespace RemoteDev.Supervisor.Env;
 /// </summary>
 internal sealed class EnvResolver(EnvFileCache cache, string envDirectory, string globalFileName)
 {
+    private static readonly IReadOnlyDictionary<string, string> Nothing = new Dictionary<string, string>();
+
     private readonly IReadOnlyDictionary<string, string> _inherited = Environment.GetEnvironmentVariables()
         .Cast<DictionaryEntry>()
         .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? string.Empty, StringComparer.Ordinal);
@@ -32,12 +34,21 @@ internal sealed class EnvResolver(EnvFileCache cache, string envDirectory, strin
         }
     }
 
-    public IReadOnlyDictionary<string, string> Resolve(ProcessSpec spec, string workspace)
+    /// <summary>Parse errors of the process's env files as of the last <see cref="Resolve"/> (their last good content is in use).</summary>
+    public IReadOnlyList<string> Errors(ProcessSpec spec, string workspace) =>
+        FilesOf(spec, workspace).Select(cache.ErrorOf).OfType<string>().ToList();
+
+    public IReadOnlyDictionary<string, string> Resolve(ProcessSpec spec, string workspace) =>
+        Layer(spec.CleanEnv ? Nothing : _inherited, FilesOf(spec, workspace), spec.Env);
+
+    /// <summary>Environment of a one-shot command: inherited, then the global env file, then its own env.</summary>
+    public IReadOnlyDictionary<string, string> ResolveCommand(IReadOnlyDictionary<string, string> commandEnv) =>
+        Layer(_inherited, [GlobalFile], commandEnv);
+
+    private Dictionary<string, string> Layer(IReadOnlyDictionary<string, string> inherited, IEnumerable<string> files, IReadOnlyDictionary<string, string> own)
     {
-        var env = spec.CleanEnv
-            ? new Dictionary<string, string>(StringComparer.Ordinal)
-            : new Dictionary<string, string>(_inherited, StringComparer.Ordinal);
-        foreach (var file in FilesOf(spec, workspace))
+        var env = new Dictionary<string, string>(inherited, StringComparer.Ordinal);
+        foreach (var file in files)
         {
             foreach (var (key, value) in cache.Get(file))
             {
@@ -45,7 +56,7 @@ internal sealed class EnvResolver(EnvFileCache cache, string envDirectory, strin
             }
         }
 
-        foreach (var (key, value) in spec.Env)
+        foreach (var (key, value) in own)
         {
             env[key] = value;
         }

@@ -116,7 +116,11 @@ internal sealed unsafe class IoLoop : IDisposable
                     {
                         Control(Libc.EPOLL_CTL_DEL, entry.Fd, 0, 0);
                         _handlers.TryRemove(token, out _);
-                        if (entry.Handler is not WritableOnce)
+                        if (entry.Handler is WritableOnce writable)
+                        {
+                            writable.Complete();
+                        }
+                        else
                         {
                             Libc.close(entry.Fd);
                         }
@@ -143,11 +147,9 @@ internal sealed unsafe class IoLoop : IDisposable
 
         public Task Task => _done.Task;
 
-        public bool OnReady(Span<byte> scratch)
-        {
-            _done.TrySetResult();
-            return false;
-        }
+        public bool OnReady(Span<byte> scratch) => false;
+
+        public void Complete() => _done.TrySetResult();
 
         public void Cancel() => _done.TrySetCanceled();
     }

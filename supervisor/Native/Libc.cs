@@ -90,6 +90,9 @@ internal static unsafe partial class Libc
     public static partial int posix_spawn_file_actions_addchdir_np(void* fileActions, byte* path);
 
     [LibraryImport(Lib)]
+    public static partial int posix_spawn_file_actions_addclosefrom_np(void* fileActions, int lowFd);
+
+    [LibraryImport(Lib)]
     public static partial int posix_spawnattr_init(void* attr);
 
     [LibraryImport(Lib)]

@@ -6,6 +6,9 @@ namespace RemoteDev.Supervisor.Native;
 internal interface IOutputSink
 {
     void Write(StreamKind kind, ReadOnlySpan<byte> data);
+
+    /// <summary>Everything written so far reaches its destinations (called before a pump reports EOF).</summary>
+    void Flush();
 }
 
 /// <summary>Drains one non-blocking fd (a pipe or a PTY master) into its sink until EOF (EIO on a PTY).</summary>
@@ -36,6 +39,7 @@ internal sealed unsafe class OutputPump(int fd, StreamKind kind, IOutputSink sin
                     return true;
                 }
 
+                sink.Flush();
                 closed();
                 return false;
             }

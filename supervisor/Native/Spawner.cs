@@ -8,6 +8,9 @@ namespace RemoteDev.Supervisor.Native;
 /// so kill(-pid) reaches its descendants), an empty signal mask and default dispositions (the runtime ignores
 /// SIGPIPE; children must not inherit that). A PTY child opens the slave by path inside the spawn, after setsid and
 /// without O_NOCTTY, which makes it the controlling terminal: no helper like `setsid --ctty` and no extra exec.
+/// Descriptors above stderr are closed in the child, including any the agent inherited without close-on-exec (a
+/// stray write end would hold another process's output open forever), and a PWD in the environment names the real
+/// working directory (programs such as OpenCode trust PWD over getcwd; an inherited PWD would name the agent's).
 /// </summary>
 internal static unsafe class Spawner
 {
@@ -32,14 +35,16 @@ internal static unsafe class Spawner
             Libc.posix_spawnattr_setsigmask(attr, sigset);
             Libc.sigfillset(sigset);
             Libc.posix_spawnattr_setsigdefault(attr, sigset);
-            Libc.posix_spawn_file_actions_addchdir_np(fileActions, strings.Add(request.Cwd));
+            var cwd = Path.GetFullPath(request.Cwd);
+            Libc.posix_spawn_file_actions_addchdir_np(fileActions, strings.Add(cwd));
 
             var child = request.Terminal is { } size
                 ? AddPty(fileActions, strings, size, parentFds)
                 : AddPipes(fileActions, strings, request.StdinOpen, parentFds, childFds);
 
+            Libc.posix_spawn_file_actions_addclosefrom_np(fileActions, 3);
             var argv = strings.AddArray(request.Argv);
-            var envp = strings.AddArray(request.Env.Select(p => p.Key + "=" + p.Value).ToList());
+            var envp = strings.AddArray(request.Env.Select(p => p.Key + "=" + (p.Key == "PWD" ? cwd : p.Value)).ToList());
             int pid;
             var rc = Libc.posix_spawn(&pid, strings.Add(request.Executable), fileActions, attr, argv, envp);
             CloseAll(childFds);

@@ -40,6 +40,10 @@ internal sealed class OutputRing
         }
     }
 
+    /// <summary>
+    /// Bytes are copied outside the lock: the overwritten range is evicted (Start moves past it) before the copy and
+    /// End moves after it, so a reader never sees a byte that is being written.
+    /// </summary>
     public void Append(StreamKind kind, ReadOnlySpan<byte> data)
     {
         if (data.IsEmpty)
@@ -47,7 +51,8 @@ internal sealed class OutputRing
             return;
         }
 
-        TaskCompletionSource? wake;
+        byte[] buffer;
+        int at;
         lock (_lock)
         {
             Grow((int)Math.Min((ulong)_capacity, _end - _start + (ulong)data.Length));
@@ -60,16 +65,23 @@ internal sealed class OutputRing
             }
 
             AddRun(kind);
-            var at = (int)(_end % (ulong)_buffer.Length);
-            var first = Math.Min(data.Length, _buffer.Length - at);
-            data[..first].CopyTo(_buffer.AsSpan(at));
-            data[first..].CopyTo(_buffer);
-            _end += (ulong)data.Length;
-            if (_end - _start > (ulong)_buffer.Length)
+            var newEnd = _end + (ulong)data.Length;
+            if (newEnd - _start > (ulong)_buffer.Length)
             {
-                Evict(_end - (ulong)_buffer.Length);
+                Evict(newEnd - (ulong)_buffer.Length);
             }
 
+            buffer = _buffer;
+            at = (int)(_end % (ulong)buffer.Length);
+        }
+
+        var first = Math.Min(data.Length, buffer.Length - at);
+        data[..first].CopyTo(buffer.AsSpan(at));
+        data[first..].CopyTo(buffer);
+        TaskCompletionSource? wake;
+        lock (_lock)
+        {
+            _end += (ulong)data.Length;
             wake = _waiters;
             _waiters = null;
         }
@@ -91,9 +103,16 @@ internal sealed class OutputRing
         wake?.TrySetResult();
     }
 
-    /// <summary>The record at <paramref name="position"/>, or null when nothing is there yet.</summary>
-    public OutputRecord? Read(ulong position, int maxBytes, out bool completed)
+    /// <summary>
+    /// The record at <paramref name="position"/>, or null when nothing is there yet. A chunk's bytes are copied into
+    /// <paramref name="destination"/> outside the lock and checked afterwards: if the writer evicted them meanwhile,
+    /// the reader gets the gap instead.
+    /// </summary>
+    public OutputRecord? Read(ulong position, Memory<byte> destination, out bool completed)
     {
+        byte[] buffer;
+        StreamKind kind;
+        int length;
         lock (_lock)
         {
             completed = _completed;
@@ -107,14 +126,19 @@ internal sealed class OutputRing
                 return null;
             }
 
-            var (kind, runEnd) = RunAt(position);
-            var length = (int)Math.Min(Math.Min(runEnd, _end) - position, (ulong)maxBytes);
-            var data = new byte[length];
-            var at = (int)(position % (ulong)_buffer.Length);
-            var first = Math.Min(length, _buffer.Length - at);
-            _buffer.AsSpan(at, first).CopyTo(data);
-            _buffer.AsSpan(0, length - first).CopyTo(data.AsSpan(first));
-            return new OutputChunk(position, kind, data);
+            (kind, var runEnd) = RunAt(position);
+            length = (int)Math.Min(Math.Min(runEnd, _end) - position, (ulong)destination.Length);
+            buffer = _buffer;
+        }
+
+        var data = destination[..length];
+        var at = (int)(position % (ulong)buffer.Length);
+        var first = Math.Min(length, buffer.Length - at);
+        buffer.AsSpan(at, first).CopyTo(data.Span);
+        buffer.AsSpan(0, length - first).CopyTo(data.Span[first..]);
+        lock (_lock)
+        {
+            return position < _start ? new OutputGap(position, _start - position) : new OutputChunk(position, kind, data);
         }
     }
 

@@ -72,7 +72,8 @@ internal sealed class ProcessOutput : IOutputSink, IBatchFlush, IDisposable
         var (start, end) = Ring.Range;
         var position = Math.Max(start, end - Math.Min(end, (ulong)maxBytes));
         var bytes = new List<byte>();
-        while (position < end && Ring.Read(position, maxBytes, out _) is OutputChunk chunk)
+        var buffer = new byte[maxBytes];
+        while (position < end && Ring.Read(position, buffer, out _) is OutputChunk chunk)
         {
             bytes.AddRange(chunk.Data.ToArray());
             position += (ulong)chunk.Data.Length;

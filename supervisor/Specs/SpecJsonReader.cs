@@ -13,7 +13,8 @@ internal sealed class SpecJsonReader
     private readonly List<string> _problems = [];
     private string _where = string.Empty;
 
-    public static IReadOnlyList<ProcessSpec> ReadFile(string json)
+    /// <summary>The specs and every problem found in them; throws only when the text is not JSON of the right shape.</summary>
+    public static (IReadOnlyList<ProcessSpec> Specs, IReadOnlyList<string> Problems) ReadFile(string json)
     {
         JsonNode? root;
         try
@@ -33,8 +34,7 @@ internal sealed class SpecJsonReader
         };
         var reader = new SpecJsonReader();
         var specs = items.Select((item, i) => reader.Read(item, $"processes[{i}]")).ToList();
-        reader.ThrowIfProblems();
-        return specs;
+        return (specs, reader._problems);
     }
 
     public static ProcessSpec ReadOne(JsonNode? node)

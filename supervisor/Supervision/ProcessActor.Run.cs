@@ -68,12 +68,19 @@ internal sealed partial class ProcessActor
 
         MoveTo(ProcessState.Pending, "waiting for dependencies");
         _dependencies = new CancellationTokenSource();
+        var cancel = _dependencies.Token;
         var generation = ++_dependencyGeneration;
         var waiter = new DependencyWaiter(_ctx, _spec.DependsOn);
         _ = Task.Run(async () =>
         {
-            var failure = await waiter.WaitAsync(_dependencies.Token).ConfigureAwait(false);
-            Post(failure is null ? new DependenciesReady(generation) : new DependenciesFailed(generation, failure));
+            try
+            {
+                var failure = await waiter.WaitAsync(cancel).ConfigureAwait(false);
+                Post(failure is null ? new DependenciesReady(generation) : new DependenciesFailed(generation, failure));
+            }
+            catch (OperationCanceledException)
+            {
+            }
         });
     }
 
@@ -83,6 +90,11 @@ internal sealed partial class ProcessActor
         MoveTo(ProcessState.Starting, reason);
         var cwd = _spec.Cwd ?? _ctx.Options.WorkspaceDirectory;
         var env = _ctx.Env.Resolve(_spec, _ctx.Options.WorkspaceDirectory);
+        foreach (var error in _ctx.Env.Errors(_spec, _ctx.Options.WorkspaceDirectory))
+        {
+            Publish(ProcessEventKind.EnvFileError, _state, error);
+        }
+
         SpawnedChild child;
         try
         {
@@ -130,9 +142,9 @@ internal sealed partial class ProcessActor
     {
         var run = _run!;
         var signal = _spec.StopSignal is { } name ? Signals.Parse(name) : Signals.SIGTERM;
-        MoveTo(ProcessState.Stopping, $"{reason}: {Signals.Name(signal)} to the process group");
         Libc.kill(-run.Pid, signal);
         ArmStateTimer(TimerKind.Kill, grace);
+        MoveTo(ProcessState.Stopping, $"{reason}: {Signals.Name(signal)} to the process group");
     }
 
     private void SignalGroup(int signal)

@@ -15,7 +15,7 @@ namespace RemoteDev.Supervisor.Supervision;
 /// Backoff   --delay over / forced restart--> Starting;  --stop--> Stopped
 /// CrashLoop --pause over / forced restart--> Starting;  --stop--> Stopped
 /// </code>
-/// Every change is published as a <see cref="ProcessEvent"/> with the supervisor-wide seq.
+/// Every change is published as a <see cref="ProcessEvent"/> with the supervisor-wide seq, after its timers are armed.
 /// </summary>
 internal sealed partial class ProcessActor
 {
@@ -89,15 +89,6 @@ internal sealed partial class ProcessActor
 
             case SignalCommand c:
                 SignalGroup(c.Signal);
-                c.Reply.TrySetResult(Status);
-                break;
-
-            case KillCommand c:
-                if (_run is { } running)
-                {
-                    Libc.kill(-running.Pid, Signals.SIGKILL);
-                }
-
                 c.Reply.TrySetResult(Status);
                 break;
 
@@ -229,16 +220,16 @@ internal sealed partial class ProcessActor
         }
 
         var decision = _decider.Decide(_spec, status, uptime, _ctx.Time.GetUtcNow());
-        MoveTo(decision.Next, decision.Reason);
-        if (decision.Next is ProcessState.Backoff or ProcessState.CrashLoop)
+        var waits = decision.Next is ProcessState.Backoff or ProcessState.CrashLoop;
+        if (waits && decision.Delay > TimeSpan.Zero)
         {
-            if (decision.Delay <= TimeSpan.Zero)
-            {
-                Spawn("restart delay over");
-                return;
-            }
-
             ArmStateTimer(TimerKind.Restart, decision.Delay);
+        }
+
+        MoveTo(decision.Next, decision.Reason);
+        if (waits && decision.Delay <= TimeSpan.Zero)
+        {
+            Spawn("restart delay over");
         }
     }
 
@@ -248,6 +239,8 @@ internal sealed partial class ProcessActor
         {
             return;
         }
+
+        SupervisorLog.EnvChanged(_ctx.Logger, Name, SpecDefaults.EnvReload(_spec).ToString());
 
         switch (SpecDefaults.EnvReload(_spec))
         {

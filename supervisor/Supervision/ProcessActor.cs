@@ -59,9 +59,10 @@ internal sealed partial class ProcessActor : IAsyncDisposable
     /// <summary>Posts a notification from any thread without blocking it (the I/O thread must never wait).</summary>
     public void Post(ProcessInput input)
     {
-        if (!_inputs.Writer.TryWrite(input))
+        if (!_inputs.Writer.TryWrite(input) && !_inputs.Reader.Completion.IsCompleted)
         {
-            _ = _inputs.Writer.WriteAsync(input).AsTask();
+            _ = _inputs.Writer.WriteAsync(input).AsTask().ContinueWith(
+                t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         }
     }
 

@@ -23,8 +23,6 @@ internal sealed record SignalCommand(int Signal) : Command;
 /// <summary>Stop for good: the supervisor removes the process or shuts down.</summary>
 internal sealed record RetireCommand(TimeSpan Grace) : Command;
 
-internal sealed record KillCommand : Command;
-
 /// <summary>The child of run <paramref name="Run"/> ended (posted by the I/O thread).</summary>
 internal sealed record ChildExited(int Run, ExitStatus Status) : ProcessInput;
 

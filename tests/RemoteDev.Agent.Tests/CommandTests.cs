@@ -46,8 +46,9 @@ public sealed class CommandTests(LinkFixture fixture) : IClassFixture<LinkFixtur
     public async Task Signal_reaches_the_process()
     {
         var trap = Path.Combine(Link.Agent.Root, "hup");
-        await Ok(new Command { Add = Specs.Shell("cmd-signal", $"trap 'touch {trap}' HUP; while true; do sleep 0.1; done") });
-        await Link.StatusAsync("cmd-signal", ProcessState.Running);
+        var trapped = Path.Combine(Link.Agent.Root, "hup-trapped");
+        await Ok(new Command { Add = Specs.Shell("cmd-signal", $"trap 'touch {trap}' HUP; touch {trapped}; while true; do sleep 0.1; done") });
+        await Link.WaitAsync(_ => File.Exists(trapped), "the HUP trap installed");
 
         await Ok(new Command { Signal = new SignalProcess { Name = "cmd-signal", Signal = "SIGHUP" } });
 
@@ -74,10 +75,11 @@ public sealed class CommandTests(LinkFixture fixture) : IClassFixture<LinkFixtur
     public async Task Resize_changes_the_terminal_size_a_pty_process_sees()
     {
         var size = Path.Combine(Link.Agent.Root, "size");
-        var pty = Specs.Shell("cmd-pty", $"trap 'stty size > {size}' WINCH; while true; do sleep 0.1; done");
+        var trapped = Path.Combine(Link.Agent.Root, "trapped");
+        var pty = Specs.Shell("cmd-pty", $"trap 'stty size > {size}' WINCH; touch {trapped}; while true; do sleep 0.1; done");
         pty.Terminal = new TerminalSize { Rows = 24, Cols = 80 };
         await Ok(new Command { Add = pty });
-        await Link.StatusAsync("cmd-pty", ProcessState.Running);
+        await Link.WaitAsync(_ => File.Exists(trapped), "the WINCH trap installed");
 
         await Ok(new Command { Resize = new ResizeTerminal { Name = "cmd-pty", Size = new TerminalSize { Rows = 40, Cols = 120 } } });
 
@@ -112,6 +114,16 @@ public sealed class CommandTests(LinkFixture fixture) : IClassFixture<LinkFixtur
         Assert.Contains("out\n", output);
         Assert.Contains("err\n", output);
         Assert.Contains("got input\n", output);
+    }
+
+    [Fact]
+    public async Task Exec_does_not_inherit_the_agent_token()
+    {
+        var result = await Ok(new Command { Exec = new ExecCommand { Command = { "env" } } });
+
+        var environment = Link.State.Read(s => Encoding.UTF8.GetString(s.ExecOutput[result.Id].ToArray()));
+        Assert.Contains("PATH=", environment);
+        Assert.DoesNotContain("REMOTEDEV_AGENT_TOKEN", environment);
     }
 
     [Fact]

@@ -73,6 +73,18 @@ public sealed class OutputResumeTests
         Assert.Equal(before.Pid, after.Pid);
     }
 
+    [Fact]
+    public async Task A_hung_control_plane_is_detected_within_three_heartbeats_and_the_agent_reconnects()
+    {
+        await using var link = await LinkHarness.StartAsync(null);
+        await link.HelloAsync(1);
+
+        link.State.Update(s => s.Silent = true);
+        await link.HelloAsync(2);
+
+        Assert.Contains("no message from the control plane for", link.Agent.Log);
+    }
+
     private static async Task WaitForFileLengthAsync(string path, long length)
     {
         using var timeout = new CancellationTokenSource(AgentProcess.Patience);

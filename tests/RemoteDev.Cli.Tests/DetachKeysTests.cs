@@ -12,7 +12,8 @@ public sealed class DetachKeysTests
 
         var detach = new DetachKeys().Feed([(byte)'a', 0x10, 0x11, (byte)'b'], forward);
 
-        Assert.Equal((true, new List<byte> { (byte)'a' }), (detach, forward));
+        Assert.True(detach);
+        Assert.Equal([(byte)'a'], forward);
     }
 
     [Fact]
@@ -24,7 +25,8 @@ public sealed class DetachKeysTests
         keys.Feed([(byte)'a', 0x10], forward);
         var detach = keys.Feed([0x11], forward);
 
-        Assert.Equal((true, new List<byte> { (byte)'a' }), (detach, forward));
+        Assert.True(detach);
+        Assert.Equal([(byte)'a'], forward);
     }
 
     [Fact]
@@ -34,6 +36,7 @@ public sealed class DetachKeysTests
 
         var detach = new DetachKeys().Feed([0x10, (byte)'x', 0x10, 0x10, 0x11], forward);
 
-        Assert.Equal((true, new List<byte> { 0x10, (byte)'x', 0x10 }), (detach, forward));
+        Assert.True(detach);
+        Assert.Equal([0x10, (byte)'x', 0x10], forward);
     }
 }

@@ -49,11 +49,20 @@ public sealed class ProcessIoTests(SandboxFixture sandbox) : IClassFixture<Sandb
     }
 
     [Fact]
+    public async Task Exec_killed_by_its_timeout_exits_124()
+    {
+        var result = await sandbox.Rdev.RunAsync("exec", sandbox.SandboxId, "--timeout", "1s", "--", "sleep", "600");
+
+        Assert.Equal(124, result.ExitCode);
+    }
+
+    [Fact]
     public async Task Logs_follow_prints_every_byte_of_an_exited_process_and_ends()
     {
         var result = await sandbox.Rdev.RunAsync("logs", sandbox.SandboxId, "printer", "--follow");
 
-        Assert.Equal((0, SandboxFixture.PrinterBytes), (result.ExitCode, result.Stdout));
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(SandboxFixture.PrinterBytes, result.Stdout);
     }
 
     [Fact]
@@ -68,6 +77,7 @@ public sealed class ProcessIoTests(SandboxFixture sandbox) : IClassFixture<Sandb
     public async Task Attach_with_piped_stdin_round_trips_bytes_through_cat_and_exits_with_its_code()
     {
         var input = Enumerable.Range(0, 64 * 1024).Select(i => (byte)(i * 7)).Concat(Binary).ToArray();
+        await AddRunningAsync("cat", "echo ready; exec cat");
 
         var result = await sandbox.Rdev.RunAsync(new RdevRun(["attach", sandbox.SandboxId, "cat"]) { Stdin = input });
 
@@ -76,12 +86,35 @@ public sealed class ProcessIoTests(SandboxFixture sandbox) : IClassFixture<Sandb
     }
 
     [Fact]
+    public async Task Attach_exits_with_the_exit_code_of_the_process_it_followed_to_the_end()
+    {
+        await AddRunningAsync("reader", "echo ready; read x; echo got $x; exit 3");
+
+        var result = await sandbox.Rdev.RunAsync(new RdevRun(["attach", sandbox.SandboxId, "reader"]) { Stdin = "hello\n"u8.ToArray() });
+
+        Assert.Equal((3, "got hello\n"), (result.ExitCode, result.Text + result.Stderr));
+    }
+
+    [Fact]
+    public async Task Attach_to_an_exited_process_is_a_conflict_pointing_to_logs()
+    {
+        await sandbox.Rdev.RunAsync("logs", sandbox.SandboxId, "printer", "--follow");
+
+        var result = await sandbox.Rdev.RunAsync("attach", sandbox.SandboxId, "printer", "--no-stdin");
+
+        Assert.Equal(6, result.ExitCode);
+        Assert.Contains("rdev logs", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Files_write_then_read_round_trips_bytes()
     {
         var content = Enumerable.Range(0, 200_000).Select(i => (byte)(i % 251)).Concat(Binary).ToArray();
 
-        var written = await sandbox.Rdev.RunAsync(new RdevRun(["files", "write", sandbox.SandboxId, "data/blob.bin", "--mode", "0600"]) { Stdin = content });
-        var read = await sandbox.Rdev.RunAsync("files", "read", sandbox.SandboxId, "data/blob.bin");
+        var path = SandboxPath("round-trip/blob.bin");
+
+        var written = await sandbox.Rdev.RunAsync(new RdevRun(["files", "write", sandbox.SandboxId, path]) { Stdin = content });
+        var read = await sandbox.Rdev.RunAsync("files", "read", sandbox.SandboxId, path);
 
         Assert.Equal(0, written.ExitCode);
         Assert.Equal(content, read.Stdout);
@@ -90,9 +123,10 @@ public sealed class ProcessIoTests(SandboxFixture sandbox) : IClassFixture<Sandb
     [Fact]
     public async Task Files_write_applies_the_octal_mode()
     {
-        await sandbox.Rdev.RunAsync(new RdevRun(["files", "write", sandbox.SandboxId, "moded.txt", "--mode", "0640"]) { Stdin = "x"u8.ToArray() });
+        var path = SandboxPath("moded.txt");
+        await sandbox.Rdev.RunAsync(new RdevRun(["files", "write", sandbox.SandboxId, path, "--mode", "0640"]) { Stdin = "x"u8.ToArray() });
 
-        var mode = await sandbox.Rdev.RunAsync("exec", sandbox.SandboxId, "--", "stat", "-c", "%a", "moded.txt");
+        var mode = await sandbox.Rdev.RunAsync("exec", sandbox.SandboxId, "--", "stat", "-c", "%a", path);
 
         Assert.Equal("640\n", mode.Text);
     }
@@ -140,5 +174,16 @@ public sealed class ProcessIoTests(SandboxFixture sandbox) : IClassFixture<Sandb
 
         Assert.Equal("added", added.Json.GetProperty("name").GetString());
         Assert.Equal("added-output\n", Encoding.UTF8.GetString(logs.Stdout));
+    }
+
+    /// <summary>Files take absolute paths; the process driver's sandboxes share this machine's file system.</summary>
+    private string SandboxPath(string name) => Path.Combine(sandbox.ControlPlane.DataDir, "files", name);
+
+    /// <summary>Adds a shell script with stdin open, never restarted, and returns once it printed "ready".</summary>
+    private async Task AddRunningAsync(string name, string script)
+    {
+        await sandbox.Rdev.RunAsync("process", "add", sandbox.SandboxId, name, "--stdin-open", "--restart", "never", "--", "/bin/sh", "-c", script);
+        await using var logs = TerminalRdev.Start(sandbox.ControlPlane, "24", "80", "logs", sandbox.SandboxId, name, "--follow");
+        await logs.WaitForOutputAsync("ready");
     }
 }

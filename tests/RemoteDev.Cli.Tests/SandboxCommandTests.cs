@@ -71,10 +71,12 @@ public sealed class SandboxCommandTests(SandboxFixture fixture) : IClassFixture<
     }
 
     [Fact]
-    public async Task Watch_prints_the_current_state_as_json_lines()
+    public async Task Watch_prints_the_current_state_as_json_lines_until_interrupted_with_exit_code_130()
     {
         var result = await fixture.Rdev.RunAsync(new RdevRun(["sandbox", "watch", "--id", fixture.SandboxId, "-o", "json"]) { StopWhen = line => line.Contains("SANDBOX_PHASE_READY", StringComparison.Ordinal) });
 
-        Assert.Contains(fixture.SandboxId, result.Text, StringComparison.Ordinal);
+        Assert.Equal(130, result.ExitCode);
+        var first = System.Text.Json.JsonDocument.Parse(result.Text.Split('\n')[0]).RootElement;
+        Assert.Equal(fixture.SandboxId, first.GetProperty("sandbox").GetProperty("id").GetString());
     }
 }

@@ -80,7 +80,8 @@ public sealed class EnvReloadTests
         await using var h = await SupervisorHarness.StartAsync(time);
         h.WriteEnvFile(".env", "COLOR=red\n");
         await h.AddAsync(Printer("p", "COLOR") with { EnvReload = new EnvReloadAfter(TimeSpan.FromSeconds(5)) });
-        var before = (await h.WaitForStateAsync("p", ProcessState.Running)).Pid;
+        await h.ReadOutputUntilAsync("p", "p=red");
+        var before = h.Supervisor.Get("p", false).Pid;
 
         h.WriteEnvFile(".env", "COLOR=blue\n");
         var pending = await h.NextEventAsync(e => e.Kind == ProcessEventKind.EnvChanged);
@@ -140,6 +141,18 @@ public sealed class EnvReloadTests
         Assert.Equal(
             ($"{Path.Combine(h.EnvDirectory, ".env")} line 2: unterminated double quote", before, "red"),
             (error.Reason, h.Supervisor.Get("p", false).Pid, h.Supervisor.Get("p", true).EffectiveEnv!["COLOR"]));
+    }
+
+    [Fact]
+    public async Task A_malformed_env_file_at_start_is_reported_when_the_process_starts()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        h.WriteEnvFile(".env.p", "GOOD=1\n=nokey\n");
+
+        await h.AddAsync(Printer("p", "GOOD"));
+        var error = await h.NextEventAsync(e => e.Kind == ProcessEventKind.EnvFileError);
+
+        Assert.Equal($"{Path.Combine(h.EnvDirectory, ".env.p")} line 2: expected KEY=VALUE", error.Reason);
     }
 
     [Fact]

@@ -16,12 +16,12 @@ public sealed class OutputTests
 
         var late = h.Supervisor.SubscribeOutput("cat", 0);
         var history = (OutputChunk)(await late.ReadAsync(CancellationToken.None))!;
+        var historyText = (Encoding.UTF8.GetString(history.Data.Span), history.Offset);
         var pendingLive = late.ReadAsync(CancellationToken.None).AsTask();
         await h.Supervisor.WriteStdinAsync("cat", "after\n"u8.ToArray(), CancellationToken.None);
         var live = (OutputChunk)(await pendingLive)!;
 
-        Assert.Equal(("before\n", 0ul, "after\n", 7ul),
-            (Encoding.UTF8.GetString(history.Data.Span), history.Offset, Encoding.UTF8.GetString(live.Data.Span), live.Offset));
+        Assert.Equal((("before\n", 0ul), "after\n", 7ul), (historyText, Encoding.UTF8.GetString(live.Data.Span), live.Offset));
     }
 
     [Fact]
@@ -68,8 +68,8 @@ public sealed class OutputTests
     public async Task Output_goes_to_rotating_log_files_named_by_offset()
     {
         await using var h = await SupervisorHarness.StartAsync(TimeProvider.System, o => o with { LogFileMaxBytes = 1000, LogFileCount = 2 });
-        await h.AddAsync(SupervisorHarness.Shell("p", "head -c 3500 /dev/zero; echo; echo done; sleep 1000"));
-        await h.ReadOutputUntilAsync("p", "done");
+        await h.AddAsync(SupervisorHarness.Shell("p", "head -c 3500 /dev/zero") with { RestartPolicy = RestartPolicy.Never });
+        await h.WaitForStateAsync("p", ProcessState.Exited);
 
         var files = Directory.GetFiles(Path.Combine(h.Options.StateDirectory, "logs", "p"), "*.log").Select(Path.GetFileName).Order();
 

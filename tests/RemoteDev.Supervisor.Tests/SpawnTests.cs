@@ -4,6 +4,9 @@ namespace RemoteDev.Supervisor.Tests;
 
 public sealed class SpawnTests
 {
+    private static (StreamKind, string, ulong) Describe(OutputChunk chunk) =>
+        (chunk.Kind, System.Text.Encoding.UTF8.GetString(chunk.Data.Span), chunk.Offset);
+
     [Fact]
     public async Task Stdout_and_stderr_reach_the_output_stream_with_their_kinds()
     {
@@ -12,11 +15,11 @@ public sealed class SpawnTests
         await h.ReadOutputUntilAsync("p", "err");
 
         var subscription = h.Supervisor.SubscribeOutput("p", 0);
-        var first = (OutputChunk)(await subscription.ReadAsync(CancellationToken.None))!;
-        var second = (OutputChunk)(await subscription.ReadAsync(CancellationToken.None))!;
+        var first = Describe((OutputChunk)(await subscription.ReadAsync(CancellationToken.None))!);
+        var second = Describe((OutputChunk)(await subscription.ReadAsync(CancellationToken.None))!);
 
-        Assert.Equal((StreamKind.Stdout, "out\n", 0ul), (first.Kind, System.Text.Encoding.UTF8.GetString(first.Data.Span), first.Offset));
-        Assert.Equal((StreamKind.Stderr, "err\n", 4ul), (second.Kind, System.Text.Encoding.UTF8.GetString(second.Data.Span), second.Offset));
+        Assert.Equal((StreamKind.Stdout, "out\n", 0ul), first);
+        Assert.Equal((StreamKind.Stderr, "err\n", 4ul), second);
     }
 
     [Fact]
@@ -82,5 +85,30 @@ public sealed class SpawnTests
         var score = File.ReadAllText($"/proc/{running.Pid}/oom_score_adj").Trim();
 
         Assert.Equal("500", score);
+    }
+
+    [Fact]
+    public async Task An_exited_child_is_reaped_and_leaves_no_zombie()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        await h.AddAsync(SupervisorHarness.Shell("p", "echo $$; exit 3") with { RestartPolicy = RestartPolicy.Never });
+        var pid = (await h.ReadOutputUntilAsync("p", "\n")).Trim();
+
+        await h.WaitForStateAsync("p", ProcessState.Exited);
+
+        Assert.False(Directory.Exists($"/proc/{pid}"));
+    }
+
+    [Fact]
+    public async Task Writing_to_a_process_whose_stdin_is_closed_is_rejected()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        await h.AddAsync(SupervisorHarness.Shell("p", "sleep 1000"));
+        await h.WaitForStateAsync("p", ProcessState.Running);
+
+        var error = await Assert.ThrowsAsync<ProcessOperationException>(
+            () => h.Supervisor.WriteStdinAsync("p", "x"u8.ToArray(), CancellationToken.None));
+
+        Assert.Equal("'p' has no open stdin (not running, or stdinOpen is false)", error.Message);
     }
 }

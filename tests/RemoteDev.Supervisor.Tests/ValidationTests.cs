@@ -20,7 +20,16 @@ public sealed class ValidationTests
 
         var error = Assert.Throws<SpecValidationException>(() => ProcessFile.Parse(json));
 
-        Assert.Equal(["b: unknown restartPolicy 'sometimes'"], error.Problems);
+        Assert.Equal(
+            [
+                "b: unknown restartPolicy 'sometimes'",
+                "duplicate name 'b'",
+                "a: command is empty",
+                "b: backoff.fixed.delay is negative",
+                "e: unknown dependency 'nobody'",
+                "dependency cycle: c -> d -> c",
+            ],
+            error.Problems);
     }
 
     [Fact]

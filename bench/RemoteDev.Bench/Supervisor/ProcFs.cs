@@ -68,11 +68,20 @@ internal static class ProcFs
         return watch.Elapsed;
     }
 
-    public static void Kill9(int pid) => Process.GetProcessById(pid).Kill();
+    public static void Kill9(int pid)
+    {
+        if (kill(pid, 9) != 0)
+        {
+            throw new InvalidOperationException($"kill({pid}, 9) failed");
+        }
+    }
 
     public static string Mb(long bytes) => (bytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture) + " MB";
 
     public static string Ms(TimeSpan t) => t.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture) + " ms";
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
 
     public static TimeSpan Median(List<TimeSpan> values) => values.Order().ElementAt(values.Count / 2);
 }

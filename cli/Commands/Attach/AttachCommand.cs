@@ -21,7 +21,7 @@ internal static class AttachCommand
         var command = new Command("attach", "Attach to a running process (detach from a terminal with Ctrl-P Ctrl-Q)") { Sandbox, Process, Tail, Offset, NoStdin };
         command.Validators.Add(result =>
         {
-            if (result.GetValue(Tail) is not null && result.GetValue(Offset) is not null)
+            if (result.GetResult(Tail) is not null && result.GetResult(Offset) is not null)
             {
                 result.AddError("--tail and --offset: give at most one");
             }

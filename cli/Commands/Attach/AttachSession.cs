@@ -30,14 +30,17 @@ internal sealed class AttachSession(V1.Processes.ProcessesClient client, AttachS
             throw new CliException(ExitCodes.Conflict, $"process {settings.Process} is {ProcessViews.State(status.State)}; its output: rdev logs {settings.SandboxId} {settings.Process}");
         }
 
+        var start = await StartAsync(cancellationToken);
+        using var terminal = settings.Stdin == StdinMode.Terminal ? Terminal.EnterRaw() : null;
         using var call = client.Attach(cancellationToken: cancellationToken);
         var writer = WriteRequestsAsync(call.RequestStream, cancellationToken);
-        await _requests.Writer.WriteAsync(new V1.AttachRequest { Open = Open() }, cancellationToken);
-        using var terminal = settings.Stdin == StdinMode.Terminal ? await Terminal.EnterRawAsync() : null;
+        var open = new V1.AttachOpen { SandboxId = settings.SandboxId, Process = settings.Process, Offset = start };
+        await _requests.Writer.WriteAsync(new V1.AttachRequest { Open = open }, cancellationToken);
         using var winch = terminal is null || OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create(PosixSignal.SIGWINCH, _ => _resizes.Writer.TryWrite(true));
         if (terminal is not null)
         {
-            _resizes.Writer.TryWrite(true);
+            // The first size goes before any input, so what the user types lands in a correctly sized terminal.
+            await SendSizeAsync(cancellationToken);
             _ = Task.Run(() => SendResizesAsync(cancellationToken), cancellationToken);
         }
 
@@ -47,8 +50,23 @@ internal sealed class AttachSession(V1.Processes.ProcessesClient client, AttachS
             _ = Task.Run(() => PumpStdinAsync(cancellationToken), cancellationToken);
         }
 
-        var copier = new OutputCopier(std);
-        var ended = await CopyOutputAsync(call.ResponseStream, copier, cancellationToken);
+        var copier = new OutputCopier(std, start);
+        V1.ProcessEvent? ended;
+        try
+        {
+            ended = await CopyOutputAsync(call.ResponseStream, copier, cancellationToken);
+        }
+        catch (RpcException error) when (error.StatusCode == StatusCode.FailedPrecondition)
+        {
+            // Input (say close_stdin) that reaches the agent just after the process exited fails the attach, yet the
+            // process simply ended: finish as if its end event had come.
+            ended = await EndedAsync(cancellationToken);
+            if (ended is null)
+            {
+                throw;
+            }
+        }
+
         if (ended is null)
         {
             await FinishWritingAsync(writer);
@@ -62,19 +80,37 @@ internal sealed class AttachSession(V1.Processes.ProcessesClient client, AttachS
         return await ProcessEnd.ExitCodeAsync(ended);
     }
 
-    private V1.AttachOpen Open()
+    /// <summary>
+    /// Where the attach starts, always sent as an explicit offset: then the output drain after the process ended
+    /// knows where to begin even when the end event overtook every output chunk.
+    /// </summary>
+    private async Task<ulong> StartAsync(CancellationToken cancellationToken)
     {
-        var open = new V1.AttachOpen { SandboxId = settings.SandboxId, Process = settings.Process };
-        if (settings.Tail is { } tail)
+        if (settings.Offset is { } offset)
         {
-            open.TailBytes = tail;
-        }
-        else if (settings.Offset is { } offset)
-        {
-            open.Offset = offset;
+            return offset;
         }
 
-        return open;
+        var end = await StoredEnd.GetAsync(client, settings.SandboxId, settings.Process, cancellationToken);
+        return end - Math.Min(end, settings.Tail ?? 0);
+    }
+
+    /// <summary>The process's end as an event when it has ended, else null.</summary>
+    private async Task<V1.ProcessEvent?> EndedAsync(CancellationToken cancellationToken)
+    {
+        var status = await client.GetAsync(new V1.GetProcessRequest { SandboxId = settings.SandboxId, Name = settings.Process }, deadline: Deadlines.UnaryFromNow(), cancellationToken: cancellationToken);
+        if (!ProcessEnd.HasEnded(status.State))
+        {
+            return null;
+        }
+
+        var ended = new V1.ProcessEvent { Process = status.Name, State = status.State, Signal = status.Signal, Reason = status.Reason };
+        if (status.HasExitCode)
+        {
+            ended.ExitCode = status.ExitCode;
+        }
+
+        return ended;
     }
 
     /// <summary>Output until the process ends (its end event) or the server closes the attach after our detach (null).</summary>
@@ -126,7 +162,16 @@ internal sealed class AttachSession(V1.Processes.ProcessesClient client, AttachS
     {
         await foreach (var _ in _resizes.Reader.ReadAllAsync(cancellationToken))
         {
-            await _requests.Writer.WriteAsync(new V1.AttachRequest { Resize = await Terminal.SizeAsync() }, cancellationToken);
+            await SendSizeAsync(cancellationToken);
+        }
+    }
+
+    private async Task SendSizeAsync(CancellationToken cancellationToken)
+    {
+        // A terminal that does not know its size (0x0) leaves the process's own.
+        if (Terminal.Size() is { Rows: > 0, Cols: > 0 } size)
+        {
+            await _requests.Writer.WriteAsync(new V1.AttachRequest { Resize = size }, cancellationToken);
         }
     }
 
@@ -134,7 +179,7 @@ internal sealed class AttachSession(V1.Processes.ProcessesClient client, AttachS
     {
         try
         {
-            await using var stdin = Console.OpenStandardInput();
+            await using var stdin = StdStreams.OpenStdin();
             var buffer = new byte[StdinChunkBytes];
             var detachKeys = settings.Stdin == StdinMode.Terminal ? new DetachKeys() : null;
             var forward = new List<byte>(StdinChunkBytes);

@@ -1,53 +1,63 @@
-using System.Diagnostics;
-using System.Globalization;
+using System.Runtime.InteropServices;
 using RemoteDev.Cli.Infrastructure;
 using V1 = RemoteDev.V1;
 
 namespace RemoteDev.Cli.Commands.Attach;
 
 /// <summary>
-/// The local terminal through stty (which acts on the stdin it inherits): raw mode while attached, restored on
-/// dispose, and the window size. stty keeps .NET's own console handling out of the way of raw bytes.
+/// The local terminal on stdin: raw mode while attached (restored on dispose) and the window size. Done with
+/// termios calls rather than `stty` children: .NET re-applies its saved terminal settings whenever a child process
+/// exits, which would undo `stty raw`.
 /// </summary>
 internal sealed class Terminal : IDisposable
 {
-    private readonly string _saved;
+    private const int StdinFd = 0;
+    private const int TcsaNow = 0;
+    /// <summary>Linux TIOCGWINSZ: struct winsize { rows, cols, xpixel, ypixel } as four ushorts.</summary>
+    private const nuint TiocGWinSz = 0x5413;
+    /// <summary>Larger than any libc's struct termios; treated as opaque.</summary>
+    private const int TermiosBytes = 256;
 
-    private Terminal(string saved) => _saved = saved;
+    private readonly byte[] _saved;
 
-    public static async Task<Terminal> EnterRawAsync()
+    private Terminal(byte[] saved) => _saved = saved;
+
+    public static Terminal EnterRaw()
     {
-        var saved = await SttyAsync("-g");
-        await SttyAsync("raw", "-echo");
+        var saved = new byte[TermiosBytes];
+        Check(TcGetAttr(StdinFd, saved), "tcgetattr");
+        var raw = (byte[])saved.Clone();
+        CfMakeRaw(raw);
+        Check(TcSetAttr(StdinFd, TcsaNow, raw), "tcsetattr");
         return new Terminal(saved);
     }
 
-    public static async Task<V1.TerminalSize> SizeAsync()
+    public static V1.TerminalSize Size()
     {
-        var parts = (await SttyAsync("size")).Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return new V1.TerminalSize
-        {
-            Rows = uint.Parse(parts[0], CultureInfo.InvariantCulture),
-            Cols = uint.Parse(parts[1], CultureInfo.InvariantCulture),
-        };
+        var size = new ushort[4];
+        Check(IoCtl(StdinFd, TiocGWinSz, size), "ioctl(TIOCGWINSZ)");
+        return new V1.TerminalSize { Rows = size[0], Cols = size[1] };
     }
 
-    public void Dispose() => SttyAsync(_saved).GetAwaiter().GetResult();
+    public void Dispose() => Check(TcSetAttr(StdinFd, TcsaNow, _saved), "tcsetattr");
 
-    private static async Task<string> SttyAsync(params string[] args)
+    private static void Check(int result, string call)
     {
-        var start = new ProcessStartInfo("stty") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args)
+        if (result != 0)
         {
-            start.ArgumentList.Add(arg);
+            throw new CliException(ExitCodes.Failure, $"{call} on stdin failed: errno {Marshal.GetLastPInvokeError()}");
         }
-
-        using var stty = System.Diagnostics.Process.Start(start) ?? throw new CliException(ExitCodes.Failure, "stty could not be started");
-        var output = await stty.StandardOutput.ReadToEndAsync();
-        var error = await stty.StandardError.ReadToEndAsync();
-        await stty.WaitForExitAsync();
-        return stty.ExitCode == 0
-            ? output.Trim()
-            : throw new CliException(ExitCodes.Failure, $"stty {string.Join(' ', args)} failed: {error.Trim()}");
     }
+
+    [DllImport("libc", EntryPoint = "tcgetattr", SetLastError = true)]
+    private static extern int TcGetAttr(int fd, byte[] termios);
+
+    [DllImport("libc", EntryPoint = "tcsetattr", SetLastError = true)]
+    private static extern int TcSetAttr(int fd, int optionalActions, byte[] termios);
+
+    [DllImport("libc", EntryPoint = "cfmakeraw")]
+    private static extern void CfMakeRaw(byte[] termios);
+
+    [DllImport("libc", EntryPoint = "ioctl", SetLastError = true)]
+    private static extern int IoCtl(int fd, nuint request, ushort[] winsize);
 }

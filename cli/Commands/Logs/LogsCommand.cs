@@ -19,7 +19,7 @@ internal static class LogsCommand
         var command = new Command("logs", "Print a process's stored output") { Sandbox, Process, Follow, Tail, Offset };
         command.Validators.Add(result =>
         {
-            if (result.GetValue(Tail) is not null && result.GetValue(Offset) is not null)
+            if (result.GetResult(Tail) is not null && result.GetResult(Offset) is not null)
             {
                 result.AddError("--tail and --offset: give at most one");
             }
@@ -64,7 +64,7 @@ internal static class LogsCommand
     {
         var request = Request(cli.Get(Sandbox), cli.Get(Process), cli.Parse.GetValue(Tail), cli.Parse.GetValue(Offset), cli.Get(Follow));
         using var std = new StdStreams();
-        await CopyAsync(cli.Api.Processes, request, new OutputCopier(std), cancellationToken);
+        await CopyAsync(cli.Api.Processes, request, new OutputCopier(std, start: 0), cancellationToken);
         return ExitCodes.Ok;
     }
 }

@@ -5,9 +5,9 @@ using V1 = RemoteDev.V1;
 namespace RemoteDev.Cli.Commands.Logs;
 
 /// <summary>Copies a process's output chunks to stdout byte-exact and reports gaps on stderr; tracks the next offset.</summary>
-internal sealed class OutputCopier(StdStreams std)
+internal sealed class OutputCopier(StdStreams std, ulong start)
 {
-    public ulong Next { get; private set; }
+    public ulong Next { get; private set; } = start;
 
     public async Task ChunkAsync(V1.OutputChunk chunk, CancellationToken cancellationToken)
     {

@@ -25,9 +25,10 @@ internal static class ProcessAddCommand
         };
         command.Validators.Add(result =>
         {
-            var fromFile = result.GetValue(File) is not null;
-            var fromArgs = result.GetValue(Name) is not null || result.GetValue(CommandLine) is { Length: > 0 };
-            if (fromFile == fromArgs || (!fromFile && result.GetValue(CommandLine) is not { Length: > 0 }))
+            var fromFile = result.GetResult(File) is not null;
+            var hasName = result.GetResult(Name) is { Tokens.Count: > 0 };
+            var hasCommand = result.GetResult(CommandLine) is { Tokens.Count: > 0 };
+            if (fromFile == (hasName || hasCommand) || (!fromFile && !(hasName && hasCommand)))
             {
                 result.AddError("process add: give either --file F.json or NAME -- COMMAND [ARGS...]");
             }

@@ -7,8 +7,10 @@ namespace RemoteDev.Cli.Commands.Sandbox;
 
 internal static class SandboxCreateCommand
 {
+    private const string DefaultProject = "default";
+
     private static readonly Argument<string> Name = new("NAME") { Description = "Sandbox name, unique among live sandboxes of its project" };
-    private static readonly Option<string> Project = new("--project") { Description = "Project (empty: the default project)", DefaultValueFactory = _ => "" };
+    private static readonly Option<string> Project = new("--project") { Description = $"Project (default: {DefaultProject})", DefaultValueFactory = _ => DefaultProject };
     private static readonly Option<string[]> Labels = KeyValues.Option("--label", "A label (repeatable)");
     private static readonly Option<string[]> EnvValues = KeyValues.Option("--env", "A sandbox environment variable (repeatable)");
     private static readonly Option<FileInfo?> ProcessFile = new("--process-file") { Description = "JSON file: a ProcessSpec or an array of them (proto JSON)" };

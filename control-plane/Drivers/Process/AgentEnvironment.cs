@@ -10,6 +10,7 @@ internal static class AgentEnvironment
     public const string LogDir = "REMOTEDEV_LOG_DIR";
     public const string WorkspaceDir = "REMOTEDEV_WORKSPACE_DIR";
     public const string ProcessFile = "REMOTEDEV_PROCESS_FILE";
+    public const string InitialEnvFile = "REMOTEDEV_INITIAL_ENV_FILE";
 
     /// <summary>Identity marker: the label of the driver that started the agent.</summary>
     public const string DriverLabel = "REMOTEDEV_DRIVER_LABEL";

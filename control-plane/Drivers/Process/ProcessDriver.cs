@@ -13,6 +13,9 @@ internal sealed class ProcessDriver(ProcessDriverOptions options, ILogger<Proces
     private static readonly TimeSpan ExitPollInterval = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan KillWait = TimeSpan.FromSeconds(5);
 
+    private static readonly HashSet<string> InheritedByAgents =
+        ["PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "TZ", "TERM", "TMPDIR", "DOTNET_ROOT"];
+
     // Agents this instance started: kept so that the runtime reaps them when they exit.
     private readonly ConcurrentDictionary<string, System.Diagnostics.Process> _children = new(StringComparer.Ordinal);
 
@@ -38,6 +41,11 @@ internal sealed class ProcessDriver(ProcessDriverOptions options, ILogger<Proces
         var processFile = Path.Combine(dir, "processes.json");
         File.WriteAllText(processFile, "[" + string.Join(",", launch.Spec.Processes.Select(p => Google.Protobuf.JsonFormatter.Default.Format(p))) + "]");
 
+        // The sandbox env, so the initial processes start with it (owner-only: values may be secrets).
+        var envFile = Path.Combine(dir, "initial-env.json");
+        File.WriteAllText(envFile, System.Text.Json.JsonSerializer.Serialize(launch.Spec.Env.ToDictionary(e => e.Key, e => e.Value)));
+        File.SetUnixFileMode(envFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
         var start = new ProcessStartInfo("/bin/sh")
         {
             UseShellExecute = false,
@@ -48,7 +56,8 @@ internal sealed class ProcessDriver(ProcessDriverOptions options, ILogger<Proces
         start.ArgumentList.Add("exec /usr/bin/setsid \"$0\" >>\"$1\" 2>&1 </dev/null");
         start.ArgumentList.Add(options.AgentPath);
         start.ArgumentList.Add(Path.Combine(dir, "agent.log"));
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("ControlPlane__", StringComparison.Ordinal) || k.StartsWith("REMOTEDEV_", StringComparison.Ordinal)).ToList())
+        // The control plane's own environment (store connection strings, its configuration) is not the sandbox's.
+        foreach (var key in start.Environment.Keys.Where(k => !InheritedByAgents.Contains(k) && !k.StartsWith("LC_", StringComparison.Ordinal)).ToList())
         {
             start.Environment.Remove(key);
         }
@@ -60,6 +69,7 @@ internal sealed class ProcessDriver(ProcessDriverOptions options, ILogger<Proces
         start.Environment[AgentEnvironment.LogDir] = Path.Combine(dir, "logs");
         start.Environment[AgentEnvironment.WorkspaceDir] = Path.Combine(dir, "workspace");
         start.Environment[AgentEnvironment.ProcessFile] = processFile;
+        start.Environment[AgentEnvironment.InitialEnvFile] = envFile;
         start.Environment[AgentEnvironment.DriverLabel] = options.Label;
 
         var child = System.Diagnostics.Process.Start(start) ?? throw new InvalidOperationException("the agent did not start");

@@ -46,6 +46,18 @@ public class HealthServiceImpl : Health.V1.Health.HealthBase
         }
     }
 
+    /// <summary>Ends every Watch call (with OK, so clients retry elsewhere); called when the application stops.</summary>
+    internal void CompleteWatchers()
+    {
+        lock (_lock)
+        {
+            foreach (var watcher in _watchers.Values.SelectMany(list => list))
+            {
+                watcher.TryComplete();
+            }
+        }
+    }
+
     public override Task<HealthCheckResponse> Check(HealthCheckRequest request, ServerCallContext context)
     {
         lock (_lock)

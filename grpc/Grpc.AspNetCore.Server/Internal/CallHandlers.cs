@@ -10,7 +10,7 @@ internal sealed class UnaryCallHandler<TService, TRequest, TResponse> : ServerCa
     private readonly UnaryServerMethod<TRequest, TResponse> _pipeline;
 
     public UnaryCallHandler(Method<TRequest, TResponse> method, CallHandlerSettings settings, ServiceActivator<TService> activator, Func<TService, TRequest, ServerCallContext, Task<TResponse>> invoker)
-        : base(method, settings, activator)
+        : base(method, settings)
     {
         _pipeline = InterceptorPipeline.Unary<TRequest, TResponse>(settings.Interceptors, async (request, context) =>
         {
@@ -44,7 +44,7 @@ internal sealed class ClientStreamingCallHandler<TService, TRequest, TResponse> 
     private readonly ClientStreamingServerMethod<TRequest, TResponse> _pipeline;
 
     public ClientStreamingCallHandler(Method<TRequest, TResponse> method, CallHandlerSettings settings, ServiceActivator<TService> activator, Func<TService, IAsyncStreamReader<TRequest>, ServerCallContext, Task<TResponse>> invoker)
-        : base(method, settings, activator)
+        : base(method, settings)
     {
         _pipeline = InterceptorPipeline.ClientStreaming<TRequest, TResponse>(settings.Interceptors, async (requests, context) =>
         {
@@ -76,7 +76,7 @@ internal sealed class ServerStreamingCallHandler<TService, TRequest, TResponse> 
     private readonly ServerStreamingServerMethod<TRequest, TResponse> _pipeline;
 
     public ServerStreamingCallHandler(Method<TRequest, TResponse> method, CallHandlerSettings settings, ServiceActivator<TService> activator, Func<TService, TRequest, IServerStreamWriter<TResponse>, ServerCallContext, Task> invoker)
-        : base(method, settings, activator)
+        : base(method, settings)
     {
         _pipeline = InterceptorPipeline.ServerStreaming<TRequest, TResponse>(settings.Interceptors, async (request, responses, context) =>
         {
@@ -107,7 +107,7 @@ internal sealed class DuplexStreamingCallHandler<TService, TRequest, TResponse> 
     private readonly DuplexStreamingServerMethod<TRequest, TResponse> _pipeline;
 
     public DuplexStreamingCallHandler(Method<TRequest, TResponse> method, CallHandlerSettings settings, ServiceActivator<TService> activator, Func<TService, IAsyncStreamReader<TRequest>, IServerStreamWriter<TResponse>, ServerCallContext, Task> invoker)
-        : base(method, settings, activator)
+        : base(method, settings)
     {
         _pipeline = InterceptorPipeline.Duplex<TRequest, TResponse>(settings.Interceptors, async (requests, responses, context) =>
         {

@@ -9,6 +9,8 @@ internal sealed partial class HttpServerCallContext
     /// <summary>Ends the call with <see cref="ServerCallContext.Status"/> and the response trailers.</summary>
     public Task EndAsync() => EndWithStatusAsync(StatusCore, _responseTrailers ?? Metadata.Empty);
 
+    private const string DeadlineExceededDetail = "Deadline Exceeded";
+
     private readonly object _deadlineLock = new();
     private bool _disposed;
 
@@ -17,6 +19,14 @@ internal sealed partial class HttpServerCallContext
         if (HttpContext.RequestAborted.IsCancellationRequested)
         {
             ServerLog.CallCancelled(_settings.Logger, _method);
+            return;
+        }
+
+        if (error is OperationCanceledException && _cancellation.IsCancellationRequested)
+        {
+            // The handler gave up because the deadline cancelled its token; DEADLINE_EXCEEDED is (being) sent.
+            ServerLog.CallCancelled(_settings.Logger, _method);
+            await EndWithStatusAsync(new Status(StatusCode.DeadlineExceeded, DeadlineExceededDetail), Metadata.Empty);
             return;
         }
 
@@ -162,7 +172,7 @@ internal sealed partial class HttpServerCallContext
         try
         {
             await _cancellation.CancelAsync();
-            if (await EndWithStatusAsync(new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded"), Metadata.Empty))
+            if (await EndWithStatusAsync(new Status(StatusCode.DeadlineExceeded, DeadlineExceededDetail), Metadata.Empty))
             {
                 await HttpContext.Response.CompleteAsync();
             }

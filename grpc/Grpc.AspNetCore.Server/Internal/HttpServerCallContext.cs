@@ -38,8 +38,6 @@ internal sealed partial class HttpServerCallContext : ServerCallContext, IAsyncD
 
     public RequestMessageReader Reader { get; }
 
-    public new CancellationToken CancellationToken => _cancellation.Token;
-
     protected override string MethodCore => _method;
 
     protected override string HostCore => HttpContext.Request.Host.Value ?? string.Empty;
@@ -134,7 +132,7 @@ internal sealed partial class HttpServerCallContext : ServerCallContext, IAsyncD
             throw new InvalidOperationException("Can't write the message because the previous write is in progress.");
         }
 
-        using var linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, CancellationToken) : null;
+        using var linked = LinkWithCall(cancellationToken);
         var token = linked?.Token ?? CancellationToken;
         try
         {
@@ -172,6 +170,12 @@ internal sealed partial class HttpServerCallContext : ServerCallContext, IAsyncD
             Volatile.Write(ref _writing, 0);
         }
     }
+
+    /// <summary>A source only when the caller's token is another one than the call's (no allocation in the common case).</summary>
+    public CancellationTokenSource? LinkWithCall(CancellationToken cancellationToken) =>
+        cancellationToken.CanBeCanceled && cancellationToken != _cancellation.Token
+            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _cancellation.Token)
+            : null;
 
     private string? ChooseResponseEncoding(string? wanted)
     {

@@ -18,7 +18,7 @@ internal sealed class HttpStreamReader<T>(HttpServerCallContext call, Func<Deser
             throw new InvalidOperationException("Can't read the next message because the previous read is in progress.");
         }
 
-        using var linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, call.CancellationToken) : null;
+        using var linked = call.LinkWithCall(cancellationToken);
         try
         {
             _current = await call.Reader.ReadMessageAsync(deserializer, linked?.Token ?? call.CancellationToken);

@@ -10,7 +10,7 @@ namespace Grpc.AspNetCore.Server.Internal;
 /// <see cref="HandleCallCoreAsync"/>) and always ends the call with a status.
 /// </summary>
 internal abstract class ServerCallHandler<TService, TRequest, TResponse>(
-    Method<TRequest, TResponse> method, CallHandlerSettings settings, ServiceActivator<TService> activator)
+    Method<TRequest, TResponse> method, CallHandlerSettings settings)
     where TService : class
     where TRequest : class
     where TResponse : class
@@ -19,11 +19,9 @@ internal abstract class ServerCallHandler<TService, TRequest, TResponse>(
 
     protected CallHandlerSettings Settings { get; } = settings;
 
-    protected ServiceActivator<TService> Activator { get; } = activator;
-
     public async Task HandleCallAsync(HttpContext httpContext)
     {
-        if (!HttpProtocol.IsHttp2(httpContext.Request.Protocol))
+        if (!Microsoft.AspNetCore.Http.HttpProtocol.IsHttp2(httpContext.Request.Protocol))
         {
             ServerLog.UnsupportedProtocol(Settings.Logger, Method.FullName, httpContext.Request.Protocol);
             Reject(httpContext, StatusCodes.Status426UpgradeRequired, $"Request protocol '{httpContext.Request.Protocol}' is not supported.");

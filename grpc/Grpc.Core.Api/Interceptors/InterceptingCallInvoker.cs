@@ -24,6 +24,10 @@ public static class ChannelExtensions
 {
     public static CallInvoker Intercept(this ChannelBase channel, params Interceptor[] interceptors) =>
         (channel ?? throw new ArgumentNullException(nameof(channel))).CreateCallInvoker().Intercept(interceptors);
+
+    /// <summary>Adds <paramref name="headers"/> to every call (grpc-dotnet has this overload on channels too).</summary>
+    public static CallInvoker Intercept(this ChannelBase channel, Func<Metadata, Metadata> headers) =>
+        (channel ?? throw new ArgumentNullException(nameof(channel))).CreateCallInvoker().Intercept(headers);
 }
 
 internal sealed class InterceptingCallInvoker(CallInvoker next, Interceptor interceptor) : CallInvoker
@@ -42,35 +46,4 @@ internal sealed class InterceptingCallInvoker(CallInvoker next, Interceptor inte
 
     public override AsyncDuplexStreamingCall<TRequest, TResponse> AsyncDuplexStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host, CallOptions options) =>
         interceptor.AsyncDuplexStreamingCall(new ClientInterceptorContext<TRequest, TResponse>(method, host, options), c => next.AsyncDuplexStreamingCall(c.Method, c.Host, c.Options));
-}
-
-internal sealed class MetadataInterceptor(Func<Metadata, Metadata> addHeaders) : Interceptor
-{
-    public override TResponse BlockingUnaryCall<TRequest, TResponse>(TRequest request, ClientInterceptorContext<TRequest, TResponse> context, BlockingUnaryCallContinuation<TRequest, TResponse> continuation) =>
-        continuation(request, WithHeaders(context));
-
-    public override AsyncUnaryCall<TResponse> AsyncUnaryCall<TRequest, TResponse>(TRequest request, ClientInterceptorContext<TRequest, TResponse> context, AsyncUnaryCallContinuation<TRequest, TResponse> continuation) =>
-        continuation(request, WithHeaders(context));
-
-    public override AsyncServerStreamingCall<TResponse> AsyncServerStreamingCall<TRequest, TResponse>(TRequest request, ClientInterceptorContext<TRequest, TResponse> context, AsyncServerStreamingCallContinuation<TRequest, TResponse> continuation) =>
-        continuation(request, WithHeaders(context));
-
-    public override AsyncClientStreamingCall<TRequest, TResponse> AsyncClientStreamingCall<TRequest, TResponse>(ClientInterceptorContext<TRequest, TResponse> context, AsyncClientStreamingCallContinuation<TRequest, TResponse> continuation) =>
-        continuation(WithHeaders(context));
-
-    public override AsyncDuplexStreamingCall<TRequest, TResponse> AsyncDuplexStreamingCall<TRequest, TResponse>(ClientInterceptorContext<TRequest, TResponse> context, AsyncDuplexStreamingCallContinuation<TRequest, TResponse> continuation) =>
-        continuation(WithHeaders(context));
-
-    private ClientInterceptorContext<TRequest, TResponse> WithHeaders<TRequest, TResponse>(ClientInterceptorContext<TRequest, TResponse> context)
-        where TRequest : class
-        where TResponse : class
-    {
-        var headers = new Metadata();
-        foreach (var entry in context.Options.Headers ?? Metadata.Empty)
-        {
-            headers.Add(entry);
-        }
-
-        return new(context.Method, context.Host, context.Options.WithHeaders(addHeaders(headers)));
-    }
 }

@@ -8,7 +8,7 @@ namespace Grpc.Net.Client.Internal;
 /// trailers, and ends exactly once with a status, whether the server, the deadline, a cancellation or a transport
 /// failure ends it. Ending before the server does resets the stream (RST_STREAM CANCEL).
 /// </summary>
-internal sealed class GrpcCall<TRequest, TResponse>
+internal sealed partial class GrpcCall<TRequest, TResponse>
     where TRequest : class
     where TResponse : class
 {
@@ -64,7 +64,7 @@ internal sealed class GrpcCall<TRequest, TResponse>
         catch (Exception ex)
         {
             frame.Dispose();
-            Finish(ResponseStatus.FromException(ex, "Error serializing the request message."), Metadata.Empty);
+            Finish(ResponseStatus.FromException(ex, "Error starting gRPC call."), Metadata.Empty);
             return;
         }
 
@@ -142,6 +142,27 @@ internal sealed class GrpcCall<TRequest, TResponse>
         return true;
     }
 
+    /// <summary>
+    /// Ends the call with INTERNAL for a protocol violation seen by the caller, such as a unary response without a
+    /// message; this replaces an OK the server already sent, since the call did not deliver what it promised.
+    /// </summary>
+    public Exception ProtocolViolation(string detail)
+    {
+        var status = new Status(StatusCode.Internal, detail);
+        if (!Finish(status, Metadata.Empty))
+        {
+            lock (_lock)
+            {
+                if (_result!.Status.StatusCode == StatusCode.OK)
+                {
+                    Volatile.Write(ref _result, _result with { Status = status });
+                }
+            }
+        }
+
+        return CreateException();
+    }
+
     /// <summary>The exception a caller sees for a call that ended without OK.</summary>
     public Exception CreateException()
     {
@@ -149,56 +170,6 @@ internal sealed class GrpcCall<TRequest, TResponse>
         return _channel.Settings.ThrowOperationCanceledOnCancellation && result.Status.StatusCode == StatusCode.Cancelled
             ? new OperationCanceledException(result.Status.Detail)
             : new RpcException(result.Status, result.Trailers);
-    }
-
-    /// <summary>The next response message, or null once the call ended with OK; throws for any other end.</summary>
-    public async Task<TResponse?> ReadMessageAsync(CancellationToken cancellationToken)
-    {
-        using var registration = cancellationToken.CanBeCanceled
-            ? cancellationToken.UnsafeRegister(static state => ((GrpcCall<TRequest, TResponse>)state!).Cancel("Call canceled by the client."), this)
-            : default;
-        await _responseStarted.ConfigureAwait(false);
-        ResponseFrameReader reader;
-        lock (_lock)
-        {
-            if (_result is not null)
-            {
-                return EndOfResponse();
-            }
-
-            if (_reading)
-            {
-                throw new InvalidOperationException("Can't read the next message because the previous read is still in progress.");
-            }
-
-            _reading = true;
-            reader = _reader!;
-        }
-
-        try
-        {
-            var payload = await reader.ReadAsync(_decompressor, _cts.Token).ConfigureAwait(false);
-            if (payload is null)
-            {
-                Finish(ResponseStatus.FromTrailers(_response!), MetadataConverter.FromHeaders(_response!.TrailingHeaders));
-                return EndOfResponse();
-            }
-
-            return _payload.Deserialize(_method.ResponseMarshaller, payload.Value);
-        }
-        catch (Exception ex)
-        {
-            Finish(Failure(ex, "Error reading next message."), Metadata.Empty);
-            throw CreateException();
-        }
-        finally
-        {
-            lock (_lock)
-            {
-                _reading = false;
-                ReleaseIdleReader();
-            }
-        }
     }
 
     /// <summary>
@@ -211,142 +182,6 @@ internal sealed class GrpcCall<TRequest, TResponse>
         return status.StatusCode == StatusCode.Cancelled && _options.Deadline is { } deadline && deadline.ToUniversalTime() <= DateTime.UtcNow
             ? new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded")
             : status;
-    }
-
-    private TResponse? EndOfResponse() => Result!.Status.StatusCode == StatusCode.OK ? null : throw CreateException();
-
-    private void Start(HttpContent content)
-    {
-        _channel.ThrowIfDisposed();
-        TimeSpan? timeout = null;
-        if (_options.Deadline is { } deadline && deadline != DateTime.MaxValue)
-        {
-            timeout = deadline.ToUniversalTime() - DateTime.UtcNow;
-            if (timeout <= TimeSpan.Zero)
-            {
-                content.Dispose();
-                Finish(new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded"), Metadata.Empty);
-                return;
-            }
-        }
-
-        _request = CallRequest.Create(
-            _channel.MethodUri(_method),
-            new CallRequestOptions(content, _channel.Settings.Compression.AcceptEncoding, RequestCompression, timeout, _options.Headers));
-        _timerRegistration = _cts.Token.UnsafeRegister(static state => ((GrpcCall<TRequest, TResponse>)state!).OnCallTokenCancelled(), this);
-        _shutdownRegistration = _channel.ShutdownToken.UnsafeRegister(static state => ((GrpcCall<TRequest, TResponse>)state!).Cancel("gRPC channel disposed."), this);
-        if (_options.CancellationToken.CanBeCanceled)
-        {
-            _userRegistration = _options.CancellationToken.UnsafeRegister(static state => ((GrpcCall<TRequest, TResponse>)state!).Cancel("Call canceled by the client."), this);
-        }
-
-        if (timeout is { } delay && delay < MaxTimerDelay)
-        {
-            _cts.CancelAfter(delay);
-        }
-
-        _responseStarted = SendAsync(_request);
-    }
-
-    /// <summary>Only the deadline timer cancels the call token before the call has ended.</summary>
-    private void OnCallTokenCancelled() => Finish(new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded"), Metadata.Empty);
-
-    private async Task SendAsync(HttpRequestMessage request)
-    {
-        HttpResponseMessage response;
-        try
-        {
-            response = await _channel.SendAsync(request, _cts.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            Finish(Failure(ex, "Error starting gRPC call."), Metadata.Empty);
-            MarkSent(request);
-            return;
-        }
-
-        lock (_lock)
-        {
-            _response = response;
-        }
-
-        if (Result is not null)
-        {
-            response.Dispose();
-            MarkSent(request);
-            return;
-        }
-
-        try
-        {
-            await OnResponseHeadersAsync(response).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            Finish(Failure(ex, "Error reading response headers."), Metadata.Empty);
-        }
-        finally
-        {
-            MarkSent(request);
-        }
-    }
-
-    /// <summary>The request (and its pooled frame) is disposed by whichever of sending and ending comes last.</summary>
-    private void MarkSent(HttpRequestMessage request)
-    {
-        lock (_lock)
-        {
-            _sent = true;
-            if (_result is null)
-            {
-                return;
-            }
-        }
-
-        request.Dispose();
-    }
-
-    private async Task OnResponseHeadersAsync(HttpResponseMessage response)
-    {
-        var metadata = MetadataConverter.FromHeaders(response.Headers);
-        if (ResponseStatus.FromResponseHeaders(response) is { } status)
-        {
-            if (status.StatusCode == StatusCode.OK)
-            {
-                _headers.TrySetResult(metadata);
-            }
-
-            Finish(status, metadata);
-            return;
-        }
-
-        if (response.Headers.NonValidated.TryGetValues(GrpcProtocol.EncodingHeader, out var encoding) && encoding.ToString() != GrpcProtocol.IdentityEncoding)
-        {
-            _decompressor = _channel.Settings.Compression.Find(encoding.ToString());
-        }
-
-        var body = await response.Content.ReadAsStreamAsync(_cts.Token).ConfigureAwait(false);
-        lock (_lock)
-        {
-            if (_result is not null)
-            {
-                return;
-            }
-
-            _reader = new ResponseFrameReader(body, _channel.Settings.MaxReceiveMessageSize ?? int.MaxValue);
-        }
-
-        _headers.TrySetResult(metadata);
-    }
-
-    /// <summary>Returns the read buffer to the pool once the call has ended and no read uses it.</summary>
-    private void ReleaseIdleReader()
-    {
-        if (_result is not null && !_reading && _reader is not null)
-        {
-            _reader.Dispose();
-            _reader = null;
-        }
     }
 }
 

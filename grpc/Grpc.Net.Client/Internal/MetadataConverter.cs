@@ -25,14 +25,18 @@ internal static class MetadataConverter
         }
     }
 
-    /// <summary>Response headers or trailers as metadata, without the fields the protocol itself uses.</summary>
+    /// <summary>
+    /// Response headers or trailers as metadata, without the fields the protocol itself uses. A field metadata cannot
+    /// carry (a name outside [a-z0-9-_.], a value outside printable ASCII, "-bin" that is not base64) is left out: the
+    /// spec forbids failing the call over a value that is valid HTTP and allows throwing it away.
+    /// </summary>
     public static Metadata FromHeaders(HttpHeaders headers)
     {
         var metadata = new Metadata();
         foreach (var header in headers.NonValidated)
         {
             var key = header.Key.ToLowerInvariant();
-            if (key is GrpcProtocol.StatusHeader or GrpcProtocol.MessageHeader or "content-type" or "te")
+            if (key is GrpcProtocol.StatusHeader or GrpcProtocol.MessageHeader or "content-type" or "te" || !IsValidKey(key))
             {
                 continue;
             }
@@ -51,28 +55,60 @@ internal static class MetadataConverter
     {
         if (!key.EndsWith(Metadata.BinaryHeaderSuffix, StringComparison.Ordinal))
         {
-            metadata.Add(new Metadata.Entry(key, value));
+            if (IsPrintableAscii(value))
+            {
+                metadata.Add(new Metadata.Entry(key, value));
+            }
+
             return;
         }
 
         foreach (var part in value.Split(',', StringSplitOptions.TrimEntries))
         {
-            try
+            if (TryDecodeBase64(part) is { } bytes)
             {
-                metadata.Add(new Metadata.Entry(key, DecodeBase64(part)));
-            }
-            catch (FormatException ex)
-            {
-                throw new RpcException(new Status(StatusCode.Internal, $"Response metadata '{key}' is not valid base64.", ex));
+                metadata.Add(new Metadata.Entry(key, bytes));
             }
         }
     }
 
     /// <summary>The spec requires accepting padded and unpadded values.</summary>
-    private static byte[] DecodeBase64(string value)
+    private static byte[]? TryDecodeBase64(string value)
     {
-        var padding = (4 - (value.Length % 4)) % 4;
-        return padding == 0 ? Convert.FromBase64String(value) : Convert.FromBase64String(value + new string('=', padding));
+        var padded = (value.Length % 4) switch
+        {
+            2 => value + "==",
+            3 => value + "=",
+            _ => value,
+        };
+        var bytes = new byte[padded.Length / 4 * 3];
+        return Convert.TryFromBase64String(padded, bytes, out var written) ? bytes[..written] : null;
+    }
+
+    private static bool IsValidKey(string key)
+    {
+        foreach (var c in key)
+        {
+            if (!(c is >= 'a' and <= 'z' or >= '0' and <= '9' or '-' or '_' or '.'))
+            {
+                return false;
+            }
+        }
+
+        return key.Length > 0;
+    }
+
+    private static bool IsPrintableAscii(string value)
+    {
+        foreach (var c in value)
+        {
+            if (c is < ' ' or > '~')
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     public static int? ParseStatusCode(string value) =>

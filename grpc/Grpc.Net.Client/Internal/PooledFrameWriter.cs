@@ -23,10 +23,18 @@ internal sealed class PooledFrameWriter : SerializationContext, IBufferWriter<by
     public void WriteFrame<T>(Marshaller<T> marshaller, T message, FrameOptions options)
     {
         Reset(MinimumBufferSize);
-        marshaller.ContextualSerializer(message, this);
+        try
+        {
+            marshaller.ContextualSerializer(message, this);
+        }
+        catch (Exception ex)
+        {
+            throw new RpcException(new Status(StatusCode.Internal, $"Error serializing the message. {ex.GetType().Name}: {ex.Message}", ex));
+        }
+
         if (!_completed)
         {
-            throw new InvalidOperationException("The serializer did not complete the message.");
+            throw new RpcException(new Status(StatusCode.Internal, "Error serializing the message: the serializer did not complete it."));
         }
 
         var payloadLength = _written - GrpcProtocol.HeaderSize;

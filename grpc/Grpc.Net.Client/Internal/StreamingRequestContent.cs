@@ -35,6 +35,13 @@ internal sealed class StreamingRequestContent : HttpContent
 
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
     {
+        // SocketsHttpHandler may resend a request on another connection; messages already written to the first
+        // stream would be lost, so a second send fails the call instead.
+        if (_stream.Task.IsCompleted)
+        {
+            throw new InvalidOperationException("The request stream of a gRPC call cannot be sent twice.");
+        }
+
         await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
         _stream.TrySetResult(stream);
         await _completed.Task.ConfigureAwait(false);

@@ -77,11 +77,14 @@ internal sealed class GatewayService(GatewayState state, ConcurrentDictionary<Ht
         }
     }
 
-    private static async Task WriteLoopAsync(System.Threading.Channels.ChannelReader<ControlMessage> reader, IServerStreamWriter<ControlMessage> responseStream, CancellationToken cancellationToken)
+    private async Task WriteLoopAsync(System.Threading.Channels.ChannelReader<ControlMessage> reader, IServerStreamWriter<ControlMessage> responseStream, CancellationToken cancellationToken)
     {
         await foreach (var message in reader.ReadAllAsync(cancellationToken))
         {
-            await responseStream.WriteAsync(message, cancellationToken);
+            if (!state.Read(s => s.Silent))
+            {
+                await responseStream.WriteAsync(message, cancellationToken);
+            }
         }
     }
 

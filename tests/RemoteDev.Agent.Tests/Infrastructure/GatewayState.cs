@@ -39,6 +39,9 @@ internal sealed class GatewayState(string sandboxId, string token)
 
     public int Heartbeats { get; set; }
 
+    /// <summary>A hung control plane: the connection stays open but nothing is answered after the HelloAck.</summary>
+    public bool Silent { get; set; }
+
     public Dictionary<string, CommandResult> Results { get; } = [];
 
     public Dictionary<string, MemoryStream> ExecOutput { get; } = [];

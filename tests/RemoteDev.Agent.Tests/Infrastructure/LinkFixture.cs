@@ -8,7 +8,7 @@ public sealed class LinkFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Link = await LinkHarness.StartAsync(null);
-        await Link.HelloAsync(1);
+        await Link.WaitAsync(s => s.Lifecycle.Any(l => l.State == V1.AgentLifecycle.Ready), "READY");
     }
 
     public async Task DisposeAsync() => await Link.DisposeAsync();

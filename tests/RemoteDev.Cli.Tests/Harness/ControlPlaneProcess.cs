@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace RemoteDev.Cli.Tests.Harness;
@@ -13,7 +12,6 @@ public sealed class ControlPlaneProcess : IAsyncDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
     private const string ReadyLine = "remotedev-control-plane: gRPC on";
     private const int KeptLines = 200;
-    private const int SigKill = 9;
 
     private readonly Process _process;
     private readonly Queue<string> _lines = new();
@@ -82,8 +80,8 @@ public sealed class ControlPlaneProcess : IAsyncDisposable
         {
             if (int.TryParse(Path.GetFileName(dir), out var pid) && EnvironOf(dir).Contains(DataDir, StringComparison.Ordinal))
             {
-                _ = Kill(-pid, SigKill);
-                _ = Kill(pid, SigKill);
+                _ = PosixSignals.Send(-pid, PosixSignals.SigKill);
+                _ = PosixSignals.Send(pid, PosixSignals.SigKill);
             }
         }
     }
@@ -121,7 +119,4 @@ public sealed class ControlPlaneProcess : IAsyncDisposable
             _ready.TrySetResult();
         }
     }
-
-    [DllImport("libc", EntryPoint = "kill")]
-    private static extern int Kill(int pid, int signal);
 }

@@ -51,7 +51,7 @@ public sealed class Rdev(ControlPlaneProcess controlPlane)
         }
     }
 
-    /// <summary>Collects stdout; a long-running command (watch) is killed once its output satisfies stopWhen.</summary>
+    /// <summary>Collects stdout; a long-running command (watch) gets Ctrl-C (SIGINT) once its output satisfies stopWhen.</summary>
     private static async Task CopyStdoutAsync(Process process, MemoryStream stdout, Func<string, bool>? stopWhen, CancellationToken cancellationToken)
     {
         var buffer = new byte[64 * 1024];
@@ -61,8 +61,8 @@ public sealed class Rdev(ControlPlaneProcess controlPlane)
             stdout.Write(buffer, 0, read);
             if (stopWhen is not null && stopWhen(Encoding.UTF8.GetString(stdout.ToArray())))
             {
-                process.Kill();
-                return;
+                _ = PosixSignals.Send(process.Id, PosixSignals.SigInt);
+                stopWhen = null;
             }
         }
     }
@@ -75,6 +75,6 @@ public sealed record RdevRun(string[] Args)
 
     public string? DataDir { get; init; }
 
-    /// <summary>For commands that run until interrupted: stop rdev once its stdout so far satisfies this.</summary>
+    /// <summary>For commands that run until interrupted: Ctrl-C (SIGINT) once rdev's stdout so far satisfies this.</summary>
     public Func<string, bool>? StopWhen { get; init; }
 }

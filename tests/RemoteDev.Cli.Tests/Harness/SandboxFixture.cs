@@ -2,7 +2,7 @@ namespace RemoteDev.Cli.Tests.Harness;
 
 /// <summary>
 /// Per test class: a control plane and one READY sandbox, created with rdev itself, running
-/// "idle" (required), "cat" (stdin open, never restarted) and "printer" (writes known bytes, exits 0).
+/// "idle" (required) and "printer" (writes known bytes, exits 0).
 /// </summary>
 public sealed class SandboxFixture : IAsyncLifetime
 {
@@ -12,7 +12,6 @@ public sealed class SandboxFixture : IAsyncLifetime
     private const string ProcessFile = """
         [
           {"name": "idle", "command": "sleep", "args": ["100000"], "required": true},
-          {"name": "cat", "command": "cat", "stdinOpen": true, "restartPolicy": "RESTART_POLICY_NEVER"},
           {"name": "printer", "command": "/bin/sh", "args": ["-c", "printf 'first line\\n\\377\\376\\000last line\\n'"], "restartPolicy": "RESTART_POLICY_NEVER"}
         ]
         """;

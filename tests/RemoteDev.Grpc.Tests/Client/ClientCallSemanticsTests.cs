@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using Grpc.Core;
+using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using RemoteDev.Grpc.Tests.Client.Peers;
 using RemoteDev.Grpc.Tests.Interop;
@@ -77,7 +78,9 @@ public sealed class ClientCallSemanticsTests(OurServerFixture server) : IClassFi
     public async Task Cancelling_a_read_cancels_the_call()
     {
         var callId = Guid.NewGuid().ToString("N");
-        using var call = Client.ServerStream(new EchoRequest { WaitForCancellation = true, CallId = callId }, deadline: Deadline);
+        var headers = new Metadata { { "x-sync", "1" } };
+        using var call = Client.ServerStream(new EchoRequest { WaitForCancellation = true, CallId = callId, EchoMetadata = { "x-sync" } }, headers, Deadline);
+        await call.ResponseHeadersAsync;
         using var cts = new CancellationTokenSource();
         var read = call.ResponseStream.MoveNext(cts.Token);
 
@@ -117,5 +120,37 @@ public sealed class ClientCallSemanticsTests(OurServerFixture server) : IClassFi
         var error = await Task.Run(() => Assert.Throws<RpcException>(() => Client.Unary(new EchoRequest { StatusCode = (int)StatusCode.PermissionDenied }, deadline: Deadline)));
 
         Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task Metadata_added_by_a_client_interceptor_reaches_the_server()
+    {
+        var invoker = _channel.Intercept(headers =>
+        {
+            headers.Add("x-intercepted", "yes");
+            return headers;
+        });
+        using var call = new InteropClient(invoker).UnaryAsync(new EchoRequest { EchoMetadata = { "x-intercepted" } }, deadline: Deadline);
+
+        await call;
+
+        Assert.Equal("yes", call.GetTrailers().GetValue("x-intercepted"));
+    }
+
+    [Fact]
+    public async Task Channel_over_a_given_HttpClient_streams_and_leaves_it_usable()
+    {
+        using var httpClient = new HttpClient();
+        using (var channel = GrpcChannel.ForAddress(server.Address, new GrpcChannelOptions { HttpClient = httpClient }))
+        {
+            using var call = new InteropClient(channel).Duplex(deadline: Deadline);
+            await call.RequestStream.WriteAsync(new EchoRequest { Text = "over HttpClient" });
+            Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
+            Assert.Equal("over HttpClient", call.ResponseStream.Current.Text);
+            await call.RequestStream.CompleteAsync();
+        }
+
+        using var again = GrpcChannel.ForAddress(server.Address, new GrpcChannelOptions { HttpClient = httpClient });
+        Assert.Equal("again", (await new InteropClient(again).UnaryAsync(new EchoRequest { Text = "again" }, deadline: Deadline)).Text);
     }
 }

@@ -51,11 +51,57 @@ public sealed class ClientTransportTests(RawHttp2Server raw) : IClassFixture<Raw
     public async Task Http_status_without_grpc_status_maps_to_the_specified_code(int httpStatus, StatusCode expected)
     {
         using var channel = GrpcChannel.ForAddress(raw.Address);
-        var method = new Method<EchoRequest, EchoReply>(MethodType.Unary, "status", httpStatus.ToString(System.Globalization.CultureInfo.InvariantCulture), Marshallers.Create<EchoRequest>(r => r.ToByteArray(), EchoRequest.Parser.ParseFrom), Marshallers.Create<EchoReply>(r => r.ToByteArray(), EchoReply.Parser.ParseFrom));
+        var method = RawMethod("status", httpStatus.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         var error = await Assert.ThrowsAsync<RpcException>(async () => await channel.CreateCallInvoker().AsyncUnaryCall(method, null, new CallOptions(deadline: Deadline), new EchoRequest()));
 
         Assert.Equal(expected, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task Unary_response_ending_OK_without_a_message_is_INTERNAL()
+    {
+        using var channel = GrpcChannel.ForAddress(raw.Address);
+        using var call = channel.CreateCallInvoker().AsyncUnaryCall(RawMethod("empty", "Unary"), null, new CallOptions(deadline: Deadline), new EchoRequest());
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync);
+
+        Assert.Equal((StatusCode.Internal, StatusCode.Internal), (error.StatusCode, call.GetStatus().StatusCode));
+    }
+
+    [Fact]
+    public async Task Response_metadata_that_metadata_cannot_carry_is_left_out_without_failing_the_call()
+    {
+        using var channel = GrpcChannel.ForAddress(raw.Address);
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await channel.CreateCallInvoker().AsyncUnaryCall(RawMethod("odd", "Unary"), null, new CallOptions(deadline: Deadline), new EchoRequest()));
+
+        Assert.Equal(StatusCode.Unknown, error.StatusCode);
+        Assert.Equal(["x-ok"], error.Trailers.Select(e => e.Key).Where(k => k.StartsWith("x-", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Response_message_the_marshaller_rejects_is_INTERNAL()
+    {
+        using var channel = GrpcChannel.ForAddress(raw.Address);
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await channel.CreateCallInvoker().AsyncUnaryCall(RawMethod("garbage", "Unary"), null, new CallOptions(deadline: Deadline), new EchoRequest()));
+
+        Assert.Equal(StatusCode.Internal, error.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("caf%C3%A9 %E2%9C%93", "café ✓")]
+    [InlineData("100%25 done", "100% done")]
+    [InlineData("broken %E2%9C and 50%", "broken \uFFFD and 50%")]
+    public async Task Grpc_message_is_percent_decoded_and_malformed_parts_are_kept(string wire, string expected)
+    {
+        using var channel = GrpcChannel.ForAddress(raw.Address);
+        var headers = new Metadata { { "x-message", wire } };
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await channel.CreateCallInvoker().AsyncUnaryCall(RawMethod("message", "Unary"), null, new CallOptions(headers, Deadline), new EchoRequest()));
+
+        Assert.Equal(System.Text.RegularExpressions.Regex.Unescape(expected), error.Status.Detail);
     }
 
     [Fact]
@@ -94,4 +140,8 @@ public sealed class ClientTransportTests(RawHttp2Server raw) : IClassFixture<Raw
 
         Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
     }
+
+    /// <summary>A unary method at "/{route}/{name}" of <see cref="RawHttp2Server"/>.</summary>
+    private static Method<EchoRequest, EchoReply> RawMethod(string route, string name) =>
+        new(MethodType.Unary, route, name, Marshallers.Create<EchoRequest>(r => r.ToByteArray(), EchoRequest.Parser.ParseFrom), Marshallers.Create<EchoReply>(r => r.ToByteArray(), EchoReply.Parser.ParseFrom));
 }

@@ -11,8 +11,10 @@ using Microsoft.Extensions.Logging;
 namespace RemoteDev.Grpc.Tests.Client;
 
 /// <summary>
-/// A cleartext HTTP/2 Kestrel server that is not a gRPC server: "/status/{code}" answers with that HTTP status, any
-/// other path records the request (headers and first body byte) and answers trailers-only UNIMPLEMENTED.
+/// A cleartext HTTP/2 Kestrel server that is not a gRPC server: "/status/{code}" answers with that HTTP status,
+/// "/odd/..." answers UNKNOWN with headers metadata cannot carry (next to "x-ok"), "/empty/..." answers OK without a message, "/garbage/..." answers OK with a message that is not protobuf, "/message/..." answers UNKNOWN with the request's x-message header as
+/// grpc-message, any other path records the request (headers and first body byte) and answers trailers-only
+/// UNIMPLEMENTED.
 /// </summary>
 public sealed class RawHttp2Server : IAsyncLifetime
 {
@@ -27,9 +29,41 @@ public sealed class RawHttp2Server : IAsyncLifetime
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(o => o.Listen(System.Net.IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
+        builder.WebHost.ConfigureKestrel(o =>
+        {
+            o.ResponseHeaderEncodingSelector = _ => System.Text.Encoding.Latin1;
+            o.Listen(System.Net.IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2);
+        });
         _app = builder.Build();
         _app.MapPost("/status/{code:int}", (int code) => Results.StatusCode(code));
+        _app.MapPost("/empty/{**path}", async context =>
+        {
+            context.Response.ContentType = "application/grpc";
+            await context.Response.Body.FlushAsync();
+            context.Response.AppendTrailer("grpc-status", "0");
+        });
+        _app.MapPost("/odd/{**path}", context =>
+        {
+            context.Response.ContentType = "application/grpc";
+            context.Response.Headers["grpc-status"] = "2";
+            context.Response.Headers["x-ok"] = "fine";
+            context.Response.Headers["x-latin"] = "caf\u00e9";
+            context.Response.Headers["x-broken-bin"] = "!!not base64!!";
+            return Task.CompletedTask;
+        });
+        _app.MapPost("/garbage/{**path}", async context =>
+        {
+            context.Response.ContentType = "application/grpc";
+            await context.Response.Body.WriteAsync(new byte[] { 0, 0, 0, 0, 3, 0xFF, 0xFF, 0xFF });
+            context.Response.AppendTrailer("grpc-status", "0");
+        });
+        _app.MapPost("/message/{**path}", context =>
+        {
+            context.Response.ContentType = "application/grpc";
+            context.Response.Headers["grpc-status"] = "2";
+            context.Response.Headers["grpc-message"] = context.Request.Headers["x-message"].ToString();
+            return Task.CompletedTask;
+        });
         _app.MapPost("/{**path}", async context =>
         {
             var body = new byte[1];

@@ -1,6 +1,6 @@
 namespace RemoteDev.Grpc.Tests.Server;
 
-/// <summary>A server with a 1 MiB send limit, detailed errors off and interceptor "Z", for the malformed-input tests.</summary>
+/// <summary>A server with a 1 MiB send limit, detailed errors off, interceptor "Z" and an HTTP/1.1 endpoint, for the malformed-input tests.</summary>
 public sealed class BadInputServerFixture : IAsyncLifetime
 {
     public const int MaxSendMessageSize = 1024 * 1024;
@@ -8,13 +8,15 @@ public sealed class BadInputServerFixture : IAsyncLifetime
     internal InteropTestServer Server { get; private set; } = null!;
 
     public async Task InitializeAsync() =>
-        Server = await InteropTestServer.StartAsync(
-            o =>
+        Server = await InteropTestServer.StartAsync(new TestServerOptions
+        {
+            ConfigureGrpc = o =>
             {
                 o.MaxSendMessageSize = MaxSendMessageSize;
                 o.Interceptors.Add<RecordingInterceptor>("Z");
             },
-            _ => { });
+            WithHttp1Endpoint = true,
+        });
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
 }

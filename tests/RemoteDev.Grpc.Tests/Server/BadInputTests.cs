@@ -159,6 +159,19 @@ public sealed class BadInputTests(BadInputServerFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task Grpc_call_over_HTTP11_is_426_with_INTERNAL()
+    {
+        using var http1 = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{fixture.Server.Http1Port}"), Timeout = RawGrpc.CallTimeout };
+        var request = RawGrpc.Request(UnaryPath, RawGrpc.Frame(new EchoRequest()));
+        request.Version = System.Net.HttpVersion.Version11;
+
+        var response = await RawGrpc.SendAsync(http1, request);
+
+        Assert.Equal(426, response.HttpStatus);
+        Assert.Equal("13: Request protocol 'HTTP/1.1' is not supported.", response.Outcome);
+    }
+
+    [Fact]
     public async Task Client_vanishing_mid_stream_cancels_the_handler()
     {
         var callId = Guid.NewGuid().ToString();
@@ -174,7 +187,7 @@ public sealed class BadInputTests(BadInputServerFixture fixture) : IClassFixture
             },
         };
         using var vanishing = new HttpClient(handler) { BaseAddress = fixture.Server.BaseUri, Timeout = RawGrpc.CallTimeout };
-        var body = new StreamingBody(RawGrpc.Frame(new EchoRequest { WaitForCancellation = true, CallId = callId, EchoMetadata = { "x-ready" } }));
+        var body = new OpenRequestBody(RawGrpc.Frame(new EchoRequest { WaitForCancellation = true, CallId = callId, EchoMetadata = { "x-ready" } }));
         var request = RawGrpc.Request(DuplexPath, body);
         request.Headers.TryAddWithoutValidation("x-ready", "1");
         using var response = await vanishing.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
@@ -232,33 +245,5 @@ public sealed class BadInputTests(BadInputServerFixture fixture) : IClassFixture
         using var output = new MemoryStream();
         input.CopyTo(output);
         return output.ToArray();
-    }
-
-    /// <summary>A request body that sends its first bytes and then stays open until released.</summary>
-    private sealed class StreamingBody : HttpContent
-    {
-        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly byte[] _first;
-
-        public StreamingBody(byte[] first)
-        {
-            _first = first;
-            Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/grpc");
-        }
-
-        public void Release() => _released.TrySetResult();
-
-        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
-        {
-            await stream.WriteAsync(_first);
-            await stream.FlushAsync();
-            await _released.Task;
-        }
-
-        protected override bool TryComputeLength(out long length)
-        {
-            length = 0;
-            return false;
-        }
     }
 }

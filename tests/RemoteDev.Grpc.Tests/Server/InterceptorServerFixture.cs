@@ -6,15 +6,16 @@ public sealed class InterceptorServerFixture : IAsyncLifetime
     internal InteropTestServer Server { get; private set; } = null!;
 
     public async Task InitializeAsync() =>
-        Server = await InteropTestServer.StartAsync(
-            o =>
+        Server = await InteropTestServer.StartAsync(new TestServerOptions
+        {
+            ConfigureGrpc = o =>
             {
                 o.Interceptors.Add<RecordingInterceptor>("A");
                 o.Interceptors.Add<RecordingInterceptor>("B");
                 o.Interceptors.Add<RecordingInterceptor>("C");
                 o.EnableDetailedErrors = true;
             },
-            _ => { });
+        });
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
 }

@@ -14,7 +14,7 @@ public sealed class NodePeerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Server = await InteropTestServer.StartAsync(o => o.ResponseCompressionAlgorithm = "gzip", _ => { });
+        Server = await InteropTestServer.StartAsync(new TestServerOptions { ConfigureGrpc = o => o.ResponseCompressionAlgorithm = "gzip" });
         var start = new ProcessStartInfo("node")
         {
             ArgumentList = { Path.Combine(RepoPaths.Peers, "node_peer.js"), RepoPaths.InteropProtos, RepoPaths.ServerProtos, Server.Address },

@@ -63,7 +63,7 @@ public sealed class PythonInteropTests(PythonPeerFixture fixture) : IClassFixtur
     }
 
     [Fact]
-    public async Task Expired_deadline_ends_the_call_with_DEADLINE_EXCEEDED_and_cancels_the_handler()
+    public async Task Expired_deadline_ends_the_call_with_DEADLINE_EXCEEDED_and_the_handler_is_cancelled()
     {
         var callId = Guid.NewGuid().ToString();
         var command = Call("Unary", new JsonObject { ["wait_for_cancellation"] = true, ["call_id"] = callId });
@@ -72,7 +72,8 @@ public sealed class PythonInteropTests(PythonPeerFixture fixture) : IClassFixtur
         var result = await fixture.Peer.RunAsync("call", command);
 
         Assert.Equal("DEADLINE_EXCEEDED", result.Code());
-        Assert.Equal(CallEnd.DeadlineExceeded, await fixture.Server.Observer.WaitForEndAsync(callId));
+        // The client's own timer may reset the stream before the server's fires: either way the handler is cancelled.
+        Assert.Contains(await fixture.Server.Observer.WaitForEndAsync(callId), new[] { CallEnd.DeadlineExceeded, CallEnd.Cancelled });
     }
 
     [Fact]

@@ -81,3 +81,52 @@ internal sealed record RawResponse(int HttpStatus, HttpResponseHeaders Headers, 
         : Headers.TryGetValues(name, out var fromHeaders) ? fromHeaders.Single()
         : null;
 }
+
+/// <summary>A request body that sends its first bytes and then stays open until released or the request ends.</summary>
+internal sealed class OpenRequestBody : HttpContent
+{
+    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly byte[] _first;
+
+    public OpenRequestBody(byte[] first)
+    {
+        _first = first;
+        Headers.ContentType = new MediaTypeHeaderValue("application/grpc");
+    }
+
+    public void Release() => _released.TrySetResult();
+
+    protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
+        SerializeToStreamAsync(stream, context, CancellationToken.None);
+
+    protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
+    {
+        await stream.WriteAsync(_first, cancellationToken);
+        await stream.FlushAsync(cancellationToken);
+        await _released.Task.WaitAsync(cancellationToken);
+    }
+
+    protected override bool TryComputeLength(out long length)
+    {
+        length = 0;
+        return false;
+    }
+}
+
+/// <summary>Reads length-prefixed messages from a response body as they arrive.</summary>
+internal static class RawMessageReader
+{
+    public static async IAsyncEnumerable<byte[]> ReadAllAsync(Stream body)
+    {
+        var header = new byte[5];
+        while (await ReadHeaderAsync(body, header))
+        {
+            var payload = new byte[BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(1))];
+            await body.ReadExactlyAsync(payload);
+            yield return payload;
+        }
+    }
+
+    private static async Task<bool> ReadHeaderAsync(Stream body, byte[] header) =>
+        await body.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false) == header.Length;
+}

@@ -70,7 +70,8 @@ internal sealed class SupervisorHarness : IAsyncDisposable
 
     public async Task<ProcessStatus> WaitForStateAsync(string name, ProcessState state)
     {
-        var result = await Supervisor.WaitForStateAsync(name, state, Timeout, CancellationToken.None);
+        using var realTimeout = new CancellationTokenSource(Timeout);
+        var result = await Supervisor.WaitForStateAsync(name, state, Timeout, realTimeout.Token);
         Assert.True(result.Reached, $"{name} stayed {result.Status.State} ({result.Status.Reason}); output: {result.LogTail}");
         return result.Status;
     }

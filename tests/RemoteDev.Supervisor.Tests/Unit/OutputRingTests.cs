@@ -14,8 +14,8 @@ public sealed class OutputRingTests
         ring.Append(StreamKind.Stdout, "out"u8);
         ring.Append(StreamKind.Stderr, "err"u8);
 
-        var first = (OutputChunk)ring.Read(0, 100, out _)!;
-        var second = (OutputChunk)ring.Read(3, 100, out _)!;
+        var first = (OutputChunk)ring.Read(0, new byte[100], out _)!;
+        var second = (OutputChunk)ring.Read(3, new byte[100], out _)!;
 
         Assert.Equal((StreamKind.Stdout, "out", StreamKind.Stderr, "err"), (first.Kind, Text(first), second.Kind, Text(second)));
     }
@@ -27,7 +27,7 @@ public sealed class OutputRingTests
         ring.Append(StreamKind.Stdout, "abcdef"u8);
         ring.Append(StreamKind.Stdout, "ghij"u8);
 
-        Assert.Equal(("cdefghij", (2ul, 10ul)), (Text(ring.Read(2, 100, out _)), ring.Range));
+        Assert.Equal(("cdefghij", (2ul, 10ul)), (Text(ring.Read(2, new byte[100], out _)), ring.Range));
     }
 
     [Fact]
@@ -36,7 +36,7 @@ public sealed class OutputRingTests
         var ring = new OutputRing(8, 0);
         ring.Append(StreamKind.Stdout, "0123456789AB"u8);
 
-        var gap = (OutputGap)ring.Read(1, 100, out _)!;
+        var gap = (OutputGap)ring.Read(1, new byte[100], out _)!;
 
         Assert.Equal((1ul, 3ul), (gap.Offset, gap.Length));
     }
@@ -47,7 +47,7 @@ public sealed class OutputRingTests
         var ring = new OutputRing(8, 1000);
         ring.Append(StreamKind.Pty, "xy"u8);
 
-        Assert.Equal(("xy", (1000ul, 1002ul)), (Text(ring.Read(1000, 100, out _)), ring.Range));
+        Assert.Equal(("xy", (1000ul, 1002ul)), (Text(ring.Read(1000, new byte[100], out _)), ring.Range));
     }
 
     [Fact]

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging;
 
-namespace RemoteDev.E2E.Tests.Infrastructure;
+namespace RemoteDev.ControlPlane.Tests.CodingAgents;
 
 /// <summary>
 /// A stand-in for the Anthropic Messages API on 127.0.0.1: answers every <c>POST /v1/messages</c> with one text
@@ -18,6 +18,7 @@ internal sealed class FakeModelApi : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<string> _prompts = new();
+    private readonly ConcurrentQueue<string> _models = new();
 
     private FakeModelApi(WebApplication app, string reply)
     {
@@ -30,6 +31,9 @@ internal sealed class FakeModelApi : IAsyncDisposable
 
     /// <summary>The last user message text of every request received, in order.</summary>
     public IReadOnlyCollection<string> Prompts => _prompts;
+
+    /// <summary>The model named by every request received, in order.</summary>
+    public IReadOnlyCollection<string> Models => _models;
 
     public static async Task<FakeModelApi> StartAsync(string reply)
     {
@@ -49,6 +53,7 @@ internal sealed class FakeModelApi : IAsyncDisposable
         var body = await JsonNode.ParseAsync(context.Request.Body) ?? new JsonObject();
         _prompts.Enqueue(LastUserText(body));
         var model = body["model"]?.GetValue<string>() ?? "fake-model";
+        _models.Enqueue(model);
         var usage = new JsonObject { ["input_tokens"] = 5, ["output_tokens"] = 1 };
         if (body["stream"]?.GetValue<bool>() != true)
         {

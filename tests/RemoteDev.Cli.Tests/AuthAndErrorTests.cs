@@ -2,8 +2,8 @@ using RemoteDev.Cli.Tests.Harness;
 
 namespace RemoteDev.Cli.Tests;
 
-/// <summary>Failures map to the documented exit codes, with the gRPC status or the bad argument on stderr.</summary>
-public sealed class ErrorTests(SandboxFixture fixture) : IClassFixture<SandboxFixture>
+/// <summary>API keys and failures: errors map to the documented exit codes, with the gRPC status or the bad argument on stderr.</summary>
+public sealed class AuthAndErrorTests(SandboxFixture fixture) : IClassFixture<SandboxFixture>
 {
     [Fact]
     public async Task Without_any_api_key_the_exit_code_is_4()
@@ -11,6 +11,7 @@ public sealed class ErrorTests(SandboxFixture fixture) : IClassFixture<SandboxFi
         var emptyDir = Directory.CreateTempSubdirectory("rdev-nokey-").FullName;
 
         var result = await fixture.Rdev.RunAsync(new RdevRun(["sandbox", "list"]) { DataDir = emptyDir });
+        Directory.Delete(emptyDir);
 
         Assert.Equal(4, result.ExitCode);
         Assert.Contains("no API key", result.Stderr, StringComparison.Ordinal);
@@ -45,6 +46,17 @@ public sealed class ErrorTests(SandboxFixture fixture) : IClassFixture<SandboxFi
         var result = await fixture.Rdev.RunAsync("sandbox", "list", "--api-key", created.Json.GetProperty("token").GetString()!);
 
         Assert.Equal(0, result.ExitCode);
+    }
+
+    [Fact]
+    public async Task Apikey_list_shows_keys_in_a_table_without_their_secrets()
+    {
+        var created = await fixture.Rdev.RunAsync("apikey", "create", "listed", "--scope", "read", "-o", "json");
+
+        var listed = await fixture.Rdev.RunAsync("apikey", "list");
+
+        Assert.Contains("listed", listed.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(created.Json.GetProperty("token").GetString()!, listed.Text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,4 +1,0 @@
-using System.Runtime.Versioning;
-
-// The agent runs only in Linux sandboxes.
-[assembly: SupportedOSPlatform("linux")]

@@ -1,0 +1,37 @@
+using RemoteDev.Cli.Tests.Harness;
+
+namespace RemoteDev.Cli.Tests;
+
+/// <summary>rdev attach with a terminal on stdin: raw mode, window size, Ctrl-P Ctrl-Q detach.</summary>
+public sealed class TerminalAttachTests(SandboxFixture sandbox) : IClassFixture<SandboxFixture>
+{
+    private static readonly byte[] DetachKeys = [0x10, 0x11];
+
+    [Fact]
+    public async Task Ctrl_p_ctrl_q_detaches_with_exit_code_0_and_the_process_keeps_running()
+    {
+        await sandbox.Rdev.RunAsync("process", "add", sandbox.SandboxId, "tty-ticker", "--tty", "--", "/bin/sh", "-c", "while :; do echo tick; sleep 0.3; done");
+        await using var terminal = TerminalRdev.Start(sandbox.ControlPlane, "24", "80", "attach", sandbox.SandboxId, "tty-ticker");
+        await terminal.WaitForOutputAsync("tick");
+
+        await terminal.TypeAsync(DetachKeys);
+
+        Assert.Equal(0, await terminal.ExitCodeAsync());
+        var process = await sandbox.Rdev.RunAsync("process", "get", sandbox.SandboxId, "tty-ticker", "-o", "json");
+        Assert.Equal("PROCESS_STATE_RUNNING", process.Json.GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task The_local_window_size_reaches_the_process_terminal_and_keys_reach_its_input()
+    {
+        await sandbox.Rdev.RunAsync("process", "add", sandbox.SandboxId, "tty-size", "--tty", "--", "/bin/sh", "-c", "echo ready; read line; stty size; sleep 100000");
+        await using var terminal = TerminalRdev.Start(sandbox.ControlPlane, "45", "123", "attach", sandbox.SandboxId, "tty-size", "--tail", "4096");
+        await terminal.WaitForOutputAsync("ready");
+
+        await terminal.TypeAsync("\r"u8.ToArray());
+
+        await terminal.WaitForOutputAsync("45 123");
+        await terminal.TypeAsync(DetachKeys);
+        Assert.Equal(0, await terminal.ExitCodeAsync());
+    }
+}
