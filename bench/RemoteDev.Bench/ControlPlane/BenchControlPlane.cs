@@ -61,7 +61,7 @@ internal sealed class BenchControlPlane : IAsyncDisposable
         start.Environment["ControlPlane__HttpAddress"] = $"127.0.0.1:{httpPort}";
         start.Environment["ControlPlane__DataDir"] = dataDir;
         start.Environment["ControlPlane__AgentPath"] = AgentPath;
-        start.Environment["ControlPlane__LogLevel"] = "Information";
+        start.Environment["ControlPlane__LogLevel"] = Environment.GetEnvironmentVariable("REMOTEDEV_BENCH_LOG_LEVEL") ?? "Information";
         start.Environment["Store__DataDirectory"] = dataDir;
         start.Environment["Store__OutputRetentionBytes"] = (512L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var process = Process.Start(start)!;
@@ -81,7 +81,13 @@ internal sealed class BenchControlPlane : IAsyncDisposable
                 log.WriteLine(e.Data);
             }
         };
-        process.ErrorDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            lock (log)
+            {
+                log.WriteLine(e.Data);
+            }
+        };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         await ready.Task.WaitAsync(StartTimeout);
