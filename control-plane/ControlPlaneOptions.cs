@@ -16,9 +16,6 @@ internal sealed class ControlPlaneOptions
     /// <summary>Directory holding the SQLite database, the admin key file and the process driver's sandboxes.</summary>
     public string DataDir { get; set; } = "./.data";
 
-    /// <summary>PostgreSQL connection string; empty selects SQLite in <see cref="DataDir"/>.</summary>
-    public string PostgresConnectionString { get; set; } = "";
-
     /// <summary>Path of the remotedev-agent executable started by the process driver.</summary>
     public string AgentPath { get; set; } = "";
 
@@ -37,8 +34,11 @@ internal sealed class ControlPlaneOptions
 
     public TimeSpan HelloTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How long a stopping agent may take to stop its processes before it is killed.</summary>
-    public TimeSpan StopGrace { get; set; } = TimeSpan.FromSeconds(15);
+    /// <summary>
+    /// How long a stopping agent may take before it is killed: its own shutdown grace for its processes (15 s) plus
+    /// time to report OFF and exit.
+    /// </summary>
+    public TimeSpan StopGrace { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>Largest file accepted by Files.Write.</summary>
     public int MaxFileBytes { get; set; } = 4 * 1024 * 1024;

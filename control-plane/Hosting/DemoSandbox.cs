@@ -27,10 +27,11 @@ internal sealed class DemoSandbox(ISandboxStore store, ReconcilerHost reconciler
         _id = sandbox.Id;
         reconciler.Enqueue(sandbox.Id);
         Console.WriteLine($"""
-            remotedev-control-plane: demo sandbox {sandbox.Id} (project "{Project}") runs "ticker" (a line per second) and "shell" (bash on a PTY).
-              list:   Sandboxes/List, Processes/List {"{"}"sandbox_id":"{sandbox.Id}"{"}"}
-              attach: Processes/Attach open {"{"}"sandbox_id":"{sandbox.Id}","process":"ticker","tail_bytes":200{"}"}
-              exec:   Processes/Exec {"{"}"sandbox_id":"{sandbox.Id}","command":{"{"}"command":["uname","-a"]{"}"}{"}"}
+            remotedev-control-plane: demo sandbox {sandbox.Id} (project "{Project}") runs "ticker" (a line per second) and "shell" (bash on a PTY). Try:
+              cli/bin/Release/net10.0/rdev ps {sandbox.Id}
+              cli/bin/Release/net10.0/rdev attach {sandbox.Id} ticker --tail 200     (Ctrl-P Ctrl-Q detaches)
+              cli/bin/Release/net10.0/rdev attach {sandbox.Id} shell
+              cli/bin/Release/net10.0/rdev exec {sandbox.Id} -- uname -a
             """);
     }
 
