@@ -26,7 +26,7 @@ internal sealed record CallHandlerSettings(
             options.MaxReceiveMessageSize,
             options.MaxSendMessageSize,
             options.EnableDetailedErrors ?? false,
-            options.ResponseCompressionAlgorithm == GrpcProtocol.IdentityEncoding ? null : options.ResponseCompressionAlgorithm,
+            options.ResponseCompressionAlgorithm == GrpcWire.IdentityEncoding ? null : options.ResponseCompressionAlgorithm,
             options.ResponseCompressionLevel ?? CompressionLevel.Fastest,
             options.Interceptors.Select(r => new InterceptorActivator(r)).ToArray(),
             services.GetRequiredService<TimeProvider>(),

@@ -5,33 +5,23 @@ namespace Grpc.AspNetCore.Server.Internal;
 /// <summary>Wire constants and small codecs of gRPC over HTTP/2 (grpc/grpc doc/PROTOCOL-HTTP2.md).</summary>
 internal static class GrpcProtocol
 {
-    public const string ContentType = "application/grpc";
-    public const string StatusHeader = "grpc-status";
-    public const string MessageHeader = "grpc-message";
-    public const string TimeoutHeader = "grpc-timeout";
-    public const string EncodingHeader = "grpc-encoding";
-    public const string AcceptEncodingHeader = "grpc-accept-encoding";
-    public const string InternalEncodingRequestHeader = "grpc-internal-encoding-request";
-    public const string IdentityEncoding = "identity";
-    public const string GzipEncoding = "gzip";
-    public const string SupportedEncodings = "identity,gzip";
-    public const int FrameHeaderLength = 5;
+    public const string SupportedEncodings = GrpcWire.IdentityEncoding + "," + GrpcWire.GzipEncoding;
 
     private static readonly string[] StatusStrings = Enumerable.Range(0, 17).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
 
     /// <summary>"application/grpc" alone or followed by "+proto", "+json", ";charset=..." and the like.</summary>
     public static bool IsGrpcContentType(string? contentType)
     {
-        if (contentType is null || !contentType.StartsWith(ContentType, StringComparison.OrdinalIgnoreCase))
+        if (contentType is null || !contentType.StartsWith(GrpcWire.ContentType, StringComparison.OrdinalIgnoreCase))
         {
             return false;
         }
 
-        return contentType.Length == ContentType.Length || contentType[ContentType.Length] is '+' or ';';
+        return contentType.Length == GrpcWire.ContentType.Length || contentType[GrpcWire.ContentType.Length] is '+' or ';';
     }
 
     public static bool IsSupportedEncoding(string encoding) =>
-        encoding is IdentityEncoding or GzipEncoding;
+        encoding is GrpcWire.IdentityEncoding or GrpcWire.GzipEncoding;
 
     public static string StatusString(Grpc.Core.StatusCode code)
     {

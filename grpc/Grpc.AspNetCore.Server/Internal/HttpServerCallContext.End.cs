@@ -116,10 +116,10 @@ internal sealed partial class HttpServerCallContext
                 _unflushed = false;
             }
 
-            response.AppendTrailer(GrpcProtocol.StatusHeader, GrpcProtocol.StatusString(status.StatusCode));
+            response.AppendTrailer(GrpcWire.StatusHeader, GrpcProtocol.StatusString(status.StatusCode));
             if (!string.IsNullOrEmpty(status.Detail))
             {
-                response.AppendTrailer(GrpcProtocol.MessageHeader, GrpcProtocol.PercentEncode(status.Detail));
+                response.AppendTrailer(GrpcWire.MessageHeader, GrpcProtocol.PercentEncode(status.Detail));
             }
 
             foreach (var entry in trailers)

@@ -65,12 +65,12 @@ internal sealed partial class HttpServerCallContext : ServerCallContext, IAsyncD
     public void Start()
     {
         var headers = HttpContext.Request.Headers;
-        HttpContext.Response.ContentType = GrpcProtocol.ContentType;
-        HttpContext.Response.Headers[GrpcProtocol.AcceptEncodingHeader] = GrpcProtocol.SupportedEncodings;
-        _clientAcceptEncoding = headers[GrpcProtocol.AcceptEncodingHeader].ToString();
+        HttpContext.Response.ContentType = GrpcWire.ContentType;
+        HttpContext.Response.Headers[GrpcWire.AcceptEncodingHeader] = GrpcProtocol.SupportedEncodings;
+        _clientAcceptEncoding = headers[GrpcWire.AcceptEncodingHeader].ToString();
         _responseEncoding = ChooseResponseEncoding(_settings.ResponseCompressionAlgorithm);
 
-        var requestEncoding = headers[GrpcProtocol.EncodingHeader].ToString();
+        var requestEncoding = headers[GrpcWire.EncodingHeader].ToString();
         if (requestEncoding.Length > 0 && !GrpcProtocol.IsSupportedEncoding(requestEncoding))
         {
             throw new RpcException(new Status(StatusCode.Unimplemented, $"Unsupported grpc-encoding value '{requestEncoding}'. Supported encodings: {GrpcProtocol.SupportedEncodings}"));
@@ -78,7 +78,7 @@ internal sealed partial class HttpServerCallContext : ServerCallContext, IAsyncD
 
         Reader.RequestEncoding = requestEncoding.Length == 0 ? null : requestEncoding;
 
-        var timeout = headers[GrpcProtocol.TimeoutHeader].ToString();
+        var timeout = headers[GrpcWire.TimeoutHeader].ToString();
         if (timeout.Length > 0)
         {
             if (!GrpcTimeout.TryParse(timeout, out var duration))
@@ -103,7 +103,7 @@ internal sealed partial class HttpServerCallContext : ServerCallContext, IAsyncD
 
             foreach (var entry in responseHeaders)
             {
-                if (entry.Key == GrpcProtocol.InternalEncodingRequestHeader)
+                if (entry.Key == GrpcWire.InternalEncodingRequestHeader)
                 {
                     _responseEncoding = ChooseResponseEncoding(entry.Value);
                     continue;
@@ -179,7 +179,7 @@ internal sealed partial class HttpServerCallContext : ServerCallContext, IAsyncD
 
     private string? ChooseResponseEncoding(string? wanted)
     {
-        if (wanted is null || wanted == GrpcProtocol.IdentityEncoding || !GrpcProtocol.IsSupportedEncoding(wanted))
+        if (wanted is null || wanted == GrpcWire.IdentityEncoding || !GrpcProtocol.IsSupportedEncoding(wanted))
         {
             return null;
         }
@@ -199,7 +199,7 @@ internal sealed partial class HttpServerCallContext : ServerCallContext, IAsyncD
     {
         if (_responseEncoding is not null)
         {
-            HttpContext.Response.Headers[GrpcProtocol.EncodingHeader] = _responseEncoding;
+            HttpContext.Response.Headers[GrpcWire.EncodingHeader] = _responseEncoding;
         }
     }
 }

@@ -9,7 +9,7 @@ internal static class MetadataCodec
     private static readonly HashSet<string> ReservedRequestHeaders = new(StringComparer.OrdinalIgnoreCase)
     {
         "content-type", "te", "host", "accept-encoding", "content-length",
-        GrpcProtocol.TimeoutHeader, GrpcProtocol.EncodingHeader, GrpcProtocol.AcceptEncodingHeader,
+        GrpcWire.TimeoutHeader, GrpcWire.EncodingHeader, GrpcWire.AcceptEncodingHeader,
     };
 
     public static Metadata FromRequestHeaders(IHeaderDictionary headers)

@@ -155,9 +155,9 @@ internal sealed class PipeSerializationContext(int? maxMessageSize, CompressionL
 
     private static void WriteHeader(PipeWriter pipe, bool compressed, int length)
     {
-        var header = pipe.GetSpan(GrpcProtocol.FrameHeaderLength);
+        var header = pipe.GetSpan(GrpcWire.MessageHeaderLength);
         header[0] = compressed ? (byte)1 : (byte)0;
         BinaryPrimitives.WriteUInt32BigEndian(header[1..], (uint)length);
-        pipe.Advance(GrpcProtocol.FrameHeaderLength);
+        pipe.Advance(GrpcWire.MessageHeaderLength);
     }
 }

@@ -71,13 +71,13 @@ internal sealed class RequestMessageReader(PipeReader pipe, int? maxMessageSize)
     {
         compressed = false;
         payload = default;
-        if (buffer.Length < GrpcProtocol.FrameHeaderLength)
+        if (buffer.Length < GrpcWire.MessageHeaderLength)
         {
             return false;
         }
 
-        Span<byte> header = stackalloc byte[GrpcProtocol.FrameHeaderLength];
-        buffer.Slice(0, GrpcProtocol.FrameHeaderLength).CopyTo(header);
+        Span<byte> header = stackalloc byte[GrpcWire.MessageHeaderLength];
+        buffer.Slice(0, GrpcWire.MessageHeaderLength).CopyTo(header);
         compressed = header[0] switch
         {
             0 => false,
@@ -90,12 +90,12 @@ internal sealed class RequestMessageReader(PipeReader pipe, int? maxMessageSize)
             throw new RpcException(new Status(StatusCode.ResourceExhausted, $"Received message exceeds the maximum configured message size ({length} > {maxMessageSize} bytes)."));
         }
 
-        if (buffer.Length < GrpcProtocol.FrameHeaderLength + length)
+        if (buffer.Length < GrpcWire.MessageHeaderLength + length)
         {
             return false;
         }
 
-        payload = buffer.Slice(GrpcProtocol.FrameHeaderLength, length);
+        payload = buffer.Slice(GrpcWire.MessageHeaderLength, length);
         return true;
     }
 
@@ -103,7 +103,7 @@ internal sealed class RequestMessageReader(PipeReader pipe, int? maxMessageSize)
     {
         if (compressed)
         {
-            if (RequestEncoding is null or GrpcProtocol.IdentityEncoding)
+            if (RequestEncoding is null or GrpcWire.IdentityEncoding)
             {
                 throw new RpcException(new Status(StatusCode.Internal, "Request message is compressed but the request has no grpc-encoding."));
             }

@@ -11,12 +11,12 @@ internal static class TrailersOnlyResponse
     public static void Write(HttpResponse response, int httpStatus, Status status, Metadata trailers)
     {
         response.StatusCode = httpStatus;
-        response.ContentType = GrpcProtocol.ContentType;
+        response.ContentType = GrpcWire.ContentType;
         var headers = response.Headers;
-        headers[GrpcProtocol.StatusHeader] = GrpcProtocol.StatusString(status.StatusCode);
+        headers[GrpcWire.StatusHeader] = GrpcProtocol.StatusString(status.StatusCode);
         if (!string.IsNullOrEmpty(status.Detail))
         {
-            headers[GrpcProtocol.MessageHeader] = GrpcProtocol.PercentEncode(status.Detail);
+            headers[GrpcWire.MessageHeader] = GrpcProtocol.PercentEncode(status.Detail);
         }
 
         MetadataCodec.AppendTo(headers, trailers);

@@ -19,16 +19,16 @@ internal static class CallRequest
         var headers = request.Headers;
         if (options.Timeout is { } timeout)
         {
-            headers.TryAddWithoutValidation(GrpcProtocol.TimeoutHeader, GrpcProtocol.EncodeTimeout(timeout));
+            headers.TryAddWithoutValidation(GrpcWire.TimeoutHeader, GrpcProtocol.EncodeTimeout(timeout));
         }
 
         headers.TryAddWithoutValidation("TE", "trailers");
         if (options.Compression is not null)
         {
-            headers.TryAddWithoutValidation(GrpcProtocol.EncodingHeader, options.Compression.EncodingName);
+            headers.TryAddWithoutValidation(GrpcWire.EncodingHeader, options.Compression.EncodingName);
         }
 
-        headers.TryAddWithoutValidation(GrpcProtocol.AcceptEncodingHeader, options.AcceptEncoding);
+        headers.TryAddWithoutValidation(GrpcWire.AcceptEncodingHeader, options.AcceptEncoding);
         headers.TryAddWithoutValidation("User-Agent", GrpcProtocol.UserAgent);
 
         if (options.Metadata is not null)
@@ -42,8 +42,8 @@ internal static class CallRequest
     /// <summary>The encoding asked for by the grpc-internal-encoding-request metadata entry, or null for identity.</summary>
     public static ICompressionProvider? FindCompression(Metadata? metadata, CompressionProviderSet providers)
     {
-        var name = metadata?.GetValue(GrpcProtocol.InternalEncodingRequestHeader);
-        if (name is null || name == GrpcProtocol.IdentityEncoding)
+        var name = metadata?.GetValue(GrpcWire.InternalEncodingRequestHeader);
+        if (name is null || name == GrpcWire.IdentityEncoding)
         {
             return null;
         }

@@ -110,7 +110,7 @@ internal sealed partial class GrpcCall<TRequest, TResponse>
             return;
         }
 
-        if (response.Headers.NonValidated.TryGetValues(GrpcProtocol.EncodingHeader, out var encoding) && encoding.ToString() != GrpcProtocol.IdentityEncoding)
+        if (response.Headers.NonValidated.TryGetValues(GrpcWire.EncodingHeader, out var encoding) && encoding.ToString() != GrpcWire.IdentityEncoding)
         {
             _decompressor = _channel.Settings.Compression.Find(encoding.ToString());
         }

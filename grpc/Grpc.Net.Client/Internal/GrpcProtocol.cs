@@ -8,18 +8,6 @@ namespace Grpc.Net.Client.Internal;
 /// <summary>Wire names and mappings of gRPC over HTTP/2 (grpc/grpc doc/PROTOCOL-HTTP2.md, doc/statuscodes.md).</summary>
 internal static class GrpcProtocol
 {
-    public const string ContentType = "application/grpc";
-    public const string StatusHeader = "grpc-status";
-    public const string MessageHeader = "grpc-message";
-    public const string TimeoutHeader = "grpc-timeout";
-    public const string EncodingHeader = "grpc-encoding";
-    public const string AcceptEncodingHeader = "grpc-accept-encoding";
-
-    /// <summary>Request metadata key that asks for compressed request messages; not sent on the wire.</summary>
-    public const string InternalEncodingRequestHeader = "grpc-internal-encoding-request";
-    public const string IdentityEncoding = "identity";
-    public const int HeaderSize = 5;
-
     /// <summary>The largest TimeoutValue the spec allows: at most 8 digits.</summary>
     private const long MaxTimeoutValue = 99_999_999;
 

@@ -11,7 +11,7 @@ internal static class MetadataConverter
     {
         foreach (var entry in metadata)
         {
-            if (entry.Key == GrpcProtocol.InternalEncodingRequestHeader)
+            if (entry.Key == GrpcWire.InternalEncodingRequestHeader)
             {
                 continue;
             }
@@ -36,7 +36,7 @@ internal static class MetadataConverter
         foreach (var header in headers.NonValidated)
         {
             var key = header.Key.ToLowerInvariant();
-            if (key is GrpcProtocol.StatusHeader or GrpcProtocol.MessageHeader or "content-type" or "te" || !IsValidKey(key))
+            if (key is GrpcWire.StatusHeader or GrpcWire.MessageHeader or "content-type" or "te" || !IsValidKey(key))
             {
                 continue;
             }

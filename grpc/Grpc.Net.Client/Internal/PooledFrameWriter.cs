@@ -37,7 +37,7 @@ internal sealed class PooledFrameWriter : SerializationContext, IBufferWriter<by
             throw new RpcException(new Status(StatusCode.Internal, "Error serializing the message: the serializer did not complete it."));
         }
 
-        var payloadLength = _written - GrpcProtocol.HeaderSize;
+        var payloadLength = _written - GrpcWire.MessageHeaderLength;
         var compressed = options.Compression is not null;
         if (compressed)
         {
@@ -56,8 +56,8 @@ internal sealed class PooledFrameWriter : SerializationContext, IBufferWriter<by
     public override void Complete(byte[] payload)
     {
         ArgumentNullException.ThrowIfNull(payload);
-        Reset(GrpcProtocol.HeaderSize + payload.Length);
-        payload.CopyTo(_buffer.AsSpan(GrpcProtocol.HeaderSize));
+        Reset(GrpcWire.MessageHeaderLength + payload.Length);
+        payload.CopyTo(_buffer.AsSpan(GrpcWire.MessageHeaderLength));
         _written += payload.Length;
         _completed = true;
     }
@@ -96,7 +96,7 @@ internal sealed class PooledFrameWriter : SerializationContext, IBufferWriter<by
         _written = 0;
         _completed = false;
         EnsureCapacity(capacity);
-        _written = GrpcProtocol.HeaderSize;
+        _written = GrpcWire.MessageHeaderLength;
     }
 
     private void EnsureCapacity(int free)
@@ -121,10 +121,10 @@ internal sealed class PooledFrameWriter : SerializationContext, IBufferWriter<by
         var output = new MemoryStream();
         using (var compressor = provider.CreateCompressionStream(output, null))
         {
-            compressor.Write(_buffer, GrpcProtocol.HeaderSize, _written - GrpcProtocol.HeaderSize);
+            compressor.Write(_buffer, GrpcWire.MessageHeaderLength, _written - GrpcWire.MessageHeaderLength);
         }
 
-        _written = GrpcProtocol.HeaderSize;
+        _written = GrpcWire.MessageHeaderLength;
         EnsureCapacity((int)output.Length);
         output.GetBuffer().AsSpan(0, (int)output.Length).CopyTo(_buffer.AsSpan(_written));
         _written += (int)output.Length;

@@ -22,7 +22,7 @@ internal sealed class ResponseFrameReader(Stream body, int maxMessageSize) : IDi
     public async ValueTask<ReadOnlyMemory<byte>?> ReadAsync(ICompressionProvider? decompressor, CancellationToken cancellationToken)
     {
         ReturnLarge();
-        if (!await FillAsync(GrpcProtocol.HeaderSize, cancellationToken).ConfigureAwait(false))
+        if (!await FillAsync(GrpcWire.MessageHeaderLength, cancellationToken).ConfigureAwait(false))
         {
             if (_end == _start)
             {
@@ -44,7 +44,7 @@ internal sealed class ResponseFrameReader(Stream body, int maxMessageSize) : IDi
             throw ReceiveLimitExceeded();
         }
 
-        _start += GrpcProtocol.HeaderSize;
+        _start += GrpcWire.MessageHeaderLength;
         var payload = await ReadPayloadAsync((int)length, cancellationToken).ConfigureAwait(false);
         if (!compressed)
         {

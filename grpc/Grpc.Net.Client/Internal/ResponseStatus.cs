@@ -12,12 +12,12 @@ internal static class ResponseStatus
     /// <summary>grpc-status and grpc-message of <paramref name="headers"/>, if they carry a status.</summary>
     public static Status? Find(HttpHeaders headers)
     {
-        if (!headers.NonValidated.TryGetValues(GrpcProtocol.StatusHeader, out var statusValues))
+        if (!headers.NonValidated.TryGetValues(GrpcWire.StatusHeader, out var statusValues))
         {
             return null;
         }
 
-        var detail = headers.NonValidated.TryGetValues(GrpcProtocol.MessageHeader, out var messageValues)
+        var detail = headers.NonValidated.TryGetValues(GrpcWire.MessageHeader, out var messageValues)
             ? GrpcProtocol.DecodeMessage(messageValues.ToString())
             : string.Empty;
         return MetadataConverter.ParseStatusCode(statusValues.ToString()) switch
@@ -76,6 +76,6 @@ internal static class ResponseStatus
     }
 
     private static bool IsGrpcContentType(string contentType) =>
-        contentType.StartsWith(GrpcProtocol.ContentType, StringComparison.OrdinalIgnoreCase)
-        && (contentType.Length == GrpcProtocol.ContentType.Length || contentType[GrpcProtocol.ContentType.Length] is '+' or ';');
+        contentType.StartsWith(GrpcWire.ContentType, StringComparison.OrdinalIgnoreCase)
+        && (contentType.Length == GrpcWire.ContentType.Length || contentType[GrpcWire.ContentType.Length] is '+' or ';');
 }

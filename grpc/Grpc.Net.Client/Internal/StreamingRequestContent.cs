@@ -14,7 +14,7 @@ internal sealed class StreamingRequestContent : HttpContent
 
     public StreamingRequestContent()
     {
-        Headers.TryAddWithoutValidation("Content-Type", GrpcProtocol.ContentType);
+        Headers.TryAddWithoutValidation("Content-Type", GrpcWire.ContentType);
     }
 
     /// <summary>The request stream, once HTTP has started sending the body.</summary>

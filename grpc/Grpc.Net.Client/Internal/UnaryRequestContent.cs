@@ -10,7 +10,7 @@ internal sealed class UnaryRequestContent : HttpContent
     public UnaryRequestContent(PooledFrameWriter frame)
     {
         _frame = frame;
-        Headers.TryAddWithoutValidation("Content-Type", GrpcProtocol.ContentType);
+        Headers.TryAddWithoutValidation("Content-Type", GrpcWire.ContentType);
     }
 
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
