@@ -123,7 +123,15 @@ internal sealed class AttachHandler(SandboxAccess access, AgentCalls agents, Out
             }
 
             context.GetCaller().EnsureScope(Scope.Execute);
-            await agents.RunAsync(sandboxId, command, token);
+            try
+            {
+                await agents.RunAsync(sandboxId, command, token);
+            }
+            catch (RpcException error) when (error.StatusCode == StatusCode.FailedPrecondition)
+            {
+                // Input the process can no longer take (it exited, closed stdin, or its agent is reconnecting) is
+                // dropped; the attach keeps streaming, so the exit and the last output still reach the operator.
+            }
         }
 
         // A half-close only ends input: output keeps flowing until detach, cancellation or the output ends.
