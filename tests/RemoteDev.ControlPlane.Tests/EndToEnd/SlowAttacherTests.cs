@@ -7,7 +7,8 @@ namespace RemoteDev.ControlPlane.Tests.EndToEnd;
 /// <summary>An attacher that stops reading is cut off with a clear status; the others get every byte.</summary>
 public sealed class SlowAttacherTests(SqliteControlPlane cp) : IClassFixture<SqliteControlPlane>
 {
-    private const long FloodBytes = 40L * 1024 * 1024;
+    private const long MiB = 1024 * 1024;
+    private const long FloodBytes = 40 * MiB;
 
     [Fact]
     public async Task Attacher_that_stops_reading_is_cut_off_while_another_receives_everything()
@@ -17,7 +18,9 @@ public sealed class SlowAttacherTests(SqliteControlPlane cp) : IClassFixture<Sql
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         using var slow = await OpenAsync(sandbox.Id, cts.Token);
         using var fast = await OpenAsync(sandbox.Id, cts.Token);
-        var flood = Specs.Shell("flood", $"yes 0123456789abcdefghijklmnopqrstuvwxyz | head -c {FloodBytes}; sleep 600");
+        // 1 MiB every 100 ms: a reader keeps up with that even on a loaded machine; one that never reads passes the
+        // control plane's 8 MiB allowance within a second.
+        var flood = Specs.Shell("flood", $"i=0; while [ $i -lt {FloodBytes / MiB} ]; do yes 0123456789abcdefghijklmnopqrstuvwxyz | head -c {MiB}; sleep 0.1; i=$((i+1)); done; sleep 600");
         flood.OutputBufferBytes = 64 * 1024 * 1024;
 
         await cp.Admin.Processes.AddAsync(new AddProcessRequest { SandboxId = sandbox.Id, Spec = flood });
