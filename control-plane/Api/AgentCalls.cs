@@ -4,18 +4,23 @@ using RemoteDev.V1;
 
 namespace RemoteDev.ControlPlane.Api;
 
-/// <summary>Imperative calls through a sandbox's agent; FAILED_PRECONDITION while it is not connected.</summary>
+/// <summary>
+/// Imperative calls through a sandbox's agent. A call that finds no session waits briefly for the agent to (re)connect,
+/// since dial-out agents reconnect as a matter of course; FAILED_PRECONDITION if it does not.
+/// </summary>
 internal sealed class AgentCalls(AgentSessions sessions)
 {
-    public AgentSession Require(string sandboxId)
-        => sessions.Find(sandboxId)
+    private static readonly TimeSpan ReconnectWait = TimeSpan.FromSeconds(5);
+
+    public async Task<AgentSession> RequireAsync(string sandboxId, CancellationToken cancellationToken)
+        => await sessions.WaitAsync(sandboxId, ReconnectWait, cancellationToken)
             ?? throw new RpcException(new Status(StatusCode.FailedPrecondition, $"sandbox {sandboxId}: its agent is not connected"));
 
     public bool IsConnected(string sandboxId) => sessions.Find(sandboxId) is not null;
 
     /// <summary>Runs the command and turns a non-OK result into the same gRPC status.</summary>
     public async Task<CommandResult> RunAsync(string sandboxId, Command command, CancellationToken cancellationToken)
-        => Check(await Require(sandboxId).ExecuteAsync(command, cancellationToken));
+        => Check(await (await RequireAsync(sandboxId, cancellationToken)).ExecuteAsync(command, cancellationToken));
 
     public static CommandResult Check(CommandResult result)
         => result.Code == 0 ? result : throw new RpcException(new Status((StatusCode)result.Code, result.Message));

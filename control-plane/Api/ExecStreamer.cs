@@ -24,7 +24,7 @@ internal sealed class ExecStreamer(SandboxAccess access, AgentCalls agents, Cont
 
         errors.ThrowIfAny();
         var sandbox = await access.GetLiveAsync(request.SandboxId, "sandbox_id", context);
-        var session = agents.Require(sandbox.Id);
+        var session = await agents.RequireAsync(sandbox.Id, context.CancellationToken);
         var timeout = request.Command!.Timeout?.ToTimeSpan() is { } t && t > TimeSpan.Zero ? t : DefaultExecTimeout;
         var pending = await session.StartCommandAsync(
             new Command { Exec = request.Command, Timeout = Duration.FromTimeSpan(timeout + AgentMargin) },

@@ -163,7 +163,7 @@ internal sealed class ProcessesService(
             throw new RpcException(new Status(StatusCode.FailedPrecondition, $"sandbox {sandbox.Id} is deleted"));
         }
 
-        agents.Require(sandbox.Id);
+        await agents.RequireAsync(sandbox.Id, context.CancellationToken);
         return sandbox;
     }
 

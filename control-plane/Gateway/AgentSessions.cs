@@ -8,8 +8,34 @@ internal sealed class AgentSessions
     private static readonly TimeSpan ReplaceWait = TimeSpan.FromSeconds(10);
 
     private readonly ConcurrentDictionary<string, AgentSession> _sessions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<AgentSession>> _waiters = new(StringComparer.Ordinal);
 
     public AgentSession? Find(string sandboxId) => _sessions.GetValueOrDefault(sandboxId);
+
+    /// <summary>The sandbox's session, waiting up to <paramref name="wait"/> for one to be installed; null if none came.</summary>
+    public async Task<AgentSession?> WaitAsync(string sandboxId, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        if (Find(sandboxId) is { } session)
+        {
+            return session;
+        }
+
+        var waiter = _waiters.GetOrAdd(sandboxId, _ => new TaskCompletionSource<AgentSession>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (Find(sandboxId) is { } installed)
+        {
+            return installed;
+        }
+
+        try
+        {
+            return await waiter.Task.WaitAsync(wait, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            _waiters.TryRemove(new KeyValuePair<string, TaskCompletionSource<AgentSession>>(sandboxId, waiter));
+            return null;
+        }
+    }
 
     public int Count => _sessions.Count;
 
@@ -26,6 +52,11 @@ internal sealed class AgentSessions
             }
             else if (_sessions.TryAdd(session.SandboxId, session))
             {
+                if (_waiters.TryRemove(session.SandboxId, out var waiter))
+                {
+                    waiter.TrySetResult(session);
+                }
+
                 return;
             }
         }
