@@ -12,7 +12,9 @@ public sealed record SupervisorOptions
     /// <summary>Default cwd of processes that set none.</summary>
     public required string WorkspaceDirectory { get; init; }
 
-    public string GlobalEnvFileName { get; init; } = ".env";
+    public const string DefaultGlobalEnvFileName = ".env";
+
+    public string GlobalEnvFileName { get; init; } = DefaultGlobalEnvFileName;
 
     public ulong DefaultOutputBufferBytes { get; init; } = 1024 * 1024;
 

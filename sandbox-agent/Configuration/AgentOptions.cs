@@ -20,7 +20,7 @@ internal sealed record AgentOptions
     public required IReadOnlyDictionary<string, string> InitialEnv { get; init; }
 
     /// <summary>The global env file the supervisor reads (its default name inside <see cref="EnvDir"/>).</summary>
-    public string GlobalEnvFile => Path.Combine(EnvDir, ".env");
+    public string GlobalEnvFile => Path.Combine(EnvDir, Supervisor.SupervisorOptions.DefaultGlobalEnvFileName);
 
     public required string DataDir { get; init; }
 
