@@ -13,7 +13,7 @@ public sealed class AuthAndErrorTests(SandboxFixture fixture) : IClassFixture<Sa
         var result = await fixture.Rdev.RunAsync(new RdevRun(["sandbox", "list"]) { DataDir = emptyDir });
         Directory.Delete(emptyDir);
 
-        Assert.Equal(4, result.ExitCode);
+        result.AssertExit(4);
         Assert.Contains("no API key", result.Stderr, StringComparison.Ordinal);
     }
 
@@ -22,7 +22,7 @@ public sealed class AuthAndErrorTests(SandboxFixture fixture) : IClassFixture<Sa
     {
         var result = await fixture.Rdev.RunAsync("sandbox", "list", "--api-key", "kdoesnotexist.secret");
 
-        Assert.Equal(4, result.ExitCode);
+        result.AssertExit(4);
         Assert.Contains("UNAUTHENTICATED", result.Stderr, StringComparison.Ordinal);
     }
 
@@ -34,7 +34,7 @@ public sealed class AuthAndErrorTests(SandboxFixture fixture) : IClassFixture<Sa
 
         var result = await fixture.Rdev.RunAsync("exec", fixture.SandboxId, "--api-key", token, "--", "true");
 
-        Assert.Equal(4, result.ExitCode);
+        result.AssertExit(4);
         Assert.Contains("PERMISSION_DENIED", result.Stderr, StringComparison.Ordinal);
     }
 
@@ -45,7 +45,7 @@ public sealed class AuthAndErrorTests(SandboxFixture fixture) : IClassFixture<Sa
 
         var result = await fixture.Rdev.RunAsync("sandbox", "list", "--api-key", created.Json.GetProperty("token").GetString()!);
 
-        Assert.Equal(0, result.ExitCode);
+        result.AssertExit(0);
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public sealed class AuthAndErrorTests(SandboxFixture fixture) : IClassFixture<Sa
 
         var result = await fixture.Rdev.RunAsync("sandbox", "list", "--api-key", created.Json.GetProperty("token").GetString()!);
 
-        Assert.Equal(4, result.ExitCode);
+        result.AssertExit(4);
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public sealed class AuthAndErrorTests(SandboxFixture fixture) : IClassFixture<Sa
     {
         var result = await fixture.Rdev.RunAsync("sandbox", "get", "sbx-does-not-exist");
 
-        Assert.Equal(3, result.ExitCode);
+        result.AssertExit(3);
         Assert.Contains("NOT_FOUND", result.Stderr, StringComparison.Ordinal);
     }
 
@@ -84,7 +84,7 @@ public sealed class AuthAndErrorTests(SandboxFixture fixture) : IClassFixture<Sa
     {
         var result = await fixture.Rdev.RunAsync("sandbox", "create", "Not_A_Valid_Name");
 
-        Assert.Equal(2, result.ExitCode);
+        result.AssertExit(2);
         Assert.Contains("INVALID_ARGUMENT", result.Stderr, StringComparison.Ordinal);
         Assert.Contains("name", result.Stderr, StringComparison.Ordinal);
     }
@@ -94,7 +94,7 @@ public sealed class AuthAndErrorTests(SandboxFixture fixture) : IClassFixture<Sa
     {
         var result = await fixture.Rdev.RunAsync("sandbox", "create", "x", "--label", "novalue");
 
-        Assert.Equal(2, result.ExitCode);
+        result.AssertExit(2);
         Assert.Contains("--label: 'novalue' is not KEY=VALUE", result.Stderr, StringComparison.Ordinal);
     }
 
@@ -103,7 +103,7 @@ public sealed class AuthAndErrorTests(SandboxFixture fixture) : IClassFixture<Sa
     {
         var result = await fixture.Rdev.RunAsync("logs", fixture.SandboxId, "printer", "--tail", "lots");
 
-        Assert.Equal(2, result.ExitCode);
+        result.AssertExit(2);
         Assert.Contains("--tail", result.Stderr, StringComparison.Ordinal);
     }
 
@@ -112,7 +112,7 @@ public sealed class AuthAndErrorTests(SandboxFixture fixture) : IClassFixture<Sa
     {
         var result = await fixture.Rdev.RunAsync("files", "write", fixture.SandboxId, "f.txt", "--mode", "0999");
 
-        Assert.Equal(2, result.ExitCode);
+        result.AssertExit(2);
         Assert.Contains("--mode: '0999' is not an octal mode", result.Stderr, StringComparison.Ordinal);
     }
 
@@ -121,7 +121,7 @@ public sealed class AuthAndErrorTests(SandboxFixture fixture) : IClassFixture<Sa
     {
         var result = await fixture.Rdev.RunAsync("sandbox", "get");
 
-        Assert.Equal(2, result.ExitCode);
+        result.AssertExit(2);
         Assert.Contains("ID", result.Stderr, StringComparison.Ordinal);
     }
 
@@ -130,7 +130,7 @@ public sealed class AuthAndErrorTests(SandboxFixture fixture) : IClassFixture<Sa
     {
         var result = await fixture.Rdev.RunAsync("sandbox", "list", "--server", $"http://127.0.0.1:{FreePort.Next()}");
 
-        Assert.Equal(5, result.ExitCode);
+        result.AssertExit(5);
         Assert.Contains("UNAVAILABLE", result.Stderr, StringComparison.Ordinal);
     }
 }

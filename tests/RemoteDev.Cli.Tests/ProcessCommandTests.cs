@@ -23,7 +23,7 @@ public sealed class ProcessCommandTests(SandboxFixture sandbox) : IClassFixture<
 
         var started = await sandbox.Rdev.RunAsync("process", "start", sandbox.SandboxId, "to-start", "-o", "json");
 
-        Assert.Equal(0, started.ExitCode);
+        started.AssertExit(0);
         Assert.Equal("PROCESS_STATE_RUNNING", started.Json.GetProperty("state").GetString());
     }
 
@@ -36,7 +36,7 @@ public sealed class ProcessCommandTests(SandboxFixture sandbox) : IClassFixture<
 
         var restarted = await sandbox.Rdev.RunAsync("process", "restart", sandbox.SandboxId, "to-restart");
 
-        Assert.Equal(0, restarted.ExitCode);
+        restarted.AssertExit(0);
         await logs.WaitForOutputAsync("started", occurrences: 2);
     }
 
@@ -49,7 +49,7 @@ public sealed class ProcessCommandTests(SandboxFixture sandbox) : IClassFixture<
 
         var signalled = await sandbox.Rdev.RunAsync("process", "signal", sandbox.SandboxId, "trapper", "SIGUSR1");
 
-        Assert.Equal(0, signalled.ExitCode);
+        signalled.AssertExit(0);
         await logs.WaitForOutputAsync("got-usr1");
     }
 
@@ -61,7 +61,7 @@ public sealed class ProcessCommandTests(SandboxFixture sandbox) : IClassFixture<
         var removed = await sandbox.Rdev.RunAsync("process", "remove", sandbox.SandboxId, "to-remove");
         var listed = await sandbox.Rdev.RunAsync("ps", sandbox.SandboxId, "-o", "json");
 
-        Assert.Equal(0, removed.ExitCode);
+        removed.AssertExit(0);
         Assert.DoesNotContain("to-remove", listed.Text, StringComparison.Ordinal);
     }
 
@@ -74,7 +74,7 @@ public sealed class ProcessCommandTests(SandboxFixture sandbox) : IClassFixture<
 
         var reloaded = await sandbox.Rdev.RunAsync("process", "reload", sandbox.SandboxId, "--file", file, "--restart-now", "-o", "json");
 
-        Assert.Equal(0, reloaded.ExitCode);
+        reloaded.AssertExit(0);
         Assert.Equal("/bin/sh", reloaded.Json.GetProperty("spec").GetProperty("command").GetString());
     }
 
@@ -92,7 +92,7 @@ public sealed class ProcessCommandTests(SandboxFixture sandbox) : IClassFixture<
     private async Task<RdevResult> AddSleeperAsync(string name)
     {
         var added = await sandbox.Rdev.RunAsync("process", "add", sandbox.SandboxId, name, "-o", "json", "--", "sleep", "100000");
-        Assert.Equal(0, added.ExitCode);
+        added.AssertExit(0);
         return added;
     }
 }

@@ -13,7 +13,7 @@ public sealed class ProcessIoTests(SandboxFixture sandbox) : IClassFixture<Sandb
     {
         var result = await sandbox.Rdev.RunAsync("exec", sandbox.SandboxId, "--", "/bin/sh", "-c", "exit 7");
 
-        Assert.Equal(7, result.ExitCode);
+        result.AssertExit(7);
     }
 
     [Fact]
@@ -45,7 +45,7 @@ public sealed class ProcessIoTests(SandboxFixture sandbox) : IClassFixture<Sandb
     {
         var result = await sandbox.Rdev.RunAsync("exec", sandbox.SandboxId, "--", "/bin/sh", "-c", "kill -TERM $$");
 
-        Assert.Equal(128 + 15, result.ExitCode);
+        result.AssertExit(128 + 15);
     }
 
     [Fact]
@@ -53,7 +53,7 @@ public sealed class ProcessIoTests(SandboxFixture sandbox) : IClassFixture<Sandb
     {
         var result = await sandbox.Rdev.RunAsync("exec", sandbox.SandboxId, "--timeout", "1s", "--", "sleep", "600");
 
-        Assert.Equal(124, result.ExitCode);
+        result.AssertExit(124);
     }
 
     [Fact]
@@ -61,7 +61,7 @@ public sealed class ProcessIoTests(SandboxFixture sandbox) : IClassFixture<Sandb
     {
         var result = await sandbox.Rdev.RunAsync("logs", sandbox.SandboxId, "printer", "--follow");
 
-        Assert.Equal(0, result.ExitCode);
+        result.AssertExit(0);
         Assert.Equal(SandboxFixture.PrinterBytes, result.Stdout);
     }
 
@@ -81,7 +81,7 @@ public sealed class ProcessIoTests(SandboxFixture sandbox) : IClassFixture<Sandb
 
         var result = await sandbox.Rdev.RunAsync(new RdevRun(["attach", sandbox.SandboxId, "cat"]) { Stdin = input });
 
-        Assert.Equal(0, result.ExitCode);
+        result.AssertExit(0);
         Assert.Equal(input, result.Stdout);
     }
 
@@ -102,7 +102,7 @@ public sealed class ProcessIoTests(SandboxFixture sandbox) : IClassFixture<Sandb
 
         var result = await sandbox.Rdev.RunAsync("attach", sandbox.SandboxId, "printer", "--no-stdin");
 
-        Assert.Equal(6, result.ExitCode);
+        result.AssertExit(6);
         Assert.Contains("rdev logs", result.Stderr, StringComparison.Ordinal);
     }
 
@@ -116,7 +116,7 @@ public sealed class ProcessIoTests(SandboxFixture sandbox) : IClassFixture<Sandb
         var written = await sandbox.Rdev.RunAsync(new RdevRun(["files", "write", sandbox.SandboxId, path]) { Stdin = content });
         var read = await sandbox.Rdev.RunAsync("files", "read", sandbox.SandboxId, path);
 
-        Assert.Equal(0, written.ExitCode);
+        written.AssertExit(0);
         Assert.Equal(content, read.Stdout);
     }
 
@@ -138,7 +138,7 @@ public sealed class ProcessIoTests(SandboxFixture sandbox) : IClassFixture<Sandb
 
         var listed = await sandbox.Rdev.RunAsync("env", "list", sandbox.SandboxId);
 
-        Assert.Equal(0, listed.ExitCode);
+        listed.AssertExit(0);
         Assert.Contains("RDEV_ALPHA\n", listed.Text, StringComparison.Ordinal);
         Assert.Contains("RDEV_BETA\n", listed.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("secret-alpha", listed.Text, StringComparison.Ordinal);
@@ -161,7 +161,7 @@ public sealed class ProcessIoTests(SandboxFixture sandbox) : IClassFixture<Sandb
     {
         var result = await sandbox.Rdev.RunAsync("ps", sandbox.SandboxId);
 
-        Assert.Equal(0, result.ExitCode);
+        result.AssertExit(0);
         Assert.Contains("idle", result.Text, StringComparison.Ordinal);
         Assert.Contains("RUNNING", result.Text, StringComparison.Ordinal);
     }

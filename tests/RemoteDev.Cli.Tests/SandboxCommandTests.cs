@@ -10,7 +10,7 @@ public sealed class SandboxCommandTests(SandboxFixture fixture) : IClassFixture<
     {
         var result = await fixture.Rdev.RunAsync("sandbox", "create", "table-view", "--project", "creating", "--label", "team=blue", "--process-file", fixture.ProcessFilePath, "--wait-ready");
 
-        Assert.Equal(0, result.ExitCode);
+        result.AssertExit(0);
         Assert.Contains("table-view", result.Text, StringComparison.Ordinal);
         Assert.Contains("READY", result.Text, StringComparison.Ordinal);
         Assert.Contains("team=blue", result.Text, StringComparison.Ordinal);
@@ -66,7 +66,7 @@ public sealed class SandboxCommandTests(SandboxFixture fixture) : IClassFixture<
 
         var deleted = await fixture.Rdev.RunAsync("sandbox", "delete", id, "-o", "json");
 
-        Assert.Equal(0, deleted.ExitCode);
+        deleted.AssertExit(0);
         Assert.Equal(id, deleted.Json.GetProperty("id").GetString());
     }
 
@@ -75,7 +75,7 @@ public sealed class SandboxCommandTests(SandboxFixture fixture) : IClassFixture<
     {
         var result = await fixture.Rdev.RunAsync(new RdevRun(["sandbox", "watch", "--id", fixture.SandboxId, "-o", "json"]) { StopWhen = line => line.Contains("SANDBOX_PHASE_READY", StringComparison.Ordinal) });
 
-        Assert.Equal(130, result.ExitCode);
+        result.AssertExit(130);
         var first = System.Text.Json.JsonDocument.Parse(result.Text.Split('\n')[0]).RootElement;
         Assert.Equal(fixture.SandboxId, first.GetProperty("sandbox").GetProperty("id").GetString());
     }

@@ -11,4 +11,7 @@ public sealed record RdevResult(int ExitCode, byte[] Stdout, string Stderr)
     public JsonElement Json => JsonDocument.Parse(Stdout).RootElement;
 
     public override string ToString() => $"exit {ExitCode}\nstdout: {Text}\nstderr: {Stderr}";
+
+    /// <summary>Asserts the exit code, showing rdev's output when it differs (its stderr says why).</summary>
+    public void AssertExit(int expected) => Assert.True(ExitCode == expected, $"expected exit {expected}, got {this}");
 }
