@@ -158,10 +158,21 @@ internal sealed partial class HttpServerCallContext
     {
         lock (_deadlineLock)
         {
-            if (!_disposed)
+            if (_disposed)
             {
-                _deadlineTask = DeadlineExceededAsync();
+                return;
             }
+
+            // Timers run on the monotonic clock and may fire a little before the wall-clock deadline the handler
+            // sees in ServerCallContext.Deadline; re-arm for the remainder so the two never disagree.
+            var remaining = _deadline - _settings.TimeProvider.GetUtcNow().UtcDateTime;
+            if (remaining > TimeSpan.Zero)
+            {
+                _deadlineTimer?.Change(remaining + TimeSpan.FromMilliseconds(1), Timeout.InfiniteTimeSpan);
+                return;
+            }
+
+            _deadlineTask = DeadlineExceededAsync();
         }
     }
 
