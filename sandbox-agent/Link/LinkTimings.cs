@@ -14,8 +14,11 @@ internal static class LinkTimings
 
     public static readonly TimeSpan MaxInterval = TimeSpan.FromSeconds(60);
 
-    /// <summary>Silence from the control plane for this many heartbeat intervals ends the session.</summary>
-    public const int DeadAfterHeartbeats = 3;
+    /// <summary>
+    /// Silence from the control plane for this many heartbeat intervals ends the session: enough that a control plane
+    /// busy for a few seconds (a loaded machine, a slow store) is not mistaken for a dead one.
+    /// </summary>
+    public const int DeadAfterHeartbeats = 5;
 
     /// <summary>HTTP/2 PING after this much idle time; the connection is dropped if unanswered.</summary>
     public static readonly TimeSpan KeepAlivePingDelay = TimeSpan.FromSeconds(5);

@@ -74,7 +74,7 @@ public sealed class OutputResumeTests
     }
 
     [Fact]
-    public async Task A_hung_control_plane_is_detected_within_three_heartbeats_and_the_agent_reconnects()
+    public async Task A_hung_control_plane_is_detected_within_five_heartbeats_and_the_agent_reconnects()
     {
         await using var link = await LinkHarness.StartAsync(null);
         await link.HelloAsync(1);

@@ -1,6 +1,10 @@
 namespace RemoteDev.Bench.Agent;
 
-/// <summary>The latency workload: 100-byte lines at a fixed rate, each starting with CLOCK_MONOTONIC in ns.</summary>
+/// <summary>
+/// The latency workload: 100-byte lines at a fixed rate, each starting with CLOCK_MONOTONIC in ns taken just before
+/// the write. The writer sleeps between lines like a real program (a spinning writer would take one of the machine's
+/// two cores from the path being measured).
+/// </summary>
 internal static class LineWriter
 {
     public const int LineBytes = 100;
@@ -13,8 +17,9 @@ internal static class LineWriter
         interval = 1_000_000_000 // {{perSecond}}
         next_at = time.monotonic_ns()
         for i in range({{lines}}):
-            while time.monotonic_ns() < next_at:
-                pass
+            wait = next_at - time.monotonic_ns()
+            if wait > 0:
+                time.sleep(wait / 1e9)
             os.write(1, (str(time.monotonic_ns()).rjust(20) + " ").ljust({{LineBytes - 1}}, "x").encode() + b"\n")
             next_at += interval
         time.sleep(3600)

@@ -15,7 +15,9 @@ public sealed class Rdev(ControlPlaneProcess controlPlane)
 
     public async Task<RdevResult> RunAsync(RdevRun run)
     {
-        var start = new ProcessStartInfo(RepoPaths.Rdev)
+        // Through env(1) with SIGINT at its default: a test run started in the background by a shell inherits SIGINT
+        // ignored, and rdev, like any program, keeps an ignored SIGINT ignored, so Ctrl-C would never arrive.
+        var start = new ProcessStartInfo("/usr/bin/env")
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -23,6 +25,8 @@ public sealed class Rdev(ControlPlaneProcess controlPlane)
             UseShellExecute = false,
             WorkingDirectory = Path.GetTempPath(),
         };
+        start.ArgumentList.Add("--default-signal=INT");
+        start.ArgumentList.Add(RepoPaths.Rdev);
         foreach (var arg in run.Args)
         {
             start.ArgumentList.Add(arg);
