@@ -5,8 +5,12 @@ using RemoteDev.V1;
 namespace RemoteDev.ControlPlane.Gateway;
 
 /// <summary>
-/// Stores one session's output in batches, then publishes it to attachers and acknowledges it to the agent: nothing is
-/// acknowledged or shown live before it is durable. The bounded queue pushes back on the link when the store lags.
+/// Stores one session's output in batches and acknowledges it to the agent only once it is durable. Attachers see a
+/// chunk before its batch commits when its stored offset is already certain (its stream's epoch and end are known
+/// from an earlier commit and it continues that end), so live latency does not include the store's fsync; anything
+/// else is published after the commit. A crash before the commit loses nothing: the agent still holds the
+/// unacknowledged bytes and sends them again to the same offsets. The bounded queue pushes back on the link when the
+/// store lags.
 /// </summary>
 internal sealed class OutputPersister(string sandboxId, GatewayDependencies deps, Func<ControlMessage, CancellationToken, ValueTask> send)
 {
@@ -20,6 +24,9 @@ internal sealed class OutputPersister(string sandboxId, GatewayDependencies deps
         SingleWriter = true,
     });
 
+    // Per stream, from the last commit: its epoch base and the agent offset live output has been published up to.
+    private readonly Dictionary<OutputStreamKey, LiveEnd> _live = [];
+
     public ValueTask EnqueueAsync(OutputWrite write, CancellationToken cancellationToken) => _queue.Writer.WriteAsync(write, cancellationToken);
 
     public void Complete() => _queue.Writer.TryComplete();
@@ -27,6 +34,7 @@ internal sealed class OutputPersister(string sandboxId, GatewayDependencies deps
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var batch = new List<OutputWrite>(MaxBatchWrites);
+        var early = new List<bool>(MaxBatchWrites);
         while (await _queue.Reader.WaitToReadAsync(cancellationToken))
         {
             batch.Clear();
@@ -37,25 +45,61 @@ internal sealed class OutputPersister(string sandboxId, GatewayDependencies deps
                 bytes += write.Data.Length;
             }
 
+            PublishEarly(batch, early);
+
             // The store call is not cancelled with the session: a batch the agent sent is stored whole or not at all.
             var states = await deps.Output.AppendAsync(batch, CancellationToken.None);
             deps.Metrics.BytesFromAgents(bytes);
-            Publish(batch, states);
+            PublishStored(batch, early, states);
             var ack = new OutputAck();
             foreach (var state in states)
             {
                 ack.Stored.Add(new StreamOffset { Process = state.Stream.Process, Epoch = state.Epoch, Offset = state.EpochEnd });
+                _live[state.Stream] = new LiveEnd(state.Epoch, state.EpochBase, state.EpochEnd);
             }
 
             await send(new ControlMessage { Ack = ack }, cancellationToken);
         }
     }
 
-    private void Publish(List<OutputWrite> batch, IReadOnlyList<OutputStreamState> states)
+    /// <summary>Publishes each write that continues its stream's known end; marks which ones went out.</summary>
+    private void PublishEarly(List<OutputWrite> batch, List<bool> early)
     {
+        early.Clear();
         foreach (var write in batch)
         {
-            if (write.IsGap)
+            var published = false;
+            if (_live.TryGetValue(write.Stream, out var live) && live.Epoch == write.Epoch && live.Continuous)
+            {
+                var end = write.Offset + write.Length;
+                if (write.IsGap || write.Offset > live.End)
+                {
+                    // Whatever follows a gap or a hole is published after the commit, once the store can fill it.
+                    _live[write.Stream] = live with { Continuous = false };
+                }
+                else if (end > live.End)
+                {
+                    var skip = (int)(live.End - write.Offset);
+                    deps.Hub.PublishOutput(sandboxId, write.Stream.Process, write.Kind, live.Base + live.End, write.Data[skip..]);
+                    _live[write.Stream] = live with { End = end };
+                    published = true;
+                }
+                else
+                {
+                    published = true;
+                }
+            }
+
+            early.Add(published);
+        }
+    }
+
+    private void PublishStored(List<OutputWrite> batch, List<bool> early, IReadOnlyList<OutputStreamState> states)
+    {
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var write = batch[i];
+            if (write.IsGap || early[i])
             {
                 continue;
             }
@@ -67,5 +111,16 @@ internal sealed class OutputPersister(string sandboxId, GatewayDependencies deps
                 deps.Hub.PublishOutput(sandboxId, write.Stream.Process, write.Kind, state.ToStored(write.Offset), write.Data);
             }
         }
+
+        // Followers of stored logs read the store: tell them it has grown.
+        foreach (var state in states)
+        {
+            deps.Hub.PublishStored(sandboxId, state.Stream.Process);
+        }
+    }
+
+    private readonly record struct LiveEnd(string Epoch, ulong Base, ulong End)
+    {
+        public bool Continuous { get; init; } = true;
     }
 }

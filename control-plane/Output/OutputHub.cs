@@ -29,9 +29,12 @@ internal sealed class OutputHub(ControlPlaneOptions options)
         }
     }
 
-    /// <summary>Publishes a chunk that is already stored; <paramref name="offset"/> is its stored offset.</summary>
+    /// <summary>Publishes a chunk at its stored offset <paramref name="offset"/> (stored, or certain to be stored there).</summary>
     public void PublishOutput(string sandboxId, string process, StreamKind kind, ulong offset, ReadOnlyMemory<byte> data)
         => Publish(sandboxId, process, new HubItem.Chunk(kind, offset, data));
+
+    /// <summary>Tells followers of stored output that the stream's stored end has moved.</summary>
+    public void PublishStored(string sandboxId, string process) => Publish(sandboxId, process, HubItem.Stored.Instance);
 
     public void PublishEvent(string sandboxId, ProcessEvent processEvent)
         => Publish(sandboxId, processEvent.Process, new HubItem.Event(processEvent));
@@ -85,4 +88,9 @@ internal abstract record HubItem
     public sealed record Chunk(StreamKind Kind, ulong Offset, ReadOnlyMemory<byte> Data) : HubItem;
 
     public sealed record Event(ProcessEvent ProcessEvent) : HubItem;
+
+    public sealed record Stored : HubItem
+    {
+        public static readonly Stored Instance = new();
+    }
 }

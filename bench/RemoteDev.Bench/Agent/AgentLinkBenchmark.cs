@@ -15,7 +15,8 @@ internal sealed class AgentLinkBenchmark : IBenchmark
 {
     public const string LinesProcess = "lines";
     private const string BulkProcess = "bulk";
-    private const int Lines = 5_000;
+    private const int WarmUpLines = 300;
+    private const int Lines = WarmUpLines + 5_000;
     private const int LinesPerSecond = 1_000;
     private const long BulkBytes = 512L << 20;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
@@ -41,7 +42,7 @@ internal sealed class AgentLinkBenchmark : IBenchmark
         Console.Error.WriteLine("agent-link: lines through the agent");
         await File.WriteAllTextAsync(Path.Combine(root, "go-lines"), "", cancellationToken);
         await WaitAsync(() => gateway.Lines.Count >= Lines, "all lines at the gateway");
-        var link = gateway.Lines.Percentiles();
+        var link = gateway.Lines.Percentiles(WarmUpLines);
 
         Console.Error.WriteLine("agent-link: raw gRPC throughput");
         var rawMiBs = await RawGrpcAsync(gateway, cancellationToken);
@@ -61,7 +62,7 @@ internal sealed class AgentLinkBenchmark : IBenchmark
 
         var agentMiBs = gateway.BytesOf(BulkProcess) / 1048576.0 / started.Elapsed.TotalSeconds;
         var lostPercent = 100.0 * gateway.LostOf(BulkProcess) / BulkBytes;
-        Console.WriteLine($"agent-link ({Lines} lines of {LineWriter.LineBytes} B at {LinesPerSecond}/s; {BulkBytes >> 20} MiB bulk)");
+        Console.WriteLine($"agent-link ({Lines - WarmUpLines} lines of {LineWriter.LineBytes} B at {LinesPerSecond}/s after {WarmUpLines} warm-up lines; {BulkBytes >> 20} MiB bulk)");
         Console.WriteLine($"  latency write->gateway  p50 {link.P50,8:F1} us   p99 {link.P99,8:F1} us   (n={link.Count})   goal p99 < 1000 us");
         Console.WriteLine($"  baseline plain pipe     p50 {pipe.P50,8:F1} us   p99 {pipe.P99,8:F1} us   (n={pipe.Count})");
         Console.WriteLine($"  ratio agent/pipe        p50 {link.P50 / pipe.P50,8:F1} x   p99 {link.P99 / pipe.P99,8:F1} x");
@@ -100,7 +101,7 @@ internal sealed class AgentLinkBenchmark : IBenchmark
         }
 
         writer.Kill();
-        return recorder.Percentiles();
+        return recorder.Percentiles(WarmUpLines);
     }
 
     /// <summary>The same gRPC client and server with no agent: a hello, then 64 KiB output chunks as fast as possible.</summary>

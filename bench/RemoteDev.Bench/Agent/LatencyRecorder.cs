@@ -48,11 +48,12 @@ internal sealed class LatencyRecorder
         }
     }
 
-    public (double P50, double P99, int Count) Percentiles()
+    /// <summary>Over the lines after the first <paramref name="warmUp"/> (code paths still being compiled).</summary>
+    public (double P50, double P99, int Count) Percentiles(int warmUp)
     {
         lock (_gate)
         {
-            var sorted = _micros.Order().ToArray();
+            var sorted = _micros.Skip(warmUp).Order().ToArray();
             return sorted.Length == 0 ? (double.NaN, double.NaN, 0) : (sorted[sorted.Length / 2], sorted[(int)(sorted.Length * 0.99)], sorted.Length);
         }
     }

@@ -30,13 +30,26 @@ internal sealed record AgentRecord(int Pid, long StartTime, string SandboxId, st
     /// <summary>True when the pid is alive and is the very agent this record describes (not a reused pid).</summary>
     public bool IsAlive()
     {
-        if (ProcFs.LiveStartTime(Pid) != StartTime)
+        for (var attempt = 0; ; attempt++)
         {
-            return false;
-        }
+            if (ProcFs.LiveStartTime(Pid) != StartTime)
+            {
+                return false;
+            }
 
-        var env = ProcFs.Environment(Pid);
-        return env.GetValueOrDefault(AgentEnvironment.SandboxId) == SandboxId
-            && env.GetValueOrDefault(AgentEnvironment.DriverLabel) == Label;
+            // An empty environment is a process in the middle of execve (the launch goes sh -> setsid -> agent, all
+            // in this pid): look again once the exec is done.
+            var env = ProcFs.Environment(Pid);
+            if (env.Count == 0 && attempt < EmptyEnvironmentRetries)
+            {
+                Thread.Sleep(10);
+                continue;
+            }
+
+            return env.GetValueOrDefault(AgentEnvironment.SandboxId) == SandboxId
+                && env.GetValueOrDefault(AgentEnvironment.DriverLabel) == Label;
+        }
     }
+
+    private const int EmptyEnvironmentRetries = 100;
 }
