@@ -5,8 +5,11 @@ using RemoteDev.V1;
 
 namespace RemoteDev.ControlPlane.Api;
 
-/// <summary>Changes a sandbox's desired spec (optimistically, retrying on concurrent changes) and pushes it to its agent.</summary>
-internal sealed class DesiredState(ISandboxStore store, AgentSessions sessions)
+/// <summary>
+/// Changes a sandbox's desired spec (optimistically, retrying on concurrent changes) and pushes it to its agent; gives
+/// the processes' stored output the retention their specs ask for.
+/// </summary>
+internal sealed class DesiredState(ISandboxStore store, IOutputStore output, AgentSessions sessions)
 {
     private const int MaxAttempts = 8;
 
@@ -26,6 +29,15 @@ internal sealed class DesiredState(ISandboxStore store, AgentSessions sessions)
                 sandbox = await store.GetAsync(sandbox.Id, cancellationToken)
                     ?? throw new RpcException(new Status(StatusCode.NotFound, $"sandbox {sandbox.Id} not found"));
             }
+        }
+    }
+
+    /// <summary>Sets each process's output retention (its spec's, or the store's default); call before it can write.</summary>
+    public async Task ApplyRetentionAsync(string sandboxId, IEnumerable<ProcessSpec> processes, CancellationToken cancellationToken)
+    {
+        foreach (var process in processes)
+        {
+            await output.SetRetentionAsync(new OutputStreamKey(sandboxId, process.Name), process.OutputRetentionBytes, cancellationToken);
         }
     }
 

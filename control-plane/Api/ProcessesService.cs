@@ -33,6 +33,7 @@ internal sealed class ProcessesService(
 
             spec.Processes.Add(request.Spec);
         }, context.CancellationToken);
+        await desired.ApplyRetentionAsync(sandbox.Id, [request.Spec], context.CancellationToken);
         if (!agents.IsConnected(sandbox.Id))
         {
             return new ProcessStatus { Name = request.Spec.Name, State = ProcessState.Pending, Spec = request.Spec, Reason = "the agent is not connected" };
@@ -89,6 +90,7 @@ internal sealed class ProcessesService(
         errors.ThrowIfAny();
         var sandbox = await access.GetLiveAsync(request.SandboxId, "sandbox_id", context);
         var updated = await desired.UpdateAsync(sandbox, spec => spec.Processes[DesiredState.RequireProcess(spec, sandbox.Id, request.Spec.Name)] = request.Spec, context.CancellationToken);
+        await desired.ApplyRetentionAsync(sandbox.Id, [request.Spec], context.CancellationToken);
         if (!agents.IsConnected(sandbox.Id))
         {
             return new ProcessStatus { Name = request.Spec.Name, State = ProcessState.Pending, Spec = request.Spec, Reason = "the agent is not connected" };

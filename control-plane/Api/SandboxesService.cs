@@ -12,6 +12,7 @@ internal sealed class SandboxesService(
     SandboxAccess access,
     SandboxViews views,
     ReconcilerHost reconciler,
+    DesiredState desired,
     SandboxWatcher watcher) : Sandboxes.SandboxesBase
 {
     private const int DefaultPageSize = 50;
@@ -30,6 +31,7 @@ internal sealed class SandboxesService(
         }
 
         var record = await StoreCalls.Run(() => store.CreateAsync(new NewSandbox(request.Name, request.Project, request.Labels, spec), context.CancellationToken));
+        await desired.ApplyRetentionAsync(record.Id, spec.Processes.Where(p => p.OutputRetentionBytes > 0), context.CancellationToken);
         reconciler.Enqueue(record.Id);
         return views.ToProto(record);
     }

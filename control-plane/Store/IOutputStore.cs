@@ -28,7 +28,7 @@ internal interface IOutputStore
     /// </summary>
     Task<OutputRead> ReadAsync(OutputStreamKey stream, ulong fromOffset, int maxBytes, CancellationToken cancellationToken);
 
-    /// <summary>Retention for one stream (creating it); pruning happens on later appends.</summary>
+    /// <summary>Retention for one stream (creating it; 0: the store's default); pruning happens on later appends.</summary>
     Task SetRetentionAsync(OutputStreamKey stream, ulong maxBytes, CancellationToken cancellationToken);
 
     /// <summary>Completes once this process committed output making the stream's end exceed <paramref name="offset"/>.</summary>

@@ -153,11 +153,10 @@ internal sealed class SqlOutputStore(Database database, ulong defaultRetentionBy
 
     public Task SetRetentionAsync(OutputStreamKey stream, ulong maxBytes, CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfZero(maxBytes);
         return database.WriteAsync(async (c, t) =>
         {
             var row = await LockStreamAsync(c, t, stream, "", cancellationToken);
-            row.Retention = checked((long)maxBytes);
+            row.Retention = checked((long)(maxBytes == 0 ? defaultRetentionBytes : maxBytes));
             await SaveAsync(c, t, row, cancellationToken);
             return row;
         }, cancellationToken);

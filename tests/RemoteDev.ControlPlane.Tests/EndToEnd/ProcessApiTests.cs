@@ -86,6 +86,47 @@ public abstract class ProcessApiTests(ControlPlaneFixture cp) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Output_beyond_the_process_retention_is_pruned_and_reads_as_one_leading_gap()
+    {
+        const int Retention = 64 * 1024;
+        const int StoredChunk = 64 * 1024;
+        var spec = Specs.Shell("retained", "seq 1 80000; echo retained-done; sleep 600");
+        spec.OutputRetentionBytes = Retention;
+        var written = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(1, 80000).Select(i => i + "\n")) + "retained-done\n");
+
+        await Processes.AddAsync(new AddProcessRequest { SandboxId = _id, Spec = spec });
+        await Waits.UntilAsync(
+            async () =>
+            {
+                using var tail = Processes.Logs(new LogsRequest { SandboxId = _id, Process = "retained", TailBytes = 64 });
+                var text = new StringBuilder();
+                await foreach (var message in tail.ResponseStream.ReadAllAsync())
+                {
+                    text.Append(message.Output?.Data.ToStringUtf8());
+                }
+
+                return text.ToString();
+            },
+            t => t.EndsWith("retained-done\n", StringComparison.Ordinal),
+            "the whole output stored");
+        using var logs = Processes.Logs(new LogsRequest { SandboxId = _id, Process = "retained", Offset = 0 });
+        var messages = new List<LogsResponse>();
+        await foreach (var message in logs.ResponseStream.ReadAllAsync())
+        {
+            messages.Add(message);
+        }
+
+        var gap = messages[0].Gap;
+        Assert.NotNull(gap);
+        Assert.Equal(0UL, gap.Offset);
+        Assert.All(messages.Skip(1), m => Assert.NotNull(m.Output));
+        var kept = messages.Skip(1).SelectMany(m => m.Output.Data.ToByteArray()).ToArray();
+        Assert.Equal(gap.Length, messages[1].Output.Offset);
+        Assert.InRange(kept.Length, Retention, Retention + (2 * StoredChunk));
+        Assert.Equal(written[(int)gap.Length..], kept);
+    }
+
+    [Fact]
     public async Task Removed_process_leaves_the_list_and_the_desired_state()
     {
         await Processes.AddAsync(new AddProcessRequest { SandboxId = _id, Spec = Specs.Shell("removed", "sleep 600") });
