@@ -68,8 +68,8 @@ internal sealed class AgentDaemon(AgentOptions options, ILoggerFactory loggerFac
         var startup = StartAsync(host, reconciler, initial, fileProblem, Report, stop.Token);
         var (grace, why) = await _shutdown.Task;
         AgentLog.ShuttingDown(logger, why, grace.TotalMilliseconds);
-        await Report(AgentLifecycle.ShuttingDown, why);
-        await host.ShutdownAsync(CancellationToken.None);
+        await Report(AgentLifecycle.ShuttingDown, $"{why}; stopping processes within {grace.TotalSeconds:0.###} s");
+        await host.ShutdownAsync(grace, CancellationToken.None);
         using (var drain = new CancellationTokenSource(AgentTimings.CommandDrainTimeout))
         {
             await commands.DrainAsync(drain.Token).ContinueWith(static _ => { }, TaskScheduler.Default);

@@ -79,21 +79,25 @@ public sealed partial class ProcessSupervisor
     public IReadOnlyDictionary<string, string> CommandEnvironment(IReadOnlyDictionary<string, string> commandEnv) =>
         _env.ResolveCommand(commandEnv);
 
+    /// <summary>Shuts down within <see cref="SupervisorOptions.ShutdownGrace"/>; see the overload with a grace.</summary>
+    public Task ShutdownAsync(CancellationToken cancellationToken) => ShutdownAsync(_options.ShutdownGrace, cancellationToken);
+
     /// <summary>
-    /// Stops everything in reverse dependency order (dependents first) within one shutdown grace, SIGKILLing what
-    /// remains at the deadline, then releases all resources. Idempotent.
+    /// Stops everything in reverse dependency order (dependents first) within <paramref name="grace"/>, SIGKILLing
+    /// what remains at the deadline, then releases all resources. Idempotent.
     /// </summary>
-    public async Task ShutdownAsync(CancellationToken cancellationToken)
+    public async Task ShutdownAsync(TimeSpan grace, CancellationToken cancellationToken)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(grace, TimeSpan.Zero);
         if (Interlocked.Exchange(ref _shutdown, 1) == 1)
         {
             return;
         }
 
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        var deadline = _time.GetUtcNow() + _options.ShutdownGrace;
+        var deadline = _time.GetUtcNow() + grace;
         var entries = Snapshot();
-        SupervisorLog.ShuttingDown(_logger, entries.Count, _options.ShutdownGrace);
+        SupervisorLog.ShuttingDown(_logger, entries.Count, grace);
         foreach (var level in ShutdownLevels(entries.Select(e => e.Actor).ToList()))
         {
             // Each process gets its own stop grace before SIGKILL, cut short by what is left of the shutdown grace.

@@ -52,7 +52,13 @@ internal sealed class CommandHandlers(IProcessHost host, ExecRunner exec, IShutd
 
     private CommandResult Shutdown(Shutdown request)
     {
-        shutdown.Request(request.Grace?.ToTimeSpan(), "shutdown command");
+        var grace = request.Grace?.ToTimeSpan();
+        if (grace < TimeSpan.Zero)
+        {
+            throw new ProcessHostException(StatusCode.InvalidArgument, "shutdown.grace must not be negative");
+        }
+
+        shutdown.Request(grace, "shutdown command");
         return new CommandResult();
     }
 

@@ -65,5 +65,5 @@ internal interface IProcessHost : IAsyncDisposable
     IReadOnlyDictionary<string, string> CommandEnv(IReadOnlyDictionary<string, string> commandEnv);
 
     /// <summary>Stops everything in reverse dependency order within the shutdown grace, then kills what remains.</summary>
-    Task ShutdownAsync(CancellationToken cancellationToken);
+    Task ShutdownAsync(TimeSpan grace, CancellationToken cancellationToken);
 }

@@ -146,7 +146,7 @@ internal sealed class SupervisorProcessHost(S.ProcessSupervisor supervisor) : IP
         }).GetAwaiter().GetResult();
     }
 
-    public Task ShutdownAsync(CancellationToken cancellationToken) => supervisor.ShutdownAsync(cancellationToken);
+    public Task ShutdownAsync(TimeSpan grace, CancellationToken cancellationToken) => supervisor.ShutdownAsync(grace, cancellationToken);
 
     public ValueTask DisposeAsync() => supervisor.DisposeAsync();
 
