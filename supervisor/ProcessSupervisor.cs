@@ -77,7 +77,8 @@ public sealed partial class ProcessSupervisor : IAsyncDisposable
 
     /// <summary>
     /// Adds a runtime process and starts it unless its desired state is stopped; returns after that first step
-    /// (Running, Pending, Failed or Stopped).
+    /// (Running, Pending, Failed or Stopped). Adding a process that already exists with the very same spec returns its
+    /// status (an add that races a reconcile of the same desired state is not an error); another spec is a duplicate.
     /// </summary>
     public async Task<ProcessStatus> AddAsync(ProcessSpec spec, CancellationToken cancellationToken)
     {
@@ -85,6 +86,11 @@ public sealed partial class ProcessSupervisor : IAsyncDisposable
         try
         {
             var existing = Snapshot();
+            if (existing.FirstOrDefault(e => e.Actor.Name == spec.Name) is { } same && SpecEquality.Same(same.Actor.Status.Spec, spec))
+            {
+                return same.Actor.Status;
+            }
+
             var problems = existing.Any(e => e.Actor.Name == spec.Name) ? [$"duplicate name '{spec.Name}'"] : new List<string>();
             try
             {

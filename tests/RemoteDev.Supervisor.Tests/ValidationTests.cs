@@ -71,6 +71,18 @@ public sealed class ValidationTests
     }
 
     [Fact]
+    public async Task Adding_the_same_spec_again_returns_the_running_process()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        var first = await h.AddAsync(SupervisorHarness.Shell("p", "sleep 1000"));
+
+        var again = await h.AddAsync(SupervisorHarness.Shell("p", "sleep 1000"));
+
+        Assert.Equal(ProcessState.Running, again.State);
+        Assert.Equal(first.Pid, again.Pid);
+    }
+
+    [Fact]
     public void A_process_file_maps_every_proto_field()
     {
         const string json = """
