@@ -103,7 +103,7 @@ internal static class AgentEnvironment
 
         try
         {
-            return System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(path)) ?? [];
+            return System.Text.Json.JsonSerializer.Deserialize(File.ReadAllText(path), AgentJson.Default.DictionaryStringString) ?? [];
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
         {

@@ -14,7 +14,6 @@ namespace RemoteDev.Agent.Control;
 internal sealed class CtlHandler(LinkServices services, AgentLink link)
 {
     private static readonly JsonParser Parser = new(JsonParser.Settings.Default);
-    private static readonly JsonSerializerOptions StatusJson = new(JsonSerializerDefaults.Web);
 
     public async Task HandleAsync(Stream stream, CancellationToken cancellationToken)
     {
@@ -37,7 +36,7 @@ internal sealed class CtlHandler(LinkServices services, AgentLink link)
             switch (op)
             {
                 case CtlProtocol.Status:
-                    await WriteLineAsync(stream, JsonSerializer.SerializeToUtf8Bytes(Status(), StatusJson), cancellationToken);
+                    await WriteLineAsync(stream, JsonSerializer.SerializeToUtf8Bytes(Status(), AgentJson.Default.CtlStatus), cancellationToken);
                     break;
                 case CtlProtocol.Command:
                     await WriteResultAsync(stream, await CommandAsync(root), cancellationToken);

@@ -36,6 +36,7 @@ internal sealed class AgentLinkBenchmark : IBenchmark
         Console.Error.WriteLine("agent-link: agent connected; measuring idle RSS");
         await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken);
         var idleRss = agent.RssBytes();
+        Console.Error.WriteLine($"agent-link: idle RSS {idleRss / 1048576.0:F1} MiB");
 
         Console.Error.WriteLine("agent-link: pipe baseline");
         var pipe = await PipeBaselineAsync(root, cancellationToken);

@@ -1,0 +1,11 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using RemoteDev.Agent.Control;
+
+namespace RemoteDev.Agent;
+
+/// <summary>Compile-time JSON metadata for the agent's own JSON (the published agent is trimmed: no reflection).</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(CtlStatus))]
+[JsonSerializable(typeof(Dictionary<string, string>))]
+internal sealed partial class AgentJson : JsonSerializerContext;
