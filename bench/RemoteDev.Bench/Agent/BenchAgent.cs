@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace RemoteDev.Bench.Agent;
 
-/// <summary>The real remotedev-agent (sandbox-agent/bin/Release/net10.0) with its own directories.</summary>
+/// <summary>The real remotedev-agent as it ships (artifacts/agent) with its own directories.</summary>
 internal sealed class BenchAgent : IAsyncDisposable
 {
     private readonly Process _process;
@@ -60,6 +60,6 @@ internal sealed class BenchAgent : IAsyncDisposable
             dir = dir.Parent;
         }
 
-        return Path.Combine(dir?.FullName ?? throw new InvalidOperationException("RemoteDev.sln not found"), "sandbox-agent", "bin", "Release", "net10.0", "remotedev-agent");
+        return RemoteDev.Testing.PublishedAgent.Binary(dir?.FullName ?? throw new InvalidOperationException("RemoteDev.sln not found"));
     }
 }

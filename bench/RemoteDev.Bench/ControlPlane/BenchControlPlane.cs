@@ -47,7 +47,7 @@ internal sealed class BenchControlPlane : IAsyncDisposable
 
     public static string Root { get; } = FindRoot();
 
-    public static string AgentPath => Path.Combine(Root, "sandbox-agent", "bin", "Release", "net10.0", "remotedev-agent");
+    public static string AgentPath => RemoteDev.Testing.PublishedAgent.Binary(Root);
 
     public static async Task<BenchControlPlane> StartAsync()
     {

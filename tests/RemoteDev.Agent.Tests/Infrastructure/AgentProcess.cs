@@ -40,7 +40,7 @@ internal sealed class AgentProcess : IAsyncDisposable
         }
     }
 
-    public static string Binary => Path.Combine(RepoRoot(), "sandbox-agent", "bin", "Release", "net10.0", "remotedev-agent");
+    public static string Binary => RemoteDev.Testing.PublishedAgent.Binary(RepoRoot());
 
     public static AgentProcess Start(string url, string sandboxId, string token, string? processFileJson)
     {

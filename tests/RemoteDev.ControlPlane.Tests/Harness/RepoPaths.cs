@@ -6,7 +6,7 @@ internal static class RepoPaths
 
     public static string ControlPlaneDll => Path.Combine(Root, "control-plane", "bin", "Release", "net10.0", "remotedev-control-plane.dll");
 
-    public static string AgentPath => Path.Combine(Root, "sandbox-agent", "bin", "Release", "net10.0", "remotedev-agent");
+    public static string AgentPath => RemoteDev.Testing.PublishedAgent.Binary(Root);
 
     private static string FindRoot()
     {
