@@ -1,5 +1,6 @@
 using Grpc.Core;
 using RemoteDev.ControlPlane.Auth;
+using RemoteDev.ControlPlane.Drivers;
 using RemoteDev.ControlPlane.Reconcile;
 using RemoteDev.ControlPlane.Store;
 using RemoteDev.V1;
@@ -13,6 +14,7 @@ internal sealed class SandboxesService(
     SandboxViews views,
     ReconcilerHost reconciler,
     DesiredState desired,
+    ISandboxDriver driver,
     SandboxWatcher watcher) : Sandboxes.SandboxesBase
 {
     private const int DefaultPageSize = 50;
@@ -22,6 +24,7 @@ internal sealed class SandboxesService(
     {
         var errors = new FieldErrors();
         SpecValidator.Sandbox(request, errors);
+        SpecValidator.Supported(request.Spec, driver, errors);
         errors.ThrowIfAny();
         context.GetCaller().EnsureProject(request.Project);
         var spec = request.Spec ?? new SandboxSpec();

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Google.Protobuf.WellKnownTypes;
+using RemoteDev.ControlPlane.Drivers;
 using RemoteDev.V1;
 
 namespace RemoteDev.ControlPlane.Api;
@@ -54,6 +55,20 @@ internal static partial class SpecValidator
         {
             NonNegative(readiness.Timeout, "spec.readiness.timeout", errors);
             errors.Require(readiness.ExpectOutput.Length == 0 || readiness.ProbeCommand.Count > 0, "spec.readiness.probe_command", "required with expect_output");
+        }
+    }
+
+    /// <summary>What the driver cannot honour is refused, never silently dropped.</summary>
+    public static void Supported(SandboxSpec? spec, ISandboxDriver driver, FieldErrors errors)
+    {
+        if (spec?.Limits is { } limits && (limits.CpuMillis > 0 || limits.MemoryBytes > 0))
+        {
+            errors.Require(driver.Capabilities.ResourceLimits, "spec.limits", $"the {driver.Name} driver cannot enforce resource limits; leave them unset");
+        }
+
+        if (spec is { Image.Length: > 0 })
+        {
+            errors.Require(driver.Capabilities.Images, "spec.image", $"the {driver.Name} driver runs no images; leave it unset");
         }
     }
 

@@ -33,8 +33,9 @@ internal sealed class OutputPersister(string sandboxId, GatewayDependencies deps
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var batch = new List<OutputWrite>(MaxBatchWrites);
-        var early = new List<bool>(MaxBatchWrites);
+        // Grown on demand: most agents are idle, and a session holds its lists for its whole life.
+        var batch = new List<OutputWrite>();
+        var early = new List<bool>();
         while (await _queue.Reader.WaitToReadAsync(cancellationToken))
         {
             batch.Clear();

@@ -32,6 +32,8 @@ internal sealed class BenchAgent : IAsyncDisposable
         return new BenchAgent(process);
     }
 
+    public int Pid => _process.Id;
+
     public long RssBytes()
     {
         foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))

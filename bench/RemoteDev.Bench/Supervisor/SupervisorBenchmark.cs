@@ -90,8 +90,32 @@ internal sealed class SupervisorBenchmark : IBenchmark
         await Task.Delay(TimeSpan.FromSeconds(2));
         var theirs = RssBytes(supervisord.Pid);
         var theirsPrivate = PrivateBytes(supervisord.Pid);
+        var (agent, agentPrivate) = await ShippedAgentMemoryAsync();
         Report("memory, 50 children (RSS)", Mb(ours), $"supervisord {Mb(theirs)}", $"{ours / (double)theirs:0.00}x of supervisord");
         Report("memory, 50 children (private)", Mb(oursPrivate), $"supervisord {Mb(theirsPrivate)}", $"{oursPrivate / (double)theirsPrivate:0.00}x of supervisord");
+        Report("  shipped agent, connected (RSS)", Mb(agent), $"supervisord {Mb(theirs)}", $"{agent / (double)theirs:0.00}x of supervisord");
+        Report("  shipped agent (private)", Mb(agentPrivate), $"supervisord {Mb(theirsPrivate)}", $"{agentPrivate / (double)theirsPrivate:0.00}x of supervisord");
+    }
+
+    /// <summary>The supervisor as it ships: the published agent, linked to a gateway, running the same 50 sleepers.</summary>
+    private static async Task<(long Rss, long Private)> ShippedAgentMemoryAsync()
+    {
+        var root = Directory.CreateTempSubdirectory("rd-sup-agent-").FullName;
+        await using var gateway = new Agent.BenchGateway();
+        await gateway.StartAsync();
+        var sleepers = Enumerable.Range(0, Children).Select(i => new V1.ProcessSpec { Name = $"sleep{i}", Command = "sleep", Args = { "1000" } });
+        var file = "[" + string.Join(",", sleepers.Select(s => Google.Protobuf.JsonFormatter.Default.Format(s))) + "]";
+        long rss, privateBytes;
+        await using (var agent = Agent.BenchAgent.Start(gateway.Url, root, file))
+        {
+            await PollUntilAsync(() => ProcFs.Children(agent.Pid).Count == Children, Long);
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            rss = RssBytes(agent.Pid);
+            privateBytes = PrivateBytes(agent.Pid);
+        }
+
+        Directory.Delete(root, recursive: true);
+        return (rss, privateBytes);
     }
 
     private static async Task StartAsync()

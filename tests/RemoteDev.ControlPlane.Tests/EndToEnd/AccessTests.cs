@@ -89,6 +89,20 @@ public abstract class AccessTests(ControlPlaneFixture cp)
     }
 
     [Fact]
+    public async Task Resource_limits_and_an_image_the_process_driver_cannot_honour_are_refused_by_field()
+    {
+        var request = Specs.Sandbox("limits");
+        request.Spec.Limits = new ResourceLimits { MemoryBytes = 1 << 30 };
+        request.Spec.Image = "debian:bookworm";
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => cp.Admin.Sandboxes.CreateAsync(request).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("spec.limits: the process driver cannot enforce resource limits", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("spec.image: the process driver runs no images", error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Unknown_sandbox_is_not_found()
     {
         var error = await Assert.ThrowsAsync<RpcException>(() => cp.Admin.Sandboxes.GetAsync(new GetSandboxRequest { Id = "no-such-sandbox" }).ResponseAsync);
