@@ -147,7 +147,10 @@ public sealed partial class ProcessSupervisor : IAsyncDisposable
     public Task<ProcessStatus> StopAsync(string name, TimeSpan? grace, CancellationToken cancellationToken) =>
         Get(name).SendAsync(new StopCommand(grace), cancellationToken);
 
-    /// <summary>Restarts a running process at once; force also ends a pending backoff or crash-loop pause.</summary>
+    /// <summary>
+    /// Restarts a running process at once (its stop signal and grace, then a new run); force also ends a pending backoff
+    /// or crash-loop pause. Returns once the new run has begun, so the status carries its pid.
+    /// </summary>
     public Task<ProcessStatus> RestartAsync(string name, bool force, CancellationToken cancellationToken) =>
         Get(name).SendAsync(new RestartCommand(force), cancellationToken);
 

@@ -1,4 +1,3 @@
-using RemoteDev.Supervisor.Env;
 using RemoteDev.Supervisor.Native;
 
 namespace RemoteDev.Supervisor.Supervision;
@@ -21,6 +20,9 @@ internal sealed partial class ProcessActor
 {
     private readonly RestartDecider _decider = new();
     private readonly List<TaskCompletionSource<ProcessStatus>> _restingWaiters = [];
+
+    // Restart replies once the old run is down and the new one has begun (or the restart was called off).
+    private readonly List<TaskCompletionSource<ProcessStatus>> _restartWaiters = [];
     private ProcessSpec _spec;
     private DesiredState _desired;
     private ProcessState _state = ProcessState.Stopped;
@@ -32,6 +34,20 @@ internal sealed partial class ProcessActor
     private bool _retired;
 
     private void Transition(ProcessInput input)
+    {
+        Apply(input);
+        if (_restartWaiters.Count > 0 && _state != ProcessState.Stopping)
+        {
+            foreach (var waiter in _restartWaiters)
+            {
+                waiter.TrySetResult(Status);
+            }
+
+            _restartWaiters.Clear();
+        }
+    }
+
+    private void Apply(ProcessInput input)
     {
         switch (input)
         {
@@ -68,7 +84,15 @@ internal sealed partial class ProcessActor
             case RestartCommand c:
                 SetDesired(DesiredState.Running);
                 Restart(c.Force, "restarted on request");
-                c.Reply.TrySetResult(Status);
+                if (_state == ProcessState.Stopping)
+                {
+                    _restartWaiters.Add(c.Reply);
+                }
+                else
+                {
+                    c.Reply.TrySetResult(Status);
+                }
+
                 break;
 
             case ReloadCommand c:
@@ -232,34 +256,6 @@ internal sealed partial class ProcessActor
             Spawn("restart delay over");
         }
     }
-
-    private void OnEnvChanged()
-    {
-        if (_run is null || _state != ProcessState.Running || !EnvDiffers())
-        {
-            return;
-        }
-
-        SupervisorLog.EnvChanged(_ctx.Logger, Name, SpecDefaults.EnvReload(_spec).ToString());
-
-        switch (SpecDefaults.EnvReload(_spec))
-        {
-            case EnvReloadOff:
-                Publish(ProcessEventKind.EnvChanged, _state, "environment changed; reloadDelay off: applies at the next restart");
-                break;
-            case EnvReloadAfter { Delay: var delay } when delay <= TimeSpan.Zero:
-                Publish(ProcessEventKind.EnvChanged, _state, "environment changed; restarting now");
-                Restart(force: true, "environment changed");
-                break;
-            case EnvReloadAfter { Delay: var delay }:
-                ArmEnvTimer(delay);
-                Publish(ProcessEventKind.EnvChanged, _state, $"environment changed; restart in {delay.TotalMilliseconds} ms");
-                break;
-        }
-    }
-
-    private bool EnvDiffers() =>
-        _run is not null && !EnvFileCache.SameEnv(_run.Env, _ctx.Env.Resolve(_spec, _ctx.Options.WorkspaceDirectory));
 
     private void MoveTo(ProcessState state, string reason)
     {

@@ -79,6 +79,20 @@ public sealed class StopTests
     }
 
     [Fact]
+    public async Task Restart_returns_the_status_of_the_new_run()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        await h.AddAsync(SupervisorHarness.Shell("p", "sleep 1000"));
+        var first = await h.WaitForStateAsync("p", ProcessState.Running);
+
+        var restarted = await h.Supervisor.RestartAsync("p", force: false, CancellationToken.None);
+
+        Assert.Equal(ProcessState.Running, restarted.State);
+        Assert.NotEqual(first.Pid, restarted.Pid);
+        Assert.True(restarted.Pid > 0);
+    }
+
+    [Fact]
     public async Task Shutdown_stops_everything_within_the_grace_and_kills_what_ignores_SIGTERM()
     {
         var h = await SupervisorHarness.StartAsync(TimeProvider.System, o => o with { ShutdownGrace = TimeSpan.FromMilliseconds(500) });
