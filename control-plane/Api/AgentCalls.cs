@@ -20,7 +20,29 @@ internal sealed class AgentCalls(AgentSessions sessions)
 
     /// <summary>Runs the command and turns a non-OK result into the same gRPC status.</summary>
     public async Task<CommandResult> RunAsync(string sandboxId, Command command, CancellationToken cancellationToken)
-        => Check(await (await RequireAsync(sandboxId, cancellationToken)).ExecuteAsync(command, cancellationToken));
+    {
+        var pending = await StartAsync(sandboxId, command, streamsOutput: false, cancellationToken);
+        return Check(await pending.Result.Task);
+    }
+
+    /// <summary>
+    /// Hands the command to the sandbox's session. One that closes before the command went out (a reconnect) passes it
+    /// to its replacement: the agent never saw it.
+    /// </summary>
+    public async Task<PendingCommands.Pending> StartAsync(string sandboxId, Command command, bool streamsOutput, CancellationToken cancellationToken)
+    {
+        var session = await RequireAsync(sandboxId, cancellationToken);
+        try
+        {
+            return await session.StartCommandAsync(command, streamsOutput, cancellationToken);
+        }
+        catch (CommandNotSentException)
+        {
+            var next = await sessions.WaitForReplacementAsync(session, ReconnectWait, cancellationToken)
+                ?? throw new RpcException(new Status(StatusCode.Unavailable, $"sandbox {sandboxId}: the agent link closed and did not come back"));
+            return await next.StartCommandAsync(command, streamsOutput, cancellationToken);
+        }
+    }
 
     public static CommandResult Check(CommandResult result)
         => result.Code == 0 ? result : throw new RpcException(new Status((StatusCode)result.Code, result.Message));

@@ -24,9 +24,9 @@ internal sealed class ExecStreamer(SandboxAccess access, AgentCalls agents, Cont
 
         errors.ThrowIfAny();
         var sandbox = await access.GetLiveAsync(request.SandboxId, "sandbox_id", context);
-        var session = await agents.RequireAsync(sandbox.Id, context.CancellationToken);
         var timeout = request.Command!.Timeout?.ToTimeSpan() is { } t && t > TimeSpan.Zero ? t : DefaultExecTimeout;
-        var pending = await session.StartCommandAsync(
+        var pending = await agents.StartAsync(
+            sandbox.Id,
             new Command { Exec = request.Command, Timeout = Duration.FromTimeSpan(timeout + AgentMargin) },
             streamsOutput: true,
             context.CancellationToken);

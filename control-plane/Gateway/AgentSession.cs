@@ -28,6 +28,10 @@ internal sealed class AgentSession
     private readonly PendingCommands _pending = new();
     private readonly OutputPersister _persister;
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // The hello ack must be the agent's first message, but the session is findable (for pushes and commands) as soon
+    // as it is installed: everything else waits until the ack is queued.
+    private readonly TaskCompletionSource _ackQueued = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _lastSeen;
     private string _closeReason = "";
 
@@ -51,25 +55,35 @@ internal sealed class AgentSession
         _closed.Cancel();
     }
 
-    /// <summary>Queues a message for the agent; waits while the outbox is full.</summary>
-    public ValueTask SendAsync(ControlMessage message, CancellationToken cancellationToken)
+    /// <summary>Queues a message for the agent after the hello ack; waits while the outbox is full.</summary>
+    public async ValueTask SendAsync(ControlMessage message, CancellationToken cancellationToken)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closed.Token);
-        return _outbox.Writer.WriteAsync(message, linked.Token);
+        await _ackQueued.Task.WaitAsync(linked.Token);
+        await _outbox.Writer.WriteAsync(message, linked.Token);
     }
 
     /// <summary>Sends the whole desired state; the link is ordered and reliable, so it counts as applied once queued.</summary>
     public async Task PushDesiredAsync(DesiredSandbox desired, CancellationToken cancellationToken)
     {
-        await SendAsync(new ControlMessage { Desired = desired }, cancellationToken);
+        try
+        {
+            await SendAsync(new ControlMessage { Desired = desired }, cancellationToken);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The session closed first; the agent's next hello ack carries the desired state.
+            return;
+        }
+
         _deps.Observed.Update(SandboxId, o => o with { AppliedGeneration = Math.Max(o.AppliedGeneration, desired.Generation) }, phaseRelevant: false);
     }
 
-    /// <summary>Sends a command and waits for its result (UNAVAILABLE when the link drops, DEADLINE_EXCEEDED on timeout).</summary>
-    public async Task<CommandResult> ExecuteAsync(Command command, CancellationToken cancellationToken)
-        => await (await StartCommandAsync(command, streamsOutput: false, cancellationToken)).Result.Task;
-
-    /// <summary>Sends a command whose output streams back; read <see cref="PendingCommands.Pending.Output"/>, then await the result.</summary>
+    /// <summary>
+    /// Sends a command; await its result (UNAVAILABLE when the link drops after sending, DEADLINE_EXCEEDED on timeout),
+    /// after reading <see cref="PendingCommands.Pending.Output"/> when it streams. <see cref="CommandNotSentException"/>
+    /// when the session closed before the command went out.
+    /// </summary>
     public async Task<PendingCommands.Pending> StartCommandAsync(Command command, bool streamsOutput, CancellationToken cancellationToken)
     {
         command.Id = Guid.NewGuid().ToString("N");
@@ -91,7 +105,17 @@ internal sealed class AgentSession
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
-        await SendAsync(new ControlMessage { Command = command }, cancellationToken);
+        try
+        {
+            await SendAsync(new ControlMessage { Command = command }, cancellationToken);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            _pending.Forget(command.Id);
+            pending.Result.TrySetCanceled(CancellationToken.None);
+            throw new CommandNotSentException(SandboxId);
+        }
+
         return pending;
     }
 
@@ -100,6 +124,7 @@ internal sealed class AgentSession
     {
         var token = _closed.Token;
         await _outbox.Writer.WriteAsync(new ControlMessage { HelloAck = ack }, token);
+        _ackQueued.TrySetResult();
         var writer = CloseOnFault(WriteLoopAsync(responses, token), "writing to the agent failed");
         var persister = CloseOnFault(_persister.RunAsync(token), "storing output failed");
         var monitor = MonitorAsync(token);

@@ -37,6 +37,26 @@ internal sealed class AgentSessions
         }
     }
 
+    /// <summary>The session that replaces <paramref name="closed"/>, waiting up to <paramref name="wait"/>; null if none came.</summary>
+    public async Task<AgentSession?> WaitForReplacementAsync(AgentSession closed, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var waiter = _waiters.GetOrAdd(closed.SandboxId, _ => new TaskCompletionSource<AgentSession>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (Find(closed.SandboxId) is { } current && current != closed)
+        {
+            return current;
+        }
+
+        try
+        {
+            return await waiter.Task.WaitAsync(wait, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            _waiters.TryRemove(new KeyValuePair<string, TaskCompletionSource<AgentSession>>(closed.SandboxId, waiter));
+            return null;
+        }
+    }
+
     public int Count => _sessions.Count;
 
     /// <summary>Installs <paramref name="session"/> after ending (and waiting for) the sandbox's previous session.</summary>
