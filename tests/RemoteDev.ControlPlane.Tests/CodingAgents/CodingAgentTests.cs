@@ -101,9 +101,10 @@ public sealed class CodingAgentTests(SqliteControlPlane cp, ITestOutputHelper ou
 
     private static string? Type(JsonElement line) => line.TryGetProperty("type", out var t) ? t.GetString() : null;
 
+    /// <summary>Follows the logs: a follow ends only once every byte written before the exit is stored and delivered.</summary>
     private async Task<List<JsonElement>> JsonLinesAsync(string sandboxId, string process)
     {
-        using var logs = cp.Admin.Processes.Logs(new LogsRequest { SandboxId = sandboxId, Process = process });
+        using var logs = cp.Admin.Processes.Logs(new LogsRequest { SandboxId = sandboxId, Process = process, Follow = true });
         var stdout = new MemoryStream();
         await foreach (var message in logs.ResponseStream.ReadAllAsync())
         {
