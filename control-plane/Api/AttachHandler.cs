@@ -88,6 +88,8 @@ internal sealed class AttachHandler(SandboxAccess access, AgentCalls agents, Out
 
                     if (c.Offset > next)
                     {
+                        // Live output can run ahead of the store: the hole is filled once the store has it.
+                        await stored.WaitForEndAsync(stream, c.Offset, token);
                         next = await stored.ReplayAsync(stream, next, c.Offset, Emit, token);
                     }
 

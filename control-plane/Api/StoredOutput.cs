@@ -52,6 +52,10 @@ internal sealed class StoredOutput(IOutputStore output)
         return next;
     }
 
+    /// <summary>Completes once the stream's stored end has reached <paramref name="offset"/>.</summary>
+    public Task WaitForEndAsync(OutputStreamKey stream, ulong offset, CancellationToken cancellationToken) =>
+        offset == 0 ? Task.CompletedTask : output.WaitForEndAsync(stream, offset - 1, cancellationToken);
+
     /// <summary>Where to begin: an explicit offset, the last <paramref name="tailBytes"/> bytes, or the current end.</summary>
     public async Task<ulong> StartAsync(OutputStreamKey stream, ulong? offset, ulong? tailBytes, CancellationToken cancellationToken)
     {

@@ -6,11 +6,11 @@ namespace RemoteDev.ControlPlane.Gateway;
 
 /// <summary>
 /// Stores one session's output in batches and acknowledges it to the agent only once it is durable. Attachers see a
-/// chunk before its batch commits when its stored offset is already certain (its stream's epoch and end are known
-/// from an earlier commit and it continues that end), so live latency does not include the store's fsync; anything
-/// else is published after the commit. A crash before the commit loses nothing: the agent still holds the
-/// unacknowledged bytes and sends them again to the same offsets. The bounded queue pushes back on the link when the
-/// store lags.
+/// chunk as soon as it arrives when its stored offset is already certain (its stream's epoch is known from an earlier
+/// commit and the chunk continues what was published), so live latency includes neither the store's fsync nor a batch
+/// still committing; anything else is published after its commit. A crash before the commit loses nothing: the agent
+/// still holds the unacknowledged bytes and sends them again to the same offsets. The bounded queue pushes back on the
+/// link when the store lags.
 /// </summary>
 internal sealed class OutputPersister(string sandboxId, GatewayDependencies deps, Func<ControlMessage, CancellationToken, ValueTask> send)
 {
@@ -18,89 +18,105 @@ internal sealed class OutputPersister(string sandboxId, GatewayDependencies deps
     private const int MaxBatchWrites = 512;
     private const int MaxBatchBytes = 4 * 1024 * 1024;
 
-    private readonly Channel<OutputWrite> _queue = Channel.CreateBounded<OutputWrite>(new BoundedChannelOptions(QueueCapacity)
+    private readonly Channel<Queued> _queue = Channel.CreateBounded<Queued>(new BoundedChannelOptions(QueueCapacity)
     {
         SingleReader = true,
         SingleWriter = true,
     });
 
-    // Per stream, from the last commit: its epoch base and the agent offset live output has been published up to.
+    // Per stream: its epoch and base from the last commit, and the agent offset live output has been published up to
+    // (ahead of the store while batches are in flight). Written by the link's read loop and the store loop.
+    private readonly Lock _liveGate = new();
     private readonly Dictionary<OutputStreamKey, LiveEnd> _live = [];
 
-    public ValueTask EnqueueAsync(OutputWrite write, CancellationToken cancellationToken) => _queue.Writer.WriteAsync(write, cancellationToken);
+    /// <summary>Publishes the write live when its place is certain, then queues it for the store.</summary>
+    public ValueTask EnqueueAsync(OutputWrite write, CancellationToken cancellationToken) =>
+        _queue.Writer.WriteAsync(new Queued(write, PublishLive(write)), cancellationToken);
 
     public void Complete() => _queue.Writer.TryComplete();
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        // Grown on demand: most agents are idle, and a session holds its lists for its whole life.
-        var batch = new List<OutputWrite>();
-        var early = new List<bool>();
+        // Grown on demand: most agents are idle, and a session holds its list for its whole life.
+        var batch = new List<Queued>();
+        var writes = new List<OutputWrite>();
         while (await _queue.Reader.WaitToReadAsync(cancellationToken))
         {
             batch.Clear();
+            writes.Clear();
             var bytes = 0;
-            while (batch.Count < MaxBatchWrites && bytes < MaxBatchBytes && _queue.Reader.TryRead(out var write))
+            while (batch.Count < MaxBatchWrites && bytes < MaxBatchBytes && _queue.Reader.TryRead(out var queued))
             {
-                batch.Add(write);
-                bytes += write.Data.Length;
+                batch.Add(queued);
+                writes.Add(queued.Write);
+                bytes += queued.Write.Data.Length;
             }
 
-            PublishEarly(batch, early);
-
             // The store call is not cancelled with the session: a batch the agent sent is stored whole or not at all.
-            var states = await deps.Output.AppendAsync(batch, CancellationToken.None);
+            var states = await deps.Output.AppendAsync(writes, CancellationToken.None);
             deps.Metrics.BytesFromAgents(bytes);
-            PublishStored(batch, early, states);
+            Committed(states);
+            PublishStored(batch, states);
             var ack = new OutputAck();
             foreach (var state in states)
             {
                 ack.Stored.Add(new StreamOffset { Process = state.Stream.Process, Epoch = state.Epoch, Offset = state.EpochEnd });
-                _live[state.Stream] = new LiveEnd(state.Epoch, state.EpochBase, state.EpochEnd);
             }
 
             await send(new ControlMessage { Ack = ack }, cancellationToken);
         }
     }
 
-    /// <summary>Publishes each write that continues its stream's known end; marks which ones went out.</summary>
-    private void PublishEarly(List<OutputWrite> batch, List<bool> early)
+    private bool PublishLive(OutputWrite write)
     {
-        early.Clear();
-        foreach (var write in batch)
+        lock (_liveGate)
         {
-            var published = false;
-            if (_live.TryGetValue(write.Stream, out var live) && live.Epoch == write.Epoch && live.Continuous)
+            if (!_live.TryGetValue(write.Stream, out var live) || live.Epoch != write.Epoch || !live.Continuous)
             {
-                var end = write.Offset + write.Length;
-                if (write.IsGap || write.Offset > live.End)
-                {
-                    // Whatever follows a gap or a hole is published after the commit, once the store can fill it.
-                    _live[write.Stream] = live with { Continuous = false };
-                }
-                else if (end > live.End)
-                {
-                    var skip = (int)(live.End - write.Offset);
-                    deps.Hub.PublishOutput(sandboxId, write.Stream.Process, write.Kind, live.Base + live.End, write.Data[skip..]);
-                    _live[write.Stream] = live with { End = end };
-                    published = true;
-                }
-                else
-                {
-                    published = true;
-                }
+                return false;
             }
 
-            early.Add(published);
+            if (write.IsGap || write.Offset > live.End)
+            {
+                // Whatever follows a gap or a hole is published after its commit, once the store can fill the hole.
+                _live[write.Stream] = live with { Continuous = false };
+                return false;
+            }
+
+            var end = write.Offset + write.Length;
+            if (end > live.End)
+            {
+                var skip = (int)(live.End - write.Offset);
+                deps.Hub.PublishOutput(sandboxId, write.Stream.Process, write.Kind, live.Base + live.End, write.Data[skip..]);
+                _live[write.Stream] = live with { End = end };
+            }
+
+            return true;
         }
     }
 
-    private void PublishStored(List<OutputWrite> batch, List<bool> early, IReadOnlyList<OutputStreamState> states)
+    private void Committed(IReadOnlyList<OutputStreamState> states)
     {
-        for (var i = 0; i < batch.Count; i++)
+        lock (_liveGate)
         {
-            var write = batch[i];
-            if (write.IsGap || early[i])
+            foreach (var state in states)
+            {
+                _live[state.Stream] = _live.TryGetValue(state.Stream, out var live) && live.Epoch == state.Epoch
+                    ? live with
+                    {
+                        End = Math.Max(live.End, state.EpochEnd),
+                        Continuous = live.Continuous || state.EpochEnd >= live.End,
+                    }
+                    : new LiveEnd(state.Epoch, state.EpochBase, state.EpochEnd);
+            }
+        }
+    }
+
+    private void PublishStored(List<Queued> batch, IReadOnlyList<OutputStreamState> states)
+    {
+        foreach (var (write, published) in batch)
+        {
+            if (write.IsGap || published)
             {
                 continue;
             }
@@ -119,6 +135,8 @@ internal sealed class OutputPersister(string sandboxId, GatewayDependencies deps
             deps.Hub.PublishStored(sandboxId, state.Stream.Process);
         }
     }
+
+    private readonly record struct Queued(OutputWrite Write, bool Published);
 
     private readonly record struct LiveEnd(string Epoch, ulong Base, ulong End)
     {
