@@ -18,14 +18,19 @@ internal sealed class OutputPersister(string sandboxId, GatewayDependencies deps
     private const int MaxBatchWrites = 512;
     private const int MaxBatchBytes = 4 * 1024 * 1024;
 
+    // How far live output may run ahead of the store. Beyond it chunks go out after their commit, so a flat-out writer
+    // reaches attachers at the pace the store sets rather than in bursts as deep as the queue.
+    private const ulong MaxLiveLeadBytes = 4 * 1024 * 1024;
+
     private readonly Channel<Queued> _queue = Channel.CreateBounded<Queued>(new BoundedChannelOptions(QueueCapacity)
     {
         SingleReader = true,
         SingleWriter = true,
     });
 
-    // Per stream: its epoch and base from the last commit, and the agent offset live output has been published up to
-    // (ahead of the store while batches are in flight). Written by the link's read loop and the store loop.
+    // Per stream: its epoch, base and committed end from the last commit, and the agent offset live output has been
+    // published up to (ahead of the store while batches are in flight). Written by the link's read loop and the store
+    // loop.
     private readonly Lock _liveGate = new();
     private readonly Dictionary<OutputStreamKey, LiveEnd> _live = [];
 
@@ -76,14 +81,15 @@ internal sealed class OutputPersister(string sandboxId, GatewayDependencies deps
                 return false;
             }
 
-            if (write.IsGap || write.Offset > live.End)
+            var end = write.Offset + write.Length;
+            if (write.IsGap || write.Offset > live.End || end - live.Committed > MaxLiveLeadBytes)
             {
-                // Whatever follows a gap or a hole is published after its commit, once the store can fill the hole.
+                // This and what follows go out after their commit (a gap or hole is filled from the store), until the
+                // store has caught up with what was published.
                 _live[write.Stream] = live with { Continuous = false };
                 return false;
             }
 
-            var end = write.Offset + write.Length;
             if (end > live.End)
             {
                 var skip = (int)(live.End - write.Offset);
@@ -105,9 +111,10 @@ internal sealed class OutputPersister(string sandboxId, GatewayDependencies deps
                     ? live with
                     {
                         End = Math.Max(live.End, state.EpochEnd),
+                        Committed = state.EpochEnd,
                         Continuous = live.Continuous || state.EpochEnd >= live.End,
                     }
-                    : new LiveEnd(state.Epoch, state.EpochBase, state.EpochEnd);
+                    : new LiveEnd(state.Epoch, state.EpochBase, state.EpochEnd, state.EpochEnd);
             }
         }
     }
@@ -138,7 +145,7 @@ internal sealed class OutputPersister(string sandboxId, GatewayDependencies deps
 
     private readonly record struct Queued(OutputWrite Write, bool Published);
 
-    private readonly record struct LiveEnd(string Epoch, ulong Base, ulong End)
+    private readonly record struct LiveEnd(string Epoch, ulong Base, ulong End, ulong Committed)
     {
         public bool Continuous { get; init; } = true;
     }
