@@ -37,19 +37,20 @@ internal sealed record AgentRecord(int Pid, long StartTime, string SandboxId, st
                 return false;
             }
 
-            // An empty environment is a process in the middle of execve (the launch goes sh -> setsid -> agent, all
-            // in this pid): look again once the exec is done.
+            // This pid with this start time, but not (yet) this environment: a process in the middle of execve (the
+            // launch goes sh -> setsid -> agent, all in this pid) shows an empty or partial one. Look again once the
+            // exec is done; a reused pid never gets here, its start time differs.
             var env = ProcFs.Environment(Pid);
-            if (env.Count == 0 && attempt < EmptyEnvironmentRetries)
+            var ours = env.GetValueOrDefault(AgentEnvironment.SandboxId) == SandboxId
+                && env.GetValueOrDefault(AgentEnvironment.DriverLabel) == Label;
+            if (ours || attempt >= MidExecRetries)
             {
-                Thread.Sleep(10);
-                continue;
+                return ours;
             }
 
-            return env.GetValueOrDefault(AgentEnvironment.SandboxId) == SandboxId
-                && env.GetValueOrDefault(AgentEnvironment.DriverLabel) == Label;
+            Thread.Sleep(10);
         }
     }
 
-    private const int EmptyEnvironmentRetries = 100;
+    private const int MidExecRetries = 100;
 }
