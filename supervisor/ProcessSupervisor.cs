@@ -86,12 +86,13 @@ public sealed partial class ProcessSupervisor : IAsyncDisposable
         try
         {
             var existing = Snapshot();
-            if (existing.FirstOrDefault(e => e.Actor.Name == spec.Name) is { } same && SpecEquality.Same(same.Actor.Status.Spec, spec))
+            var named = existing.FirstOrDefault(e => e.Actor.Name == spec.Name);
+            if (named is not null && SpecEquality.Same(named.Actor.Status.Spec, spec))
             {
-                return same.Actor.Status;
+                return named.Actor.Status;
             }
 
-            var problems = existing.Any(e => e.Actor.Name == spec.Name) ? [$"duplicate name '{spec.Name}'"] : new List<string>();
+            var problems = named is not null ? [$"duplicate name '{spec.Name}'"] : new List<string>();
             try
             {
                 SpecValidator.Validate([spec], [.. existing.Select(e => e.Actor.Status.Spec), spec]);

@@ -63,16 +63,28 @@ internal sealed class AgentSession
         await _outbox.Writer.WriteAsync(message, linked.Token);
     }
 
-    /// <summary>Sends the whole desired state; the link is ordered and reliable, so it counts as applied once queued.</summary>
-    public async Task PushDesiredAsync(DesiredSandbox desired, CancellationToken cancellationToken)
+    /// <summary>As <see cref="SendAsync"/>; false when the session closed before the message was queued.</summary>
+    private async ValueTask<bool> TrySendAsync(ControlMessage message, CancellationToken cancellationToken)
     {
         try
         {
-            await SendAsync(new ControlMessage { Desired = desired }, cancellationToken);
+            await SendAsync(message, cancellationToken);
+            return true;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            // The session closed first; the agent's next hello ack carries the desired state.
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Sends the whole desired state; the link is ordered and reliable, so it counts as applied once queued. When the
+    /// session closes first, the agent's next hello ack carries it.
+    /// </summary>
+    public async Task PushDesiredAsync(DesiredSandbox desired, CancellationToken cancellationToken)
+    {
+        if (!await TrySendAsync(new ControlMessage { Desired = desired }, cancellationToken))
+        {
             return;
         }
 
@@ -105,11 +117,7 @@ internal sealed class AgentSession
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
-        try
-        {
-            await SendAsync(new ControlMessage { Command = command }, cancellationToken);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        if (!await TrySendAsync(new ControlMessage { Command = command }, cancellationToken))
         {
             _pending.Forget(command.Id);
             pending.Result.TrySetCanceled(CancellationToken.None);

@@ -13,15 +13,22 @@ internal sealed class AgentSessions
     public AgentSession? Find(string sandboxId) => _sessions.GetValueOrDefault(sandboxId);
 
     /// <summary>The sandbox's session, waiting up to <paramref name="wait"/> for one to be installed; null if none came.</summary>
-    public async Task<AgentSession?> WaitAsync(string sandboxId, TimeSpan wait, CancellationToken cancellationToken)
+    public Task<AgentSession?> WaitAsync(string sandboxId, TimeSpan wait, CancellationToken cancellationToken)
+        => WaitForAsync(sandboxId, replacing: null, wait, cancellationToken);
+
+    /// <summary>The session that replaces <paramref name="closed"/>, waiting up to <paramref name="wait"/>; null if none came.</summary>
+    public Task<AgentSession?> WaitForReplacementAsync(AgentSession closed, TimeSpan wait, CancellationToken cancellationToken)
+        => WaitForAsync(closed.SandboxId, closed, wait, cancellationToken);
+
+    private async Task<AgentSession?> WaitForAsync(string sandboxId, AgentSession? replacing, TimeSpan wait, CancellationToken cancellationToken)
     {
-        if (Find(sandboxId) is { } session)
+        if (Find(sandboxId) is { } session && session != replacing)
         {
             return session;
         }
 
         var waiter = _waiters.GetOrAdd(sandboxId, _ => new TaskCompletionSource<AgentSession>(TaskCreationOptions.RunContinuationsAsynchronously));
-        if (Find(sandboxId) is { } installed)
+        if (Find(sandboxId) is { } installed && installed != replacing)
         {
             return installed;
         }
@@ -33,26 +40,6 @@ internal sealed class AgentSessions
         catch (TimeoutException)
         {
             _waiters.TryRemove(new KeyValuePair<string, TaskCompletionSource<AgentSession>>(sandboxId, waiter));
-            return null;
-        }
-    }
-
-    /// <summary>The session that replaces <paramref name="closed"/>, waiting up to <paramref name="wait"/>; null if none came.</summary>
-    public async Task<AgentSession?> WaitForReplacementAsync(AgentSession closed, TimeSpan wait, CancellationToken cancellationToken)
-    {
-        var waiter = _waiters.GetOrAdd(closed.SandboxId, _ => new TaskCompletionSource<AgentSession>(TaskCreationOptions.RunContinuationsAsynchronously));
-        if (Find(closed.SandboxId) is { } current && current != closed)
-        {
-            return current;
-        }
-
-        try
-        {
-            return await waiter.Task.WaitAsync(wait, cancellationToken);
-        }
-        catch (TimeoutException)
-        {
-            _waiters.TryRemove(new KeyValuePair<string, TaskCompletionSource<AgentSession>>(closed.SandboxId, waiter));
             return null;
         }
     }
