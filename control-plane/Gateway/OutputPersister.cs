@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using RemoteDev.ControlPlane.Store;
 using RemoteDev.V1;
@@ -22,6 +23,11 @@ internal sealed class OutputPersister(string sandboxId, GatewayDependencies deps
     // reaches attachers at the pace the store sets rather than in bursts as deep as the queue.
     private const ulong MaxLiveLeadBytes = 4 * 1024 * 1024;
 
+    // A session commits at most this often unless a batch fills up: a process printing a line every millisecond would
+    // otherwise cost a sync to disk per line, and on a small VM a stream of syncs stalls every other thread. Live
+    // output does not wait for commits; only the agent's acknowledgement does.
+    private static readonly TimeSpan CommitInterval = TimeSpan.FromMilliseconds(5);
+
     private readonly Channel<Queued> _queue = Channel.CreateBounded<Queued>(new BoundedChannelOptions(QueueCapacity)
     {
         SingleReader = true,
@@ -45,17 +51,23 @@ internal sealed class OutputPersister(string sandboxId, GatewayDependencies deps
         // Grown on demand: most agents are idle, and a session holds its list for its whole life.
         var batch = new List<Queued>();
         var writes = new List<OutputWrite>();
+        var bytes = 0;
+        var lastCommit = 0L;
         while (await _queue.Reader.WaitToReadAsync(cancellationToken))
         {
             batch.Clear();
             writes.Clear();
-            var bytes = 0;
-            while (batch.Count < MaxBatchWrites && bytes < MaxBatchBytes && _queue.Reader.TryRead(out var queued))
+            bytes = 0;
+            Take();
+            var sinceCommit = Stopwatch.GetElapsedTime(lastCommit);
+            if (batch.Count < MaxBatchWrites && bytes < MaxBatchBytes && sinceCommit < CommitInterval)
             {
-                batch.Add(queued);
-                writes.Add(queued.Write);
-                bytes += queued.Write.Data.Length;
+                // Not cancelled with the session: what was taken from the queue is stored.
+                await Task.Delay(CommitInterval - sinceCommit, CancellationToken.None);
+                Take();
             }
+
+            lastCommit = Stopwatch.GetTimestamp();
 
             // The store call is not cancelled with the session: a batch the agent sent is stored whole or not at all.
             var states = await deps.Output.AppendAsync(writes, CancellationToken.None);
@@ -69,6 +81,16 @@ internal sealed class OutputPersister(string sandboxId, GatewayDependencies deps
             }
 
             await send(new ControlMessage { Ack = ack }, cancellationToken);
+        }
+
+        void Take()
+        {
+            while (batch.Count < MaxBatchWrites && bytes < MaxBatchBytes && _queue.Reader.TryRead(out var queued))
+            {
+                batch.Add(queued);
+                writes.Add(queued.Write);
+                bytes += queued.Write.Data.Length;
+            }
         }
     }
 

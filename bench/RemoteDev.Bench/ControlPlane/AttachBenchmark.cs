@@ -13,8 +13,10 @@ namespace RemoteDev.Bench.ControlPlane;
 /// </summary>
 internal sealed class AttachBenchmark : IBenchmark
 {
-    private const int LatencyLines = 3000;
-    private const int WarmUpLines = 300;
+    // The control plane and the bench's own client JIT their hot paths in the background for the first seconds; three
+    // seconds of lines keep that out of a figure meant for a running control plane. The raw baseline gets the same.
+    private const int WarmUpLines = 3_000;
+    private const int LatencyLines = WarmUpLines + 5_000;
     private const long DefaultBulkMiB = 100;
 
     private const string Writer = """
@@ -47,12 +49,12 @@ internal sealed class AttachBenchmark : IBenchmark
         var latency = await AttachLatencyAsync(cp, sandbox.Id, cancellationToken);
         var (bulk, reattached) = await AttachBulkAsync(cp, sandbox.Id, bulkBytes, cancellationToken);
 
-        Console.WriteLine($"cp-attach: latency at 1,000 lines/s, process -> agent -> control plane (stored) -> operator: p50 {latency.P50:F3} ms, p99 {latency.P99:F3} ms (goal p99 < 2 ms: {(latency.P99 < 2 ? "met" : "missed")})");
-        Console.WriteLine($"cp-attach: baseline raw gRPC stream:                                             p50 {rawLatency.P50:F3} ms, p99 {rawLatency.P99:F3} ms; ratio p99 {latency.P99 / rawLatency.P99:F1}x");
+        Console.WriteLine($"cp-attach: latency at 1,000 lines/s, process -> agent -> control plane (stored) -> operator: p50 {latency.P50:F3} ms, p99 {latency.P99:F3} ms, p99.9 {latency.P999:F3} ms (goal p99 < 2 ms: {(latency.P99 < 2 ? "met" : "missed")})");
+        Console.WriteLine($"cp-attach: baseline raw gRPC stream:                                             p50 {rawLatency.P50:F3} ms, p99 {rawLatency.P99:F3} ms, p99.9 {rawLatency.P999:F3} ms; ratio p99 {latency.P99 / rawLatency.P99:F1}x");
         Console.WriteLine($"cp-attach: throughput of 100-byte lines end to end: {bulk:F0} MiB/s (goal >= 100 MiB/s: {(bulk >= 100 ? "met" : "missed")}); raw gRPC stream {rawBulk:F0} MiB/s; ratio {bulk / rawBulk:F2}x; cut off as too slow and reattached {reattached} times");
     }
 
-    private static async Task<(double P50, double P99)> RawLatencyAsync(Processes.ProcessesClient client, CancellationToken cancellationToken)
+    private static async Task<(double P50, double P99, double P999)> RawLatencyAsync(Processes.ProcessesClient client, CancellationToken cancellationToken)
     {
         using var call = client.Logs(new LogsRequest { Process = "latency", TailBytes = LatencyLines }, cancellationToken: cancellationToken);
         var meter = new LineLatency();
@@ -77,7 +79,7 @@ internal sealed class AttachBenchmark : IBenchmark
         return received / 1048576.0 / watch.Elapsed.TotalSeconds;
     }
 
-    private static async Task<(double P50, double P99)> AttachLatencyAsync(BenchControlPlane cp, string sandboxId, CancellationToken cancellationToken)
+    private static async Task<(double P50, double P99, double P999)> AttachLatencyAsync(BenchControlPlane cp, string sandboxId, CancellationToken cancellationToken)
     {
         using var attach = await OpenAsync(cp, sandboxId, "lat", 0, cancellationToken);
         var spec = new ProcessSpec { Name = "lat", Command = "/usr/bin/python3", RestartPolicy = RestartPolicy.Never };
@@ -178,10 +180,10 @@ internal sealed class AttachBenchmark : IBenchmark
             }
         }
 
-        public (double P50, double P99) Result(int skip)
+        public (double P50, double P99, double P999) Result(int skip)
         {
             var measured = _ms.Skip(skip).ToList();
-            return (Percentiles.Of(measured, 50), Percentiles.Of(measured, 99));
+            return (Percentiles.Of(measured, 50), Percentiles.Of(measured, 99), Percentiles.Of(measured, 99.9));
         }
     }
 }

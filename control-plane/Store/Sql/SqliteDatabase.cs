@@ -5,19 +5,18 @@ namespace RemoteDev.ControlPlane.Store.Sql;
 
 /// <summary>
 /// SQLite in WAL mode with synchronous=FULL (a commit is on disk before it returns). Every write goes through one
-/// connection under a lock; readers open pooled connections and run concurrently with the writer.
+/// connection on one thread (<see cref="SqliteWriter"/>); readers open pooled connections and run concurrently with it.
 /// </summary>
 internal sealed class SqliteDatabase : Database
 {
     private const int SqliteConstraint = 19;
     private readonly string _connectionString;
-    private readonly SqliteConnection _writer;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly SqliteWriter _writer;
 
     private SqliteDatabase(string connectionString, SqliteConnection writer)
     {
         _connectionString = connectionString;
-        _writer = writer;
+        _writer = new SqliteWriter(writer);
     }
 
     public override StoreKind Kind => StoreKind.Sqlite;
@@ -57,21 +56,8 @@ internal sealed class SqliteDatabase : Database
         return connection;
     }
 
-    public override async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
-    {
-        await _writeLock.WaitAsync(cancellationToken);
-        try
-        {
-            using var transaction = _writer.BeginTransaction();
-            var result = await work(_writer, transaction);
-            transaction.Commit();
-            return result;
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
+    public override Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken) =>
+        _writer.WriteAsync(work, cancellationToken);
 
     public override Task InsertChunksAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<ChunkRow> rows, CancellationToken cancellationToken)
     {
@@ -97,15 +83,7 @@ internal sealed class SqliteDatabase : Database
 
     public override async ValueTask DisposeAsync()
     {
-        await _writeLock.WaitAsync();
-        try
-        {
-            await _writer.DisposeAsync();
-            SqliteConnection.ClearAllPools();
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
+        await _writer.DisposeAsync();
+        SqliteConnection.ClearAllPools();
     }
 }
