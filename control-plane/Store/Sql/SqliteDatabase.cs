@@ -41,7 +41,10 @@ internal sealed class SqliteDatabase : Database
         }.ToString();
         var writer = new SqliteConnection(connectionString);
         writer.Open();
-        using (var pragma = Command(writer, null, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"))
+        // 16 KiB pages (taken only by a new database): output arrives in chunks of up to 64 KiB, and bench cp-attach
+        // stores 100-byte lines about 30% faster than with 4 KiB pages (130-140 against 94-110 MiB/s) with the same
+        // live latency at 1,000 lines/s.
+        using (var pragma = Command(writer, null, "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"))
         {
             pragma.ExecuteNonQuery();
         }
