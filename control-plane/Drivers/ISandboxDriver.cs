@@ -41,4 +41,5 @@ internal enum SandboxRunState
     Exited,
 }
 
-internal sealed record SandboxInspection(SandboxRunState State, int? Pid);
+/// <summary>The driver's view of a sandbox; <paramref name="ExitDetail"/> says how an exited agent ended (empty otherwise).</summary>
+internal sealed record SandboxInspection(SandboxRunState State, int? Pid, string ExitDetail);

@@ -25,11 +25,20 @@ internal sealed class SandboxReconciler(
     private static readonly TimeSpan DefaultReadinessTimeout = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan StartingRecheck = TimeSpan.FromSeconds(1);
 
+    // An agent that keeps exiting is started again after 1, 2, 4, 8 s; the fifth exit in a row fails the sandbox. A
+    // launch that lived for StableAfter no longer counts against it.
+    private const int MaxQuickExits = 5;
+    private static readonly TimeSpan FirstRelaunchDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan StableAfter = TimeSpan.FromSeconds(60);
+
     // Agents get a full grace after a control-plane start to reconnect, however old their last sighting.
     private readonly DateTimeOffset _startedAt = time.GetUtcNow();
 
     // Sandboxes whose readiness probe passed for the current agent connection.
     private readonly ConcurrentDictionary<string, DateTimeOffset> _probed = new(StringComparer.Ordinal);
+
+    // Per sandbox: agent launches in a row that exited before they were stable, and when the last one was made.
+    private readonly ConcurrentDictionary<string, Launches> _launches = new(StringComparer.Ordinal);
 
     public async Task<ReconcileResult> ReconcileAsync(string id, CancellationToken cancellationToken)
     {
@@ -53,19 +62,45 @@ internal sealed class SandboxReconciler(
         var inspection = await driver.InspectAsync(id, cancellationToken);
         if (inspection.State != SandboxRunState.Running)
         {
-            await SetPhaseAsync(sandbox, SandboxPhase.Creating, "starting the sandbox", cancellationToken);
-            var token = await credentials.IssueAsync(id, cancellationToken);
-            _probed.TryRemove(id, out _);
-            await driver.StartAsync(new SandboxLaunch(id, token, sandbox.Spec), cancellationToken);
-            sandbox = await store.GetAsync(id, cancellationToken) ?? throw new InvalidOperationException("sandbox vanished");
-            await SetPhaseAsync(sandbox, SandboxPhase.Starting, "waiting for the agent", cancellationToken);
-            return ReconcileResult.After(StartingRecheck);
+            return await LaunchAsync(sandbox, inspection, cancellationToken);
         }
 
         var agent = observed.Get(id);
         return agent.Connected
             ? await ReconcileConnectedAsync(sandbox, agent, cancellationToken)
             : await ReconcileDisconnectedAsync(sandbox, agent, cancellationToken);
+    }
+
+    private async Task<ReconcileResult> LaunchAsync(SandboxRecord sandbox, SandboxInspection inspection, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var exits = inspection.State == SandboxRunState.Exited && _launches.TryGetValue(sandbox.Id, out var last) && now - last.At < StableAfter
+            ? last.QuickExits + 1
+            : 0;
+        if (exits >= MaxQuickExits)
+        {
+            _launches.TryRemove(sandbox.Id, out _);
+            throw new TerminalReconcileException($"the agent exited {exits} times in a row within {StableAfter.TotalSeconds:F0} s of its start ({inspection.ExitDetail})");
+        }
+
+        if (exits > 0)
+        {
+            var due = _launches[sandbox.Id].At + FirstRelaunchDelay * Math.Pow(2, exits - 1);
+            if (now < due)
+            {
+                await SetPhaseAsync(sandbox, SandboxPhase.Starting, $"the agent exited ({inspection.ExitDetail}); starting it again in {(due - now).TotalSeconds:F0} s", cancellationToken);
+                return ReconcileResult.After(due - now);
+            }
+        }
+
+        await SetPhaseAsync(sandbox, SandboxPhase.Creating, "starting the sandbox", cancellationToken);
+        var token = await credentials.IssueAsync(sandbox.Id, cancellationToken);
+        _probed.TryRemove(sandbox.Id, out _);
+        _launches[sandbox.Id] = new Launches(exits, now);
+        await driver.StartAsync(new SandboxLaunch(sandbox.Id, token, sandbox.Spec), cancellationToken);
+        sandbox = await store.GetAsync(sandbox.Id, cancellationToken) ?? throw new InvalidOperationException("sandbox vanished");
+        await SetPhaseAsync(sandbox, SandboxPhase.Starting, "waiting for the agent", cancellationToken);
+        return ReconcileResult.After(StartingRecheck);
     }
 
     private async Task<ReconcileResult> ReconcileConnectedAsync(SandboxRecord sandbox, ObservedSandbox agent, CancellationToken cancellationToken)
@@ -136,6 +171,7 @@ internal sealed class SandboxReconciler(
         await driver.StopAsync(sandbox.Id, options.StopGrace, cancellationToken);
         await driver.DestroyAsync(sandbox.Id, cancellationToken);
         _probed.TryRemove(sandbox.Id, out _);
+        _launches.TryRemove(sandbox.Id, out _);
         sandbox = await store.GetAsync(sandbox.Id, cancellationToken) ?? throw new InvalidOperationException("sandbox vanished");
         await SetPhaseAsync(sandbox, SandboxPhase.Stopped, "deleted", cancellationToken);
         return ReconcileResult.Done;
@@ -174,4 +210,6 @@ internal sealed class SandboxReconciler(
         status.Processes.Add(agent.Processes.Values.OrderBy(p => p.Name, StringComparer.Ordinal));
         await store.UpdateStatusAsync(sandbox.Id, status, sandbox.Revision, cancellationToken);
     }
+
+    private sealed record Launches(int QuickExits, DateTimeOffset At);
 }

@@ -5,7 +5,7 @@ namespace RemoteDev.ControlPlane.Drivers.Process;
 /// <summary>The pid file of one sandbox's agent: enough to find and verify it after a control-plane restart.</summary>
 internal sealed record AgentRecord(int Pid, long StartTime, string SandboxId, string Label)
 {
-    private const string FileName = "agent.json";
+    public const string FileName = "agent.json";
 
     public static AgentRecord? Read(string sandboxDir)
     {

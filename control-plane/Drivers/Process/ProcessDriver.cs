@@ -72,11 +72,16 @@ internal sealed class ProcessDriver(ProcessDriverOptions options, ILogger<Proces
         start.Environment[AgentEnvironment.InitialEnvFile] = envFile;
         start.Environment[AgentEnvironment.DriverLabel] = options.Label;
 
+        // The previous agent's record goes first: an agent that exits before it is recorded is found by its exit.
+        File.Delete(Path.Combine(dir, AgentRecord.FileName));
         var child = System.Diagnostics.Process.Start(start) ?? throw new InvalidOperationException("the agent did not start");
-        var startTime = ProcFs.LiveStartTime(child.Id) ?? throw new InvalidOperationException($"the agent exited at once (see {dir}/agent.log)");
-        new AgentRecord(child.Id, startTime, launch.SandboxId, options.Label).Write(dir);
         _children[launch.SandboxId] = child;
         ProcessDriverLog.Started(logger, launch.SandboxId, child.Id);
+        if (ProcFs.LiveStartTime(child.Id) is { } startTime)
+        {
+            new AgentRecord(child.Id, startTime, launch.SandboxId, options.Label).Write(dir);
+        }
+
         return Task.CompletedTask;
     }
 
@@ -134,11 +139,42 @@ internal sealed class ProcessDriver(ProcessDriverOptions options, ILogger<Proces
     {
         var inspection = AgentRecord.Read(SandboxDir(sandboxId)) switch
         {
-            null => new SandboxInspection(SandboxRunState.Absent, null),
-            var record when record.IsAlive() => new SandboxInspection(SandboxRunState.Running, record.Pid),
-            var record => new SandboxInspection(SandboxRunState.Exited, record.Pid),
+            { } record when record.IsAlive() => new SandboxInspection(SandboxRunState.Running, record.Pid, ""),
+            { } record => new SandboxInspection(SandboxRunState.Exited, record.Pid, ExitDetail(sandboxId, record.Pid)),
+            null when _children.TryGetValue(sandboxId, out var child) && child.HasExited =>
+                new SandboxInspection(SandboxRunState.Exited, child.Id, ExitDetail(sandboxId, child.Id)),
+            null => new SandboxInspection(SandboxRunState.Absent, null, ""),
         };
         return Task.FromResult(inspection);
+    }
+
+    /// <summary>The exit status when the agent was our child (an adopted one's is not ours to see) and its log's last line.</summary>
+    private string ExitDetail(string sandboxId, int pid)
+    {
+        var status = _children.TryGetValue(sandboxId, out var child) && child.Id == pid && child.HasExited
+            ? $"exit code {child.ExitCode}"
+            : "exited";
+        var log = Path.Combine(SandboxDir(sandboxId), "agent.log");
+        return LastLine(log) is { } line ? $"{status}; last log line: {line}; log: {log}" : $"{status}; log: {log}";
+    }
+
+    private static string? LastLine(string path)
+    {
+        const int TailBytes = 4096;
+        const int MaxLineChars = 300;
+        try
+        {
+            using var file = File.OpenRead(path);
+            var buffer = new byte[Math.Min(TailBytes, file.Length)];
+            file.Seek(-buffer.Length, SeekOrigin.End);
+            file.ReadExactly(buffer);
+            var line = System.Text.Encoding.UTF8.GetString(buffer).TrimEnd().Split('\n')[^1].Trim();
+            return line.Length == 0 ? null : line.Length > MaxLineChars ? line[..MaxLineChars] + "…" : line;
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
     }
 
     public async Task<IReadOnlyList<string>> ReapOrphansAsync(IReadOnlySet<string> liveSandboxIds, CancellationToken cancellationToken)

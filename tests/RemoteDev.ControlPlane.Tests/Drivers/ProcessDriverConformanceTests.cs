@@ -5,7 +5,7 @@ using RemoteDev.ControlPlane.Tests.Harness;
 
 namespace RemoteDev.ControlPlane.Tests.Drivers;
 
-/// <summary>The process driver against the conformance suite, with a stand-in agent (a shell that waits for SIGTERM).</summary>
+/// <summary>The process driver against the conformance suite, with a stand-in agent (a shell that waits for SIGTERM, or fails at once).</summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class ProcessDriverConformanceTests : SandboxDriverConformance
 {
@@ -17,7 +17,13 @@ public sealed class ProcessDriverConformanceTests : SandboxDriverConformance
     {
         Directory.CreateDirectory(_dir);
         var agent = Path.Combine(_dir, "fake-agent");
-        File.WriteAllText(agent, "#!/bin/sh\ntrap 'exit 0' TERM\nwhile :; do sleep 0.05; done\n");
+        File.WriteAllText(agent, """
+            #!/bin/sh
+            case "$REMOTEDEV_SANDBOX_ID" in crash*) echo "boom: cannot open the data dir" >&2; exit 3;; esac
+            trap 'exit 0' TERM
+            while :; do sleep 0.05; done
+
+            """);
         File.SetUnixFileMode(agent, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         _options = new ProcessDriverOptions(Path.Combine(_dir, "sandboxes"), agent, "http://127.0.0.1:1");
         _driver = new ProcessDriver(_options, NullLogger<ProcessDriver>.Instance);

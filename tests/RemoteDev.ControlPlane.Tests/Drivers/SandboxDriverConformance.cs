@@ -3,7 +3,11 @@ using RemoteDev.V1;
 
 namespace RemoteDev.ControlPlane.Tests.Drivers;
 
-/// <summary>What every <see cref="ISandboxDriver"/> must do. A concrete class per driver supplies the driver.</summary>
+/// <summary>
+/// What every <see cref="ISandboxDriver"/> must do. A concrete class per driver supplies the driver; its stand-in agent
+/// exits at once with code 3, after printing "boom: cannot open the data dir", in a sandbox whose id starts with
+/// "crash".
+/// </summary>
 public abstract class SandboxDriverConformance : IAsyncLifetime
 {
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);
@@ -67,6 +71,21 @@ public abstract class SandboxDriverConformance : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Agent_that_exits_at_once_is_reported_exited_with_how_it_ended()
+    {
+        var id = await StartAsync("crash");
+
+        var inspection = await Harness.Waits.UntilAsync(
+            () => Driver.InspectAsync(id, CancellationToken.None),
+            i => i.State == SandboxRunState.Exited,
+            "the agent's exit");
+
+        Assert.Contains("exit code 3", inspection.ExitDetail, StringComparison.Ordinal);
+        Assert.Contains("boom: cannot open the data dir", inspection.ExitDetail, StringComparison.Ordinal);
+        Assert.Equal("", (await Driver.InspectAsync(await StartAsync("drv"), CancellationToken.None)).ExitDetail);
+    }
+
+    [Fact]
     public async Task Restarted_driver_adopts_running_sandboxes()
     {
         var id = await StartAsync();
@@ -92,9 +111,9 @@ public abstract class SandboxDriverConformance : IAsyncLifetime
         Assert.Equal(SandboxRunState.Absent, (await Driver.InspectAsync(orphan, CancellationToken.None)).State);
     }
 
-    private async Task<string> StartAsync()
+    private async Task<string> StartAsync(string prefix = "drv")
     {
-        var id = "drv" + Guid.NewGuid().ToString("N")[..10];
+        var id = prefix + Guid.NewGuid().ToString("N")[..10];
         _ids.Add(id);
         await Driver.StartAsync(Launch(id), CancellationToken.None);
         return id;

@@ -1,0 +1,67 @@
+using RemoteDev.ControlPlane.Tests.Harness;
+using RemoteDev.V1;
+
+namespace RemoteDev.ControlPlane.Tests.EndToEnd;
+
+/// <summary>
+/// An agent that cannot start (here a stand-in that prints an error and exits 3) is started again with growing
+/// delays, and its fifth exit in a row fails the sandbox with a reason that says how it ended; no launch follows.
+/// </summary>
+public sealed class AgentCrashLoopTests : IAsyncLifetime
+{
+    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "rdcrash-" + Guid.NewGuid().ToString("N")[..8]);
+    private ControlPlaneHost? _host;
+    private OperatorClient? _admin;
+
+    private string Launches => Path.Combine(_dataDir, "launches");
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_dataDir);
+        var agent = Path.Combine(_dataDir, "broken-agent");
+        await File.WriteAllTextAsync(agent, $"""
+            #!/bin/sh
+            date +%s.%N >> {Launches}
+            echo "boom: cannot open the data dir" >&2
+            exit 3
+
+            """);
+        File.SetUnixFileMode(agent, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var config = new ControlPlaneConfig(_dataDir, null)
+        {
+            Extra = new Dictionary<string, string> { ["ControlPlane__AgentPath"] = agent },
+        };
+        _host = await ControlPlaneHost.StartAsync(config);
+        _admin = new OperatorClient(_host.GrpcAddress, _host.AdminToken);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _admin?.Dispose();
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+
+        ControlPlaneHost.CleanUp(_dataDir);
+    }
+
+    [Fact]
+    public async Task Agent_that_keeps_exiting_is_relaunched_with_backoff_then_fails_the_sandbox_with_its_exit()
+    {
+        var sandbox = await _admin!.Sandboxes.CreateAsync(Specs.Sandbox("crash"));
+
+        var failed = await Waits.PhaseAsync(_admin, sandbox.Id, SandboxPhase.Failed);
+
+        Assert.Contains("exited 5 times in a row", failed.Status.Reason, StringComparison.Ordinal);
+        Assert.Contains("exit code 3", failed.Status.Reason, StringComparison.Ordinal);
+        Assert.Contains("boom: cannot open the data dir", failed.Status.Reason, StringComparison.Ordinal);
+        var launches = (await File.ReadAllLinesAsync(Launches)).Select(l => double.Parse(l, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(5, launches.Count);
+        var gaps = launches.Zip(launches.Skip(1), (a, b) => b - a).ToList();
+        Assert.All(gaps.Zip([1.0, 2.0, 4.0, 8.0]), g => Assert.True(g.First >= g.Second * 0.9, $"launches {string.Join(", ", gaps)} s apart; want at least 1, 2, 4, 8"));
+
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.Equal(5, (await File.ReadAllLinesAsync(Launches)).Length);
+    }
+}
