@@ -1,6 +1,7 @@
 using Grpc.Core;
 using RemoteDev.ControlPlane.Auth;
 using RemoteDev.ControlPlane.Metrics;
+using RemoteDev.ControlPlane.Observed;
 using RemoteDev.ControlPlane.Output;
 using RemoteDev.ControlPlane.Store;
 using RemoteDev.V1;
@@ -10,9 +11,11 @@ namespace RemoteDev.ControlPlane.Api;
 /// <summary>
 /// Processes/Attach: subscribes to live output first, replays stored output from the requested point, then goes live,
 /// skipping what the replay already sent and filling holes from the store: no duplicates, no holes. Input (stdin,
-/// resize, close stdin) goes to the agent; detach or a half-close ends the attach and never stops the process.
+/// resize, close stdin) goes to the agent; detach or a half-close ends the attach and never stops the process. A
+/// process that had already ended when the attach subscribed gets its end event after the replay, so a client that
+/// waits for the end (a reattach racing the exit) is not left waiting.
 /// </summary>
-internal sealed class AttachHandler(SandboxAccess access, AgentCalls agents, OutputHub hub, StoredOutput stored, ControlPlaneMetrics metrics)
+internal sealed class AttachHandler(SandboxAccess access, AgentCalls agents, OutputHub hub, StoredOutput stored, ObservedState observed, ControlPlaneMetrics metrics)
 {
     private static readonly TimeSpan OpenTimeout = TimeSpan.FromSeconds(30);
 
@@ -22,6 +25,11 @@ internal sealed class AttachHandler(SandboxAccess access, AgentCalls agents, Out
         var sandbox = await access.GetAsync(open.SandboxId, "open.sandbox_id", context);
         var stream = new OutputStreamKey(sandbox.Id, open.Process);
         using var subscription = hub.Subscribe(sandbox.Id, open.Process);
+        if (observed.Get(sandbox.Id).Processes.GetValueOrDefault(open.Process) is { State: ProcessState.Exited or ProcessState.Stopped or ProcessState.Failed } ended)
+        {
+            subscription.Offer(new HubItem.Event(EndEvent(ended)));
+        }
+
         using var done = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
         var start = await stored.StartAsync(
             stream,
@@ -43,6 +51,17 @@ internal sealed class AttachHandler(SandboxAccess access, AgentCalls agents, Out
         }
 
         await first;
+    }
+
+    private static ProcessEvent EndEvent(ProcessStatus status)
+    {
+        var ended = new ProcessEvent { Process = status.Name, State = status.State, Signal = status.Signal, Reason = status.Reason, RestartCount = status.RestartCount, Time = status.Since };
+        if (status.HasExitCode)
+        {
+            ended.ExitCode = status.ExitCode;
+        }
+
+        return ended;
     }
 
     private static async Task<AttachOpen> ReadOpenAsync(IAsyncStreamReader<AttachRequest> requests, ServerCallContext context)

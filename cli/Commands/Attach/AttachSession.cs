@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Google.Protobuf;
@@ -10,9 +11,12 @@ using V1 = RemoteDev.V1;
 namespace RemoteDev.Cli.Commands.Attach;
 
 /// <summary>
-/// One attach: a single writer task owns the request stream (open, stdin, resize, close_stdin, detach all go
+/// One attach: a single writer task per call owns the request stream (stdin, resize, close_stdin, detach all go
 /// through a bounded queue); the main loop copies output. When the process ends, the rest of its output is
 /// drained through Logs with follow (which ends only after every byte written before the exit was delivered).
+/// When the control plane cuts the attach off as too slow (RESOURCE_EXHAUSTED), it is opened again from the next
+/// byte, as long as the last one made progress: nothing is lost or repeated, and input queued meanwhile goes out on
+/// the new call.
 /// </summary>
 internal sealed class AttachSession(V1.Processes.ProcessesClient client, AttachSettings settings, StdStreams std)
 {
@@ -32,10 +36,8 @@ internal sealed class AttachSession(V1.Processes.ProcessesClient client, AttachS
 
         var start = await StartAsync(cancellationToken);
         using var terminal = settings.Stdin == StdinMode.Terminal ? Terminal.EnterRaw() : null;
-        using var call = client.Attach(cancellationToken: cancellationToken);
-        var writer = WriteRequestsAsync(call.RequestStream, cancellationToken);
-        var open = new V1.AttachOpen { SandboxId = settings.SandboxId, Process = settings.Process, Offset = start };
-        await _requests.Writer.WriteAsync(new V1.AttachRequest { Open = open }, cancellationToken);
+        var copier = new OutputCopier(std, start);
+        var call = Open(copier.Next, cancellationToken);
         using var winch = terminal is null || OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create(PosixSignal.SIGWINCH, _ => _resizes.Writer.TryWrite(true));
         if (terminal is not null)
         {
@@ -50,31 +52,51 @@ internal sealed class AttachSession(V1.Processes.ProcessesClient client, AttachS
             _ = Task.Run(() => PumpStdinAsync(cancellationToken), cancellationToken);
         }
 
-        var copier = new OutputCopier(std, start);
         V1.ProcessEvent? ended;
-        try
+        var cutOffAt = ulong.MaxValue;
+        while (true)
         {
-            ended = await CopyOutputAsync(call.ResponseStream, copier, cancellationToken);
-        }
-        catch (RpcException error) when (error.StatusCode == StatusCode.FailedPrecondition)
-        {
-            // Input (say close_stdin) that reaches the agent just after the process exited fails the attach, yet the
-            // process simply ended: finish as if its end event had come.
-            ended = await EndedAsync(cancellationToken);
-            if (ended is null)
+            try
             {
-                throw;
+                ended = await CopyOutputAsync(call.Responses.ResponseStream, copier, cancellationToken);
+                break;
+            }
+            catch (RpcException error) when (error.StatusCode == StatusCode.FailedPrecondition)
+            {
+                // Input (say close_stdin) that reaches the agent just after the process exited fails the attach, yet
+                // the process simply ended: finish as if its end event had come.
+                ended = await EndedAsync(cancellationToken);
+                if (ended is null)
+                {
+                    throw;
+                }
+
+                break;
+            }
+            catch (RpcException error) when (error.StatusCode == StatusCode.ResourceExhausted && copier.Next != cutOffAt)
+            {
+                cutOffAt = copier.Next;
+                await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"rdev: fell behind the live output and was cut off; reattached at offset {copier.Next}"));
+                await call.CloseAsync();
+                ended = await EndedAsync(cancellationToken);
+                if (ended is not null)
+                {
+                    break;
+                }
+
+                call = Open(copier.Next, cancellationToken);
             }
         }
 
         if (ended is null)
         {
-            await FinishWritingAsync(writer);
+            await call.FinishAsync(_requests);
             return ExitCodes.Ok;
         }
 
-        _requests.Writer.TryWrite(new V1.AttachRequest { Detach = true });
+        // Ending the call detaches; input typed from here on has nowhere to go.
         _requests.Writer.TryComplete();
+        await call.CloseAsync();
         var drain = LogsCommand.Request(settings.SandboxId, settings.Process, tail: null, offset: copier.Next, follow: true);
         await LogsCommand.CopyAsync(client, drain, copier, cancellationToken);
         return await ProcessEnd.ExitCodeAsync(ended);
@@ -134,28 +156,10 @@ internal sealed class AttachSession(V1.Processes.ProcessesClient client, AttachS
         return null;
     }
 
-    private async Task WriteRequestsAsync(IClientStreamWriter<V1.AttachRequest> stream, CancellationToken cancellationToken)
+    private AttachCall Open(ulong offset, CancellationToken cancellationToken)
     {
-        await foreach (var request in _requests.Reader.ReadAllAsync(cancellationToken))
-        {
-            await stream.WriteAsync(request, cancellationToken);
-        }
-
-        await stream.CompleteAsync();
-    }
-
-    /// <summary>After the server ended the attach (we detached), let the writer half-close; failures no longer matter.</summary>
-    private async Task FinishWritingAsync(Task writer)
-    {
-        _requests.Writer.TryComplete();
-        try
-        {
-            await writer;
-        }
-        catch (Exception error) when (error is RpcException or IOException or OperationCanceledException or InvalidOperationException)
-        {
-            // The call is over: nothing more can be sent, and nothing needs to be.
-        }
+        var open = new V1.AttachOpen { SandboxId = settings.SandboxId, Process = settings.Process, Offset = offset };
+        return AttachCall.Start(client.Attach(cancellationToken: cancellationToken), open, _requests.Reader, cancellationToken);
     }
 
     private async Task SendResizesAsync(CancellationToken cancellationToken)

@@ -17,7 +17,7 @@ public sealed class ControlPlaneProcess : IAsyncDisposable
     private readonly Queue<string> _lines = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private ControlPlaneProcess(string dataDir, int grpcPort)
+    private ControlPlaneProcess(string dataDir, int grpcPort, IReadOnlyDictionary<string, string> settings)
     {
         DataDir = dataDir;
         Server = $"http://127.0.0.1:{grpcPort}";
@@ -27,6 +27,11 @@ public sealed class ControlPlaneProcess : IAsyncDisposable
         start.Environment["ControlPlane__HttpAddress"] = $"127.0.0.1:{FreePort.Next()}";
         start.Environment["ControlPlane__DataDir"] = dataDir;
         start.Environment["ControlPlane__AgentPath"] = RepoPaths.Agent;
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key] = value;
+        }
+
         _process = new Process { StartInfo = start, EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, e) => OnLine(e.Data);
         _process.ErrorDataReceived += (_, e) => OnLine(e.Data);
@@ -49,10 +54,11 @@ public sealed class ControlPlaneProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ControlPlaneProcess> StartAsync()
+    /// <summary>Starts one; <paramref name="settings"/> are extra configuration entries (environment variables).</summary>
+    public static async Task<ControlPlaneProcess> StartAsync(IReadOnlyDictionary<string, string> settings)
     {
         var dataDir = Directory.CreateTempSubdirectory("rdev-cp-").FullName;
-        var host = new ControlPlaneProcess(dataDir, FreePort.Next());
+        var host = new ControlPlaneProcess(dataDir, FreePort.Next(), settings);
         host._process.Start();
         host._process.BeginOutputReadLine();
         host._process.BeginErrorReadLine();

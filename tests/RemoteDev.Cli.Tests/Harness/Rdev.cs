@@ -38,7 +38,7 @@ public sealed class Rdev(ControlPlaneProcess controlPlane)
         using var process = Process.Start(start) ?? throw new InvalidOperationException("rdev did not start");
         using var timeout = new CancellationTokenSource(RunTimeout);
         var stdout = new MemoryStream();
-        var copyOut = CopyStdoutAsync(process, stdout, run.StopWhen, timeout.Token);
+        var copyOut = CopyStdoutAsync(process, stdout, run, timeout.Token);
         var readErr = process.StandardError.ReadToEndAsync(timeout.Token);
         await process.StandardInput.BaseStream.WriteAsync(run.Stdin, timeout.Token);
         process.StandardInput.Close();
@@ -56,8 +56,10 @@ public sealed class Rdev(ControlPlaneProcess controlPlane)
     }
 
     /// <summary>Collects stdout; a long-running command (watch) gets Ctrl-C (SIGINT) once its output satisfies stopWhen.</summary>
-    private static async Task CopyStdoutAsync(Process process, MemoryStream stdout, Func<string, bool>? stopWhen, CancellationToken cancellationToken)
+    private static async Task CopyStdoutAsync(Process process, MemoryStream stdout, RdevRun run, CancellationToken cancellationToken)
     {
+        var stopWhen = run.StopWhen;
+        await Task.Delay(run.StdoutPause, cancellationToken);
         var buffer = new byte[64 * 1024];
         int read;
         while ((read = await process.StandardOutput.BaseStream.ReadAsync(buffer, cancellationToken)) > 0)
@@ -81,4 +83,7 @@ public sealed record RdevRun(string[] Args)
 
     /// <summary>For commands that run until interrupted: Ctrl-C (SIGINT) once rdev's stdout so far satisfies this.</summary>
     public Func<string, bool>? StopWhen { get; init; }
+
+    /// <summary>How long rdev's stdout goes unread at first (a terminal that cannot keep up).</summary>
+    public TimeSpan StdoutPause { get; init; } = TimeSpan.Zero;
 }

@@ -4,7 +4,7 @@ namespace RemoteDev.Cli.Tests.Harness;
 /// Per test class: a control plane and one READY sandbox, created with rdev itself, running
 /// "idle" (required) and "printer" (writes known bytes, exits 0).
 /// </summary>
-public sealed class SandboxFixture : IAsyncLifetime
+public class SandboxFixture : IAsyncLifetime
 {
     /// <summary>What "printer" writes: text, a non-UTF-8 byte pair and a NUL.</summary>
     public static readonly byte[] PrinterBytes = [.. "first line\n"u8, 0xff, 0xfe, 0x00, .. "last line\n"u8];
@@ -26,9 +26,12 @@ public sealed class SandboxFixture : IAsyncLifetime
 
     public string ProcessFilePath { get; private set; } = "";
 
+    /// <summary>Extra control-plane configuration for a fixture that needs it.</summary>
+    protected virtual IReadOnlyDictionary<string, string> ControlPlaneSettings { get; } = new Dictionary<string, string>();
+
     public async Task InitializeAsync()
     {
-        _controlPlane = await ControlPlaneProcess.StartAsync();
+        _controlPlane = await ControlPlaneProcess.StartAsync(ControlPlaneSettings);
         Rdev = new Rdev(_controlPlane);
         ProcessFilePath = Path.Combine(_controlPlane.DataDir, "processes.json");
         await File.WriteAllTextAsync(ProcessFilePath, ProcessFile);
@@ -48,4 +51,11 @@ public sealed class SandboxFixture : IAsyncLifetime
             await _controlPlane.DisposeAsync();
         }
     }
+}
+
+/// <summary>A sandbox whose control plane cuts an attacher off once 64 KiB of live output wait for it.</summary>
+public sealed class TightAttachBufferSandbox : SandboxFixture
+{
+    protected override IReadOnlyDictionary<string, string> ControlPlaneSettings { get; } =
+        new Dictionary<string, string> { ["ControlPlane__AttacherBufferBytes"] = "65536" };
 }
