@@ -10,8 +10,8 @@ namespace RemoteDev.Bench.ControlPlane;
 /// </summary>
 internal sealed class ReadyBenchmark : IBenchmark
 {
-    private static readonly int FirstFleet = int.Parse(Environment.GetEnvironmentVariable("FF") ?? "8");
-    private static readonly int AddedAgents = int.Parse(Environment.GetEnvironmentVariable("AA") ?? "16");
+    private const int FirstFleet = 8;
+    private const int AddedAgents = 16;
 
     public string Name => "cp-ready";
 
@@ -25,14 +25,12 @@ internal sealed class ReadyBenchmark : IBenchmark
         var times = new List<double>();
         await CreateAsync(cp, FirstFleet, times, cancellationToken);
         await Task.Delay(5000, cancellationToken);
-        File.Copy($"/proc/{cp.Pid}/smaps", "/tmp/smaps-before", true);
         var rssBefore = cp.RssBytes();
         var threadsBefore = cp.Threads();
         var heapBefore = await cp.MetricAsync("remotedev_managed_heap_bytes", cancellationToken);
 
         await CreateAsync(cp, AddedAgents, times, cancellationToken);
         await Task.Delay(5000, cancellationToken);
-        File.Copy($"/proc/{cp.Pid}/smaps", "/tmp/smaps-after", true);
         var rssAfter = cp.RssBytes();
         var threadsAfter = cp.Threads();
         var heapAfter = await cp.MetricAsync("remotedev_managed_heap_bytes", cancellationToken);
