@@ -22,7 +22,7 @@ internal sealed class AttachCall
         _writer = writer;
     }
 
-    public AsyncDuplexStreamingCall<V1.AttachRequest, V1.AttachResponse> Responses => _call;
+    public IAsyncStreamReader<V1.AttachResponse> ResponseStream => _call.ResponseStream;
 
     public static AttachCall Start(AsyncDuplexStreamingCall<V1.AttachRequest, V1.AttachResponse> call, V1.AttachOpen open, ChannelReader<V1.AttachRequest> requests, CancellationToken cancellationToken)
     {

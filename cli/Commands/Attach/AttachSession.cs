@@ -58,7 +58,7 @@ internal sealed class AttachSession(V1.Processes.ProcessesClient client, AttachS
         {
             try
             {
-                ended = await CopyOutputAsync(call.Responses.ResponseStream, copier, cancellationToken);
+                ended = await CopyOutputAsync(call.ResponseStream, copier, cancellationToken);
                 break;
             }
             catch (RpcException error) when (error.StatusCode == StatusCode.FailedPrecondition)

@@ -17,6 +17,8 @@ internal sealed class ProcessDriver(ProcessDriverOptions options, ILogger<Proces
         ["PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "TZ", "TERM", "TMPDIR", "DOTNET_ROOT"];
 
     // Agents this instance started: kept so that the runtime reaps them when they exit.
+    private static readonly TimeSpan ReapWait = TimeSpan.FromSeconds(1);
+
     private readonly ConcurrentDictionary<string, System.Diagnostics.Process> _children = new(StringComparer.Ordinal);
 
     public string Name => "process";
@@ -135,25 +137,47 @@ internal sealed class ProcessDriver(ProcessDriverOptions options, ILogger<Proces
         }
     }
 
-    public Task<SandboxInspection> InspectAsync(string sandboxId, CancellationToken cancellationToken)
+    public async Task<SandboxInspection> InspectAsync(string sandboxId, CancellationToken cancellationToken)
     {
-        var inspection = AgentRecord.Read(SandboxDir(sandboxId)) switch
+        var record = AgentRecord.Read(SandboxDir(sandboxId));
+        if (record is not null && record.IsAlive())
         {
-            { } record when record.IsAlive() => new SandboxInspection(SandboxRunState.Running, record.Pid, ""),
-            { } record => new SandboxInspection(SandboxRunState.Exited, record.Pid, ExitDetail(sandboxId, record.Pid)),
-            null when _children.TryGetValue(sandboxId, out var child) && child.HasExited =>
-                new SandboxInspection(SandboxRunState.Exited, child.Id, ExitDetail(sandboxId, child.Id)),
-            null => new SandboxInspection(SandboxRunState.Absent, null, ""),
-        };
-        return Task.FromResult(inspection);
+            return new SandboxInspection(SandboxRunState.Running, record.Pid, "");
+        }
+
+        // No live record but our child: it exited, perhaps before it could be recorded.
+        _children.TryGetValue(sandboxId, out var child);
+        if (record is null && child is null)
+        {
+            return new SandboxInspection(SandboxRunState.Absent, null, "");
+        }
+
+        var pid = record?.Pid ?? child!.Id;
+        return new SandboxInspection(SandboxRunState.Exited, pid, await ExitDetailAsync(sandboxId, child is not null && child.Id == pid ? child : null, cancellationToken));
     }
 
-    /// <summary>The exit status when the agent was our child (an adopted one's is not ours to see) and its log's last line.</summary>
-    private string ExitDetail(string sandboxId, int pid)
+    /// <summary>
+    /// The exit status when the agent was our child (an adopted one's is not ours to see) and its log's last line. A
+    /// child that just died is reaped by the runtime's SIGCHLD handling a moment later: its status is waited for.
+    /// </summary>
+    private async Task<string> ExitDetailAsync(string sandboxId, System.Diagnostics.Process? child, CancellationToken cancellationToken)
     {
-        var status = _children.TryGetValue(sandboxId, out var child) && child.Id == pid && child.HasExited
-            ? $"exit code {child.ExitCode}"
-            : "exited";
+        var status = "exited";
+        if (child is not null)
+        {
+            using var reaped = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            reaped.CancelAfter(ReapWait);
+            try
+            {
+                await child.WaitForExitAsync(reaped.Token);
+                status = $"exit code {child.ExitCode}";
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Not reaped within the wait (it is not dead after all, or not ours): the plain word stands.
+            }
+        }
+
         var log = Path.Combine(SandboxDir(sandboxId), "agent.log");
         return LastLine(log) is { } line ? $"{status}; last log line: {line}; log: {log}" : $"{status}; log: {log}";
     }

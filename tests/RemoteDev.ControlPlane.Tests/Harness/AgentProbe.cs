@@ -27,9 +27,11 @@ internal static class AgentProbe
         using var channel = GrpcChannel.ForAddress(address);
         var client = new AgentGateway.AgentGatewayClient(channel);
         using var call = client.Connect(deadline: DateTime.UtcNow + ConnectTimeout);
-        await call.RequestStream.WriteAsync(first);
         try
         {
+            // The write itself may already see the status: the server can answer and end the call before the
+            // client's write completes.
+            await call.RequestStream.WriteAsync(first);
             while (await call.ResponseStream.MoveNext(CancellationToken.None))
             {
                 if (call.ResponseStream.Current.HelloAck is not null)
