@@ -16,12 +16,13 @@ public sealed class AttachReattachTests(TightAttachBufferSandbox sandbox) : ICla
         // The agent's ring holds all of it: the point is the attacher falling behind, not the link.
         var spec = Path.Combine(sandbox.ControlPlane.DataDir, "flood.json");
         await File.WriteAllTextAsync(spec, $$"""
-            {"name": "flood", "command": "/bin/sh", "args": ["-c", "sleep 2; seq 1 {{Lines}}; exit 5"],
+            {"name": "flood", "command": "/bin/sh", "args": ["-c", "sleep 5; seq 1 {{Lines}}; exit 5"],
              "restartPolicy": "RESTART_POLICY_NEVER", "outputBufferBytes": "{{64 << 20}}"}
             """);
         (await sandbox.Rdev.RunAsync("process", "add", sandbox.SandboxId, "--file", spec)).AssertExit(0);
 
-        var result = await sandbox.Rdev.RunAsync(new RdevRun(["attach", sandbox.SandboxId, "flood", "--no-stdin"]) { StdoutPause = TimeSpan.FromSeconds(4) });
+        // rdev has 5 s to open the attach before the flood, which comes while its stdout goes unread.
+        var result = await sandbox.Rdev.RunAsync(new RdevRun(["attach", sandbox.SandboxId, "flood", "--no-stdin", "--offset", "0"]) { StdoutPause = TimeSpan.FromSeconds(8) });
 
         Assert.Contains("reattached", result.Stderr, StringComparison.Ordinal);
         var expected = string.Concat(Enumerable.Range(1, Lines).Select(i => i + "\n"));
