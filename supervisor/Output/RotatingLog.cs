@@ -19,14 +19,15 @@ internal sealed class RotatingLog : IDisposable
     private long _fileLength;
     private ulong _offset;
 
-    private RotatingLog(string directory, long maxBytes, int maxFiles, ulong offset, string epoch)
+    private RotatingLog(string directory, long maxBytes, int maxFiles, ulong offset, string epoch, string currentPath)
     {
         _directory = directory;
         _maxBytes = maxBytes;
         _maxFiles = maxFiles;
         _offset = offset;
         Epoch = epoch;
-        _file = OpenCurrent(out _fileLength);
+        _file = File.OpenHandle(currentPath, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite);
+        _fileLength = RandomAccess.GetLength(_file);
     }
 
     public string Epoch { get; }
@@ -37,22 +38,27 @@ internal sealed class RotatingLog : IDisposable
     {
         Directory.CreateDirectory(directory);
         var epochPath = Path.Combine(directory, "epoch");
-        var last = ListFiles(directory).LastOrDefault();
-        if (last.Path is not null && File.Exists(epochPath))
+        var files = ListFiles(directory);
+        if (files.Count > 0 && File.Exists(epochPath))
         {
-            var end = last.Start + (ulong)new FileInfo(last.Path).Length;
-            return new RotatingLog(directory, maxBytes, maxFiles, end, File.ReadAllText(epochPath).Trim());
+            // The offset space goes on where the newest file ends, appending to that file.
+            var (lastPath, lastStart) = files[^1];
+            var end = lastStart + (ulong)new FileInfo(lastPath).Length;
+            return new RotatingLog(directory, maxBytes, maxFiles, end, File.ReadAllText(epochPath).Trim(), lastPath);
         }
 
-        foreach (var (path, _) in ListFiles(directory))
+        foreach (var (path, _) in files)
         {
             File.Delete(path);
         }
 
         var epoch = Guid.NewGuid().ToString("N");
         File.WriteAllText(epochPath, epoch);
-        return new RotatingLog(directory, maxBytes, maxFiles, 0, epoch);
+        return new RotatingLog(directory, maxBytes, maxFiles, 0, epoch, FilePath(directory, 0));
     }
+
+    private static string FilePath(string directory, ulong start) =>
+        Path.Combine(directory, start.ToString("D20", CultureInfo.InvariantCulture) + Suffix);
 
     public void Write(ReadOnlySpan<byte> data)
     {
@@ -89,25 +95,10 @@ internal sealed class RotatingLog : IDisposable
         return files;
     }
 
-    private SafeFileHandle OpenCurrent(out long length)
-    {
-        var path = Path.Combine(_directory, _offset.ToString("D20", CultureInfo.InvariantCulture) + Suffix);
-        var last = ListFiles(_directory).LastOrDefault();
-        if (last.Path is not null && last.Start + (ulong)new FileInfo(last.Path).Length == _offset)
-        {
-            path = last.Path;
-        }
-
-        var handle = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite);
-        length = RandomAccess.GetLength(handle);
-        return handle;
-    }
-
     private void Rotate()
     {
         _file.Dispose();
-        var path = Path.Combine(_directory, _offset.ToString("D20", CultureInfo.InvariantCulture) + Suffix);
-        _file = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite);
+        _file = File.OpenHandle(FilePath(_directory, _offset), FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite);
         _fileLength = 0;
         var files = ListFiles(_directory);
         for (var i = 0; i < files.Count - _maxFiles; i++)
