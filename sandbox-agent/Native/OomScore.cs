@@ -17,14 +17,7 @@ internal static class OomScore
 
     private static string? TrySet(string path, int value)
     {
-        try
-        {
-            File.WriteAllText(path, value.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            return null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return e.Message;
-        }
+        var errno = Posix.WriteKnob(path, value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return errno == 0 ? null : $"{path}: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})";
     }
 }
