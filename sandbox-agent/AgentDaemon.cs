@@ -43,11 +43,7 @@ internal sealed class AgentDaemon(AgentOptions options, ILoggerFactory loggerFac
             host.SetEnv(options.InitialEnv);
         }
         var lifecycle = new LifecycleTracker(time);
-        using var stop = new CancellationTokenSource();
-
-        // The initial processes start now; the link and the control socket are set up while they do.
         var reconciler = new Reconciler(host, initial, logger);
-        var reconciling = Guard(reconciler.RunAsync(stop.Token));
         var commands = new CommandDispatcher(new CommandHandlers(host, new ExecRunner(options.WorkspaceDir, host, logger), this), logger);
         var cgroup = new CgroupReader("/sys/fs/cgroup", () => SumOfProcesses(host));
         AgentLog.Cgroup(logger, cgroup.Version.ToString());
@@ -57,8 +53,11 @@ internal sealed class AgentDaemon(AgentOptions options, ILoggerFactory loggerFac
         var link = new AgentLink(services, channel.CreateCallInvoker());
         var ctl = new CtlServer(options.CtlSocketPath, new CtlHandler(services, link), logger);
 
-        var background = new[] { link.RunAsync(stop.Token), ctl.RunAsync(stop.Token) }
-            .Select(t => Guard(t)).Append(reconciling).ToList();
+        // The reconciler starts the initial processes only now: the link's event subscription exists by then, so
+        // their first transitions reach the control plane.
+        using var stop = new CancellationTokenSource();
+        var background = new[] { link.RunAsync(stop.Token), reconciler.RunAsync(stop.Token), ctl.RunAsync(stop.Token) }
+            .Select(t => Guard(t)).ToList();
 
         async Task Report(AgentLifecycle state, string reason)
         {
