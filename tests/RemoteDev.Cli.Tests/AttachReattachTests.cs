@@ -12,8 +12,10 @@ public sealed class AttachReattachTests(TightAttachBufferSandbox sandbox) : ICla
     [Fact]
     public async Task Attach_cut_off_as_too_slow_reattaches_from_its_offset_and_prints_every_byte_once()
     {
-        const int Lines = 1_000_000;
-        // The agent's ring holds all of it: the point is the attacher falling behind, not the link.
+        // 21 MB: more than the HTTP/2 window rdev's client may grant (up to 16 MiB) plus the pipes, so the control
+        // plane's queue for this attacher must overflow. The agent's ring holds all of it: the point is the attacher
+        // falling behind, not the link.
+        const int Lines = 3_000_000;
         var spec = Path.Combine(sandbox.ControlPlane.DataDir, "flood.json");
         await File.WriteAllTextAsync(spec, $$"""
             {"name": "flood", "command": "/bin/sh", "args": ["-c", "sleep 5; seq 1 {{Lines}}; exit 5"],
