@@ -25,9 +25,9 @@ internal sealed class AttachHandler(SandboxAccess access, AgentCalls agents, Out
         var sandbox = await access.GetAsync(open.SandboxId, "open.sandbox_id", context);
         var stream = new OutputStreamKey(sandbox.Id, open.Process);
         using var subscription = hub.Subscribe(sandbox.Id, open.Process);
-        if (observed.Get(sandbox.Id).Processes.GetValueOrDefault(open.Process) is { State: ProcessState.Exited or ProcessState.Stopped or ProcessState.Failed } ended)
+        if (observed.Get(sandbox.Id).Processes.GetValueOrDefault(open.Process) is { } seen && ProcessEnd.HasEnded(seen.State))
         {
-            subscription.Offer(new HubItem.Event(EndEvent(ended)));
+            subscription.Offer(new HubItem.Event(ProcessEnd.Event(seen)));
         }
 
         using var done = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
@@ -51,17 +51,6 @@ internal sealed class AttachHandler(SandboxAccess access, AgentCalls agents, Out
         }
 
         await first;
-    }
-
-    private static ProcessEvent EndEvent(ProcessStatus status)
-    {
-        var ended = new ProcessEvent { Process = status.Name, State = status.State, Signal = status.Signal, Reason = status.Reason, RestartCount = status.RestartCount, Time = status.Since };
-        if (status.HasExitCode)
-        {
-            ended.ExitCode = status.ExitCode;
-        }
-
-        return ended;
     }
 
     private static async Task<AttachOpen> ReadOpenAsync(IAsyncStreamReader<AttachRequest> requests, ServerCallContext context)

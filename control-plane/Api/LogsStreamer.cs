@@ -81,21 +81,19 @@ internal sealed class LogsStreamer(
         }
 
         var agent = observed.Get(sandboxId);
-        if (!agent.Connected || !agent.Processes.TryGetValue(stream.Process, out var seen) || !IsEnded(seen.State))
+        if (!agent.Connected || !agent.Processes.TryGetValue(stream.Process, out var seen) || !ProcessEnd.HasEnded(seen.State))
         {
             return null;
         }
 
         var result = await agents.RunAsync(sandboxId, new Command { Get = new GetProcess { Name = stream.Process } }, token);
-        if (!IsEnded(result.Process.State))
+        if (!ProcessEnd.HasEnded(result.Process.State))
         {
             return null;
         }
 
         return state is null ? result.Process.OutputEnd : state.ToStored(result.Process.OutputEnd);
     }
-
-    private static bool IsEnded(ProcessState state) => state is ProcessState.Exited or ProcessState.Failed or ProcessState.Stopped;
 
     private static async Task WaitForNewsAsync(OutputSubscription subscription, CancellationToken token)
     {

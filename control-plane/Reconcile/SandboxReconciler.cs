@@ -74,7 +74,8 @@ internal sealed class SandboxReconciler(
     private async Task<ReconcileResult> LaunchAsync(SandboxRecord sandbox, SandboxInspection inspection, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var exits = inspection.State == SandboxRunState.Exited && _launches.TryGetValue(sandbox.Id, out var last) && now - last.At < StableAfter
+        var last = _launches.GetValueOrDefault(sandbox.Id);
+        var exits = inspection.State == SandboxRunState.Exited && last is not null && now - last.At < StableAfter
             ? last.QuickExits + 1
             : 0;
         if (exits >= MaxQuickExits)
@@ -85,7 +86,7 @@ internal sealed class SandboxReconciler(
 
         if (exits > 0)
         {
-            var due = _launches[sandbox.Id].At + FirstRelaunchDelay * Math.Pow(2, exits - 1);
+            var due = last!.At + FirstRelaunchDelay * Math.Pow(2, exits - 1);
             if (now < due)
             {
                 await SetPhaseAsync(sandbox, SandboxPhase.Starting, $"the agent exited ({inspection.ExitDetail}); starting it again in {(due - now).TotalSeconds:F0} s", cancellationToken);

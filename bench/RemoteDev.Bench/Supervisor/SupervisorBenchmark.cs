@@ -103,8 +103,7 @@ internal sealed class SupervisorBenchmark : IBenchmark
         var root = Directory.CreateTempSubdirectory("rd-sup-agent-").FullName;
         await using var gateway = new Agent.BenchGateway();
         await gateway.StartAsync();
-        var sleepers = Enumerable.Range(0, Children).Select(i => new V1.ProcessSpec { Name = $"sleep{i}", Command = "sleep", Args = { "1000" } });
-        var file = "[" + string.Join(",", sleepers.Select(s => Google.Protobuf.JsonFormatter.Default.Format(s))) + "]";
+        var file = SleepersProcessFile();
         long rss, privateBytes;
         await using (var agent = Agent.BenchAgent.Start(gateway.Url, root, file))
         {
@@ -116,6 +115,13 @@ internal sealed class SupervisorBenchmark : IBenchmark
 
         Directory.Delete(root, recursive: true);
         return (rss, privateBytes);
+    }
+
+    /// <summary>The agent's process file for the same 50 sleepers the other supervisors run.</summary>
+    private static string SleepersProcessFile()
+    {
+        var sleepers = Enumerable.Range(0, Children).Select(i => new V1.ProcessSpec { Name = $"sleep{i}", Command = "sleep", Args = { "1000" } });
+        return "[" + string.Join(",", sleepers.Select(s => Google.Protobuf.JsonFormatter.Default.Format(s))) + "]";
     }
 
     private static async Task StartAsync()
@@ -147,8 +153,7 @@ internal sealed class SupervisorBenchmark : IBenchmark
         const int Rounds = 5;
         await using var gateway = new Agent.BenchGateway();
         await gateway.StartAsync();
-        var sleepers = Enumerable.Range(0, Children).Select(i => new V1.ProcessSpec { Name = $"sleep{i}", Command = "sleep", Args = { "1000" } });
-        var file = "[" + string.Join(",", sleepers.Select(s => Google.Protobuf.JsonFormatter.Default.Format(s))) + "]";
+        var file = SleepersProcessFile();
         var agentTimes = new List<TimeSpan>();
         var shellTimes = new List<TimeSpan>();
         for (var round = 0; round < Rounds; round++)

@@ -16,9 +16,9 @@ internal sealed class ProcessDriver(ProcessDriverOptions options, ILogger<Proces
     private static readonly HashSet<string> InheritedByAgents =
         ["PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "TZ", "TERM", "TMPDIR", "DOTNET_ROOT"];
 
-    // Agents this instance started: kept so that the runtime reaps them when they exit.
     private static readonly TimeSpan ReapWait = TimeSpan.FromSeconds(1);
 
+    // Agents this instance started: kept so that the runtime reaps them when they exit.
     private readonly ConcurrentDictionary<string, System.Diagnostics.Process> _children = new(StringComparer.Ordinal);
 
     public string Name => "process";
