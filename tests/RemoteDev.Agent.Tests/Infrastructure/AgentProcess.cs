@@ -133,7 +133,7 @@ internal sealed class AgentProcess : IAsyncDisposable
         }
     }
 
-    private static string RepoRoot()
+    public static string RepoRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "RemoteDev.sln")))

@@ -95,6 +95,15 @@ internal sealed class GatewayState(string sandboxId, string token)
         }
     }
 
+    /// <summary>Sends a command on the current session and waits for its one result.</summary>
+    public async Task<CommandResult> RunAsync(Command command, TimeSpan timeout, Func<string> context)
+    {
+        command.Id = Guid.NewGuid().ToString("N");
+        command.Timeout ??= Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromSeconds(30));
+        Send(new ControlMessage { Command = command });
+        return await WaitAsync(s => s.Results.GetValueOrDefault(command.Id), timeout, () => $"result of {command.OpCase}{context()}");
+    }
+
     public StoredStream Stream(string process, string epoch)
     {
         if (!Streams.TryGetValue((process, epoch), out var stream))

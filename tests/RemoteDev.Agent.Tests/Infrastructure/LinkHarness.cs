@@ -34,13 +34,8 @@ internal sealed class LinkHarness : IAsyncDisposable
     public Task<AgentHello> HelloAsync(int count) => WaitAsync(s => s.Hellos.Count >= count ? s.Hellos[count - 1] : null, $"hello #{count}");
 
     /// <summary>Sends a command on the link and waits for its one result.</summary>
-    public async Task<CommandResult> RunAsync(Command command)
-    {
-        command.Id = Guid.NewGuid().ToString("N");
-        command.Timeout ??= Duration.FromTimeSpan(TimeSpan.FromSeconds(30));
-        State.Send(new ControlMessage { Command = command });
-        return await WaitAsync(s => s.Results.GetValueOrDefault(command.Id), $"result of {command.OpCase}");
-    }
+    public Task<CommandResult> RunAsync(Command command) =>
+        State.RunAsync(command, AgentProcess.Patience, () => "\nagent log:\n" + Agent.Log);
 
     /// <summary>Waits (with the Wait command) until the process is in <paramref name="state"/>.</summary>
     public async Task<ProcessStatus> StatusAsync(string name, ProcessState state)
