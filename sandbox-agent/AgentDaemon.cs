@@ -37,7 +37,18 @@ internal sealed class AgentDaemon(AgentOptions options, ILoggerFactory loggerFac
         var time = TimeProvider.System;
         var (initial, fileProblem) = LoadProcessFile();
         var firstStart = !File.Exists(options.GlobalEnvFile);
-        await using var host = await SupervisorProcessHost.StartAsync(options, loggerFactory, time);
+        SupervisorProcessHost host;
+        try
+        {
+            host = await SupervisorProcessHost.StartAsync(options, loggerFactory, time);
+        }
+        catch (RemoteDev.Supervisor.SupervisorStartException e)
+        {
+            AgentLog.CannotStart(logger, e.Message);
+            return 1;
+        }
+
+        await using var hostLifetime = host;
         if (firstStart && options.InitialEnv.Count > 0)
         {
             host.SetEnv(options.InitialEnv);

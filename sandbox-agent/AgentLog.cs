@@ -30,4 +30,7 @@ internal static partial class AgentLog
 
     [LoggerMessage(EventId = 9, Level = LogLevel.Error, Message = "A background loop of the agent failed")]
     public static partial void LoopFailed(ILogger logger, Exception error);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Critical, Message = "Cannot start: {Reason}; exiting 1")]
+    public static partial void CannotStart(ILogger logger, string reason);
 }

@@ -5,7 +5,8 @@ using RemoteDev.Agent.Control;
 using Serilog;
 using Serilog.Extensions.Logging;
 
-// Exit codes (tini passes them on): 0 clean shutdown, 1 invalid configuration or unreachable agent (ctl), 2 usage.
+// Exit codes (tini passes them on): 0 clean shutdown, 1 invalid configuration, a kernel resource the supervisor
+// cannot get (the log says which and what limit to raise) or unreachable agent (ctl), 2 usage.
 if (args is ["ctl", ..])
 {
     return await CtlClient.RunAsync(args[1..], AgentEnvironment.CtlSocketPath(Environment.GetEnvironmentVariables()), Console.Out, Console.Error);

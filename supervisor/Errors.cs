@@ -20,3 +20,9 @@ public sealed class EventsLostException(ulong lastSeq) : Exception($"events afte
 {
     public ulong LastSeq { get; } = lastSeq;
 }
+
+/// <summary>
+/// The supervisor could not get what it needs from the kernel to start (an epoll loop, an inotify instance); the
+/// message names the call, the OS error and, where one applies, the limit to raise.
+/// </summary>
+public sealed class SupervisorStartException(string message) : Exception(message);

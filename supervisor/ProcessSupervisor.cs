@@ -45,7 +45,16 @@ public sealed partial class ProcessSupervisor : IAsyncDisposable
         _env = new EnvResolver(cache, options.EnvDirectory, options.GlobalEnvFileName);
         _state = new StateStore(Path.Combine(options.StateDirectory, "state.json"));
         _ctx = new ProcessContext(options, time, _logger, _io, _events, _env, Find, SaveDurable);
-        _envWatch = new EnvWatch(_io, cache, _logger, EnvReaders);
+        try
+        {
+            _envWatch = new EnvWatch(_io, cache, _logger, EnvReaders);
+        }
+        catch (SupervisorStartException)
+        {
+            _io.Dispose();
+            throw;
+        }
+
         _envWatch.WatchFiles([_env.GlobalFile]);
     }
 

@@ -23,10 +23,27 @@ internal sealed unsafe class DirectoryWatcher : IIoHandler
         _fd = Libc.inotify_init1(Libc.O_NONBLOCK | Libc.O_CLOEXEC);
         if (_fd < 0)
         {
-            throw new InvalidOperationException($"inotify_init1: {Libc.ErrorText(Marshal.GetLastPInvokeError())}");
+            throw new SupervisorStartException(InitError(Marshal.GetLastPInvokeError()));
         }
 
         loop.Add(_fd, this);
+    }
+
+    /// <summary>
+    /// inotify_init1's error. EMFILE is nearly always the per-user count of inotify instances (128 by default), shared
+    /// by every sandbox agent of one user on a host, not this process's file descriptors.
+    /// </summary>
+    internal static string InitError(int errno)
+    {
+        var text = "inotify_init1: " + Libc.ErrorText(errno);
+        if (errno != Libc.EMFILE)
+        {
+            return text;
+        }
+
+        const string limit = "/proc/sys/fs/inotify/max_user_instances";
+        var current = File.Exists(limit) ? File.ReadAllText(limit).Trim() : "unknown";
+        return $"{text}: this user has used up its inotify instances (fs.inotify.max_user_instances = {current}); raise it, e.g. sysctl -w fs.inotify.max_user_instances=8192";
     }
 
     /// <summary>Watches a folder (idempotent). Returns false when it does not exist.</summary>

@@ -39,7 +39,7 @@ internal sealed unsafe class IoLoop : IDisposable
         _wake = Libc.eventfd(0, Libc.O_CLOEXEC | Libc.O_NONBLOCK);
         if (_epoll < 0 || _wake < 0)
         {
-            throw new InvalidOperationException($"epoll setup: {Libc.ErrorText(Marshal.GetLastPInvokeError())}");
+            throw new SupervisorStartException($"epoll setup: {Libc.ErrorText(Marshal.GetLastPInvokeError())}");
         }
 
         Control(Libc.EPOLL_CTL_ADD, _wake, 0, Libc.EPOLLIN);

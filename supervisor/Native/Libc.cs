@@ -8,6 +8,7 @@ internal static unsafe partial class Libc
     private const string Lib = "libc";
 
     public const int EINTR = 4;
+    public const int EMFILE = 24;
     public const int EAGAIN = 11;
     public const int ESRCH = 3;
     public const int EIO = 5;

@@ -20,6 +20,22 @@ public sealed class AuthAndConfigTests
     }
 
     [Fact]
+    public async Task No_inotify_instance_left_for_the_user_exits_1_saying_which_limit_to_raise()
+    {
+        // A user namespace of its own whose inotify instance limit is 0: what the 129th agent of one user meets on a
+        // host with the default limit of 128.
+        string[] noInotify = ["unshare", "--user", "--map-root-user", "sh", "-c", "echo 0 > /proc/sys/user/max_inotify_instances && exec \"$0\""];
+        await using var gateway = await TestGateway.StartAsync(new GatewayState("sbx-noinotify", LinkHarness.Token));
+        await using var agent = AgentProcess.StartUnder(noInotify, gateway.Url, "sbx-noinotify", LinkHarness.Token, null);
+
+        var exitCode = await agent.WaitForExitAsync();
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("Cannot start: inotify_init1: Too many open files (errno 24): this user has used up its inotify instances (fs.inotify.max_user_instances = ", agent.Log);
+        Assert.DoesNotContain("Unhandled exception", agent.Log);
+    }
+
+    [Fact]
     public async Task Missing_configuration_exits_1_naming_every_missing_variable()
     {
         var info = new ProcessStartInfo(AgentProcess.Binary) { RedirectStandardError = true, UseShellExecute = false };

@@ -118,9 +118,15 @@ internal sealed class BenchControlPlane : IAsyncDisposable
         using var watch = Sandboxes.Watch(new WatchSandboxesRequest { Id = id }, cancellationToken: cancellationToken);
         while (await watch.ResponseStream.MoveNext(cancellationToken))
         {
-            if (watch.ResponseStream.Current.Sandbox.Status.Phase == SandboxPhase.Ready)
+            var sandbox = watch.ResponseStream.Current.Sandbox;
+            if (sandbox.Status.Phase == SandboxPhase.Ready)
             {
-                return watch.ResponseStream.Current.Sandbox;
+                return sandbox;
+            }
+
+            if (sandbox.Status.Phase == SandboxPhase.Failed)
+            {
+                throw new InvalidOperationException($"sandbox {id} failed: {sandbox.Status.Reason}");
             }
         }
 

@@ -42,10 +42,20 @@ internal sealed class AgentProcess : IAsyncDisposable
 
     public static string Binary => RemoteDev.Testing.PublishedAgent.Binary(RepoRoot());
 
-    public static AgentProcess Start(string url, string sandboxId, string token, string? processFileJson)
+    public static AgentProcess Start(string url, string sandboxId, string token, string? processFileJson) =>
+        StartUnder([], url, sandboxId, token, processFileJson);
+
+    /// <summary>Starts the agent as the last argument of <paramref name="launcher"/> (a wrapper that execs it).</summary>
+    public static AgentProcess StartUnder(string[] launcher, string url, string sandboxId, string token, string? processFileJson)
     {
         var root = Directory.CreateTempSubdirectory("rdag-").FullName;
-        var info = new ProcessStartInfo(Binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var command = launcher.Append(Binary).ToArray();
+        var info = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in command.Skip(1))
+        {
+            info.ArgumentList.Add(arg);
+        }
+
         info.Environment["REMOTEDEV_CONTROL_PLANE_URL"] = url;
         info.Environment["REMOTEDEV_SANDBOX_ID"] = sandboxId;
         info.Environment["REMOTEDEV_AGENT_TOKEN"] = token;
