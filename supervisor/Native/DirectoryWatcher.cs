@@ -33,7 +33,7 @@ internal sealed unsafe class DirectoryWatcher : IIoHandler
     /// inotify_init1's error. EMFILE is nearly always the per-user count of inotify instances (128 by default), shared
     /// by every sandbox agent of one user on a host, not this process's file descriptors.
     /// </summary>
-    internal static string InitError(int errno)
+    private static string InitError(int errno)
     {
         var text = "inotify_init1: " + Libc.ErrorText(errno);
         if (errno != Libc.EMFILE)
