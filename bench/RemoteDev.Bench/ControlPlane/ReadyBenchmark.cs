@@ -15,7 +15,7 @@ internal sealed class ReadyBenchmark : IBenchmark
 
     public string Name => "cp-ready";
 
-    public string Description => "control plane: create-to-READY time and memory per idle agent, vs the agent binary's own start [first fleet, added agents; default 8 16]";
+    public string Description => "control plane: create-to-READY time and memory per idle agent, vs the agent binary's own start [first fleet, added agents; default 8 16; past 120 agents in all, raise fs.inotify.max_user_instances (128 by default)]";
 
     public async Task RunAsync(string[] args, CancellationToken cancellationToken)
     {
