@@ -91,6 +91,19 @@ public sealed class SandboxImageTests(SandboxImage image) : IClassFixture<Sandbo
         Assert.Equal(["web", "db"], stopped);
     }
 
+    [Fact]
+    public async Task Sandbox_usage_is_read_from_the_container_own_cgroup()
+    {
+        await WaitAsync(s => s.Hellos.FirstOrDefault(), "hello");
+        var usage = await WaitAsync(s => s.Usage.LastOrDefault(u => u.Sandbox.MemoryBytes > 0), "a usage report");
+
+        var cgroupMemory = ulong.Parse(await _container.ExecAsync("sh", "-c",
+            "cat /sys/fs/cgroup/memory.current 2>/dev/null || cat /sys/fs/cgroup/memory/memory.usage_in_bytes"));
+        Assert.Matches("Sandbox resources from cgroup V[12]", await _container.LogsAsync());
+        Assert.InRange(usage.Sandbox.MemoryBytes, cgroupMemory / 2, cgroupMemory * 2);
+        Assert.True(usage.Sandbox.CpuUsec > 0);
+    }
+
     private async Task<T> WaitAsync<T>(Func<GatewayState, T?> condition, string what)
     {
         try
