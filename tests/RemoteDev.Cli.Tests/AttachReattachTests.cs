@@ -12,10 +12,11 @@ public sealed class AttachReattachTests(TightAttachBufferSandbox sandbox) : ICla
     [Fact]
     public async Task Attach_cut_off_as_too_slow_reattaches_from_its_offset_and_prints_every_byte_once()
     {
-        // 21 MB: more than the HTTP/2 window rdev's client may grant (up to 16 MiB) plus the pipes, so the control
-        // plane's queue for this attacher must overflow. The agent's ring holds all of it: the point is the attacher
-        // falling behind, not the link.
-        const int Lines = 3_000_000;
+        // 31 MB: more than the HTTP/2 window rdev's client may grant (up to 16 MiB) plus socket buffers and pipes, so
+        // the control plane's queue for this attacher must overflow while rdev's stdout goes unread. The agent's ring
+        // holds all of it: the point is the attacher falling behind, not the link.
+        const int Lines = 4_000_000;
+        var expected = string.Concat(Enumerable.Range(1, Lines).Select(i => i + "\n"));
         var spec = Path.Combine(sandbox.ControlPlane.DataDir, "flood.json");
         await File.WriteAllTextAsync(spec, $$"""
             {"name": "flood", "command": "/bin/sh", "args": ["-c", "sleep 5; seq 1 {{Lines}}; exit 5"],
@@ -23,12 +24,25 @@ public sealed class AttachReattachTests(TightAttachBufferSandbox sandbox) : ICla
             """);
         (await sandbox.Rdev.RunAsync("process", "add", sandbox.SandboxId, "--file", spec)).AssertExit(0);
 
-        // rdev has 5 s to open the attach before the flood, which comes while its stdout goes unread.
-        var result = await sandbox.Rdev.RunAsync(new RdevRun(["attach", sandbox.SandboxId, "flood", "--no-stdin", "--offset", "0"]) { StdoutPause = TimeSpan.FromSeconds(8) });
+        // rdev has 5 s to open the attach before the flood (opened later, it replays the stored flood: the same
+        // overflow). Its stdout goes unread until the control plane has stored the flood's last byte.
+        var attach = new RdevRun(["attach", sandbox.SandboxId, "flood", "--no-stdin", "--offset", "0"])
+        {
+            StdoutHeldUntil = token => StoredAsync(expected.Length, token),
+        };
+        var result = await sandbox.Rdev.RunAsync(attach);
 
         Assert.Contains("reattached", result.Stderr, StringComparison.Ordinal);
-        var expected = string.Concat(Enumerable.Range(1, Lines).Select(i => i + "\n"));
         Assert.True(Encoding.ASCII.GetString(result.Stdout) == expected, $"{result.Stdout.Length} bytes printed, {expected.Length} expected; stderr: {result.Stderr}");
         result.AssertExit(5);
+    }
+
+    private async Task StoredAsync(int length, CancellationToken cancellationToken)
+    {
+        var last = (length - 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        while ((await sandbox.Rdev.RunAsync("logs", sandbox.SandboxId, "flood", "--offset", last)).Stdout.Length == 0)
+        {
+            await Task.Delay(200, cancellationToken);
+        }
     }
 }

@@ -1,4 +1,5 @@
 using RemoteDev.Cli.Tests.Harness;
+using RemoteDev.Testing;
 
 namespace RemoteDev.Cli.Tests;
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Grpc.Core;
 using Grpc.Net.Client;
+using RemoteDev.Testing;
 using RemoteDev.V1;
 
 namespace RemoteDev.Bench.ControlPlane;
@@ -35,7 +36,7 @@ internal sealed class AttachBenchmark : IBenchmark
     public async Task RunAsync(string[] args, CancellationToken cancellationToken)
     {
         var bulkBytes = (args.Length > 0 ? long.Parse(args[0], CultureInfo.InvariantCulture) : DefaultBulkMiB) * 1024 * 1024;
-        var port = FreePort();
+        var port = FreePort.Next();
         var baselineApp = await BaselineLogsServer.StartAsync(port);
         using var baselineChannel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
         var baseline = new Processes.ProcessesClient(baselineChannel);
@@ -150,12 +151,6 @@ internal sealed class AttachBenchmark : IBenchmark
         return attach;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     /// <summary>Splits received bytes into 100-byte lines and measures now minus the stamp each line starts with.</summary>
     private sealed class LineLatency

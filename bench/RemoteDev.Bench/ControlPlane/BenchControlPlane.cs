@@ -1,9 +1,8 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using RemoteDev.ControlPlane.Drivers.Process;
+using RemoteDev.Testing;
 using RemoteDev.V1;
 
 namespace RemoteDev.Bench.ControlPlane;
@@ -53,11 +52,11 @@ internal sealed class BenchControlPlane : IAsyncDisposable
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "rdbench-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dataDir);
-        var grpcPort = FreePort();
+        var grpcPort = FreePort.Next();
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(Root, "control-plane", "bin", "Release", "net10.0", "remotedev-control-plane.dll"));
         start.Environment["ControlPlane__GrpcAddress"] = $"127.0.0.1:{grpcPort}";
-        var httpPort = FreePort();
+        var httpPort = FreePort.Next();
         start.Environment["ControlPlane__HttpAddress"] = $"127.0.0.1:{httpPort}";
         start.Environment["ControlPlane__DataDir"] = dataDir;
         start.Environment["ControlPlane__AgentPath"] = AgentPath;
@@ -163,12 +162,6 @@ internal sealed class BenchControlPlane : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static string FindRoot()
     {

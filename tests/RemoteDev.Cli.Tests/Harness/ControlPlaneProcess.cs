@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using RemoteDev.Testing;
 
 namespace RemoteDev.Cli.Tests.Harness;
 
@@ -35,7 +36,12 @@ public sealed class ControlPlaneProcess : IAsyncDisposable
         _process = new Process { StartInfo = start, EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, e) => OnLine(e.Data);
         _process.ErrorDataReceived += (_, e) => OnLine(e.Data);
-        _process.Exited += (_, _) => _ready.TrySetException(new InvalidOperationException("the control plane exited:\n" + Output));
+        _process.Exited += (_, _) =>
+        {
+            // Its last lines (why it exited) may still be in the pipes: WaitForExit() reads them to the end.
+            _process.WaitForExit();
+            _ready.TrySetException(new InvalidOperationException("the control plane exited:\n" + Output));
+        };
     }
 
     /// <summary>Holds admin.key once started (what rdev finds through REMOTEDEV_DATA_DIR).</summary>

@@ -59,7 +59,11 @@ public sealed class Rdev(ControlPlaneProcess controlPlane)
     private static async Task CopyStdoutAsync(Process process, MemoryStream stdout, RdevRun run, CancellationToken cancellationToken)
     {
         var stopWhen = run.StopWhen;
-        await Task.Delay(run.StdoutPause, cancellationToken);
+        if (run.StdoutHeldUntil is { } held)
+        {
+            await held(cancellationToken);
+        }
+
         var buffer = new byte[64 * 1024];
         int read;
         while ((read = await process.StandardOutput.BaseStream.ReadAsync(buffer, cancellationToken)) > 0)
@@ -84,6 +88,6 @@ public sealed record RdevRun(string[] Args)
     /// <summary>For commands that run until interrupted: Ctrl-C (SIGINT) once rdev's stdout so far satisfies this.</summary>
     public Func<string, bool>? StopWhen { get; init; }
 
-    /// <summary>How long rdev's stdout goes unread at first (a terminal that cannot keep up).</summary>
-    public TimeSpan StdoutPause { get; init; } = TimeSpan.Zero;
+    /// <summary>rdev's stdout goes unread until this completes (a terminal that cannot keep up).</summary>
+    public Func<CancellationToken, Task>? StdoutHeldUntil { get; init; }
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
+using RemoteDev.Testing;
 
 namespace RemoteDev.ControlPlane.Tests.Infrastructure;
 
@@ -47,7 +46,7 @@ public sealed class PostgresServer : IAsyncDisposable
         await RunAsPostgresAsync("initdb", "-D", data, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8");
         for (var attempt = 1; ; attempt++)
         {
-            var port = FreePort();
+            var port = FreePort.Next();
             try
             {
                 await RunAsPostgresAsync("pg_ctl", "start", "-w", "-t", ((int)StartTimeout.TotalSeconds).ToString(CultureInfo.InvariantCulture),
@@ -105,12 +104,6 @@ public sealed class PostgresServer : IAsyncDisposable
 
     private static bool IsAlive(int pid) => Directory.Exists($"/proc/{pid}");
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static Task RunAsPostgresAsync(params string[] command) => RunAsync("runuser", ["-u", "postgres", "--", .. command]);
 
