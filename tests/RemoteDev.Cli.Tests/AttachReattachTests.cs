@@ -16,19 +16,24 @@ public sealed class AttachReattachTests(TightAttachBufferSandbox sandbox) : ICla
         // the control plane's queue for this attacher must overflow while rdev's stdout goes unread. The agent's ring
         // holds all of it: the point is the attacher falling behind, not the link.
         const int Lines = 4_000_000;
-        var expected = string.Concat(Enumerable.Range(1, Lines).Select(i => i + "\n"));
+        var expected = "ready\n" + string.Concat(Enumerable.Range(1, Lines).Select(i => i + "\n"));
+        var go = Path.Combine(sandbox.ControlPlane.DataDir, "go");
         var spec = Path.Combine(sandbox.ControlPlane.DataDir, "flood.json");
         await File.WriteAllTextAsync(spec, $$"""
-            {"name": "flood", "command": "/bin/sh", "args": ["-c", "sleep 5; seq 1 {{Lines}}; exit 5"],
+            {"name": "flood", "command": "/bin/sh", "args": ["-c", "echo ready; while [ ! -e {{go}} ]; do sleep 0.1; done; seq 1 {{Lines}}; exit 5"],
              "restartPolicy": "RESTART_POLICY_NEVER", "outputBufferBytes": "{{64 << 20}}"}
             """);
         (await sandbox.Rdev.RunAsync("process", "add", sandbox.SandboxId, "--file", spec)).AssertExit(0);
 
-        // rdev has 5 s to open the attach before the flood (opened later, it replays the stored flood: the same
-        // overflow). Its stdout goes unread until the control plane has stored the flood's last byte.
+        // The flood starts once rdev has printed "ready", so it reaches rdev live (a replay of stored output is paced
+        // by rdev and never overflows); from then on rdev's stdout goes unread until the whole flood is stored.
         var attach = new RdevRun(["attach", sandbox.SandboxId, "flood", "--no-stdin", "--offset", "0"])
         {
-            StdoutHeldUntil = token => StoredAsync(expected.Length, token),
+            StdoutHold = new StdoutHold("ready\n", async token =>
+            {
+                await File.WriteAllTextAsync(go, "", token);
+                await StoredAsync(expected.Length, token);
+            }),
         };
         var result = await sandbox.Rdev.RunAsync(attach);
 

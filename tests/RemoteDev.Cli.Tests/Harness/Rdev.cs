@@ -59,16 +59,18 @@ public sealed class Rdev(ControlPlaneProcess controlPlane)
     private static async Task CopyStdoutAsync(Process process, MemoryStream stdout, RdevRun run, CancellationToken cancellationToken)
     {
         var stopWhen = run.StopWhen;
-        if (run.StdoutHeldUntil is { } held)
-        {
-            await held(cancellationToken);
-        }
-
+        var hold = run.StdoutHold;
         var buffer = new byte[64 * 1024];
         int read;
         while ((read = await process.StandardOutput.BaseStream.ReadAsync(buffer, cancellationToken)) > 0)
         {
             stdout.Write(buffer, 0, read);
+            if (hold is not null && Encoding.UTF8.GetString(stdout.ToArray()).Contains(hold.After, StringComparison.Ordinal))
+            {
+                await hold.Until(cancellationToken);
+                hold = null;
+            }
+
             if (stopWhen is not null && stopWhen(Encoding.UTF8.GetString(stdout.ToArray())))
             {
                 _ = PosixSignals.Send(process.Id, PosixSignals.SigInt);
@@ -88,6 +90,8 @@ public sealed record RdevRun(string[] Args)
     /// <summary>For commands that run until interrupted: Ctrl-C (SIGINT) once rdev's stdout so far satisfies this.</summary>
     public Func<string, bool>? StopWhen { get; init; }
 
-    /// <summary>rdev's stdout goes unread until this completes (a terminal that cannot keep up).</summary>
-    public Func<CancellationToken, Task>? StdoutHeldUntil { get; init; }
+    /// <summary>A terminal that stops keeping up: once stdout shows Hold.After, it goes unread until Hold.Until completes.</summary>
+    public StdoutHold? StdoutHold { get; init; }
 }
+
+public sealed record StdoutHold(string After, Func<CancellationToken, Task> Until);
