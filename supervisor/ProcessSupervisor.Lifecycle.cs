@@ -68,10 +68,19 @@ public sealed partial class ProcessSupervisor
     }
 
     /// <summary>Sets variables in the global env file (atomically); affected processes reload per their reloadDelay.</summary>
-    public void SetGlobalEnv(IReadOnlyDictionary<string, string> values) => GlobalEnvFile.Edit(_env.GlobalFile, values, []);
+    /// <summary>Sets variables in the global env file; what starts after this returns sees them.</summary>
+    public void SetGlobalEnv(IReadOnlyDictionary<string, string> values)
+    {
+        GlobalEnvFile.Edit(_env.GlobalFile, values, []);
+        _envWatch.Refresh(_env.GlobalFile);
+    }
 
-    public void UnsetGlobalEnv(IReadOnlyCollection<string> names) =>
+    /// <summary>Removes variables from the global env file; what starts after this returns no longer sees them.</summary>
+    public void UnsetGlobalEnv(IReadOnlyCollection<string> names)
+    {
         GlobalEnvFile.Edit(_env.GlobalFile, new Dictionary<string, string>(), names);
+        _envWatch.Refresh(_env.GlobalFile);
+    }
 
     public IReadOnlyList<string> ListGlobalEnvNames() => GlobalEnvFile.Names(_env.GlobalFile);
 

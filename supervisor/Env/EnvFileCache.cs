@@ -19,6 +19,9 @@ internal sealed class EnvFileCache
     /// <summary>Why the file's current content is not in use (the last good content is), or null.</summary>
     public string? ErrorOf(string path) => _errors.TryGetValue(path, out var error) ? error : null;
 
+    /// <summary>Whether the file was read before (so its content is cached and must follow its edits).</summary>
+    public bool Holds(string path) => _files.ContainsKey(path);
+
     public IReadOnlyDictionary<string, string> Get(string path) =>
         _files.TryGetValue(path, out var env) ? env : LoadFirst(path);
 

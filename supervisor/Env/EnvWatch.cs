@@ -8,6 +8,8 @@ namespace RemoteDev.Supervisor.Env;
 /// <summary>
 /// Turns file events in env folders into per-process notices: re-reads each changed env file once, then tells every
 /// process that reads it whether it changed or failed to parse. The process itself decides if its env changed.
+/// <see cref="Refresh"/> does the same at once for an edit the supervisor made itself, so that what starts next sees
+/// it; the file event that follows then finds nothing new.
 /// </summary>
 internal sealed class EnvWatch : IDisposable
 {
@@ -18,6 +20,7 @@ internal sealed class EnvWatch : IDisposable
     private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly DirectoryWatcher _watcher;
     private readonly Task _loop;
+    private readonly Lock _apply = new();
 
     public EnvWatch(
         IoLoop io,
@@ -63,25 +66,43 @@ internal sealed class EnvWatch : IDisposable
                 _dirty.TryRemove(path, out var ignored);
             }
 
-            var readers = _readers().ToList();
-            foreach (var path in paths.Where(p => readers.Any(r => r.Files.Contains(p))))
+            foreach (var path in paths)
             {
-                var load = _cache.Reload(path);
+                Apply(path);
+            }
+        }
+    }
+
+    /// <summary>Re-reads an env file now and tells its readers, as its file event would.</summary>
+    public void Refresh(string path) => Apply(path);
+
+    private void Apply(string path)
+    {
+        lock (_apply)
+        {
+            var readers = _readers().Where(r => r.Files.Contains(path)).ToList();
+
+            // A file nobody reads and nothing cached is left for whoever reads it first.
+            if (readers.Count == 0 && !_cache.Holds(path))
+            {
+                return;
+            }
+
+            var load = _cache.Reload(path);
+            if (load.Error is not null)
+            {
+                SupervisorLog.EnvFileError(_logger, load.Error);
+            }
+
+            foreach (var reader in readers)
+            {
                 if (load.Error is not null)
                 {
-                    SupervisorLog.EnvFileError(_logger, load.Error);
+                    reader.Failed(load.Error);
                 }
-
-                foreach (var reader in readers.Where(r => r.Files.Contains(path)))
+                else if (load.Changed)
                 {
-                    if (load.Error is not null)
-                    {
-                        reader.Failed(load.Error);
-                    }
-                    else if (load.Changed)
-                    {
-                        reader.Changed();
-                    }
+                    reader.Changed();
                 }
             }
         }

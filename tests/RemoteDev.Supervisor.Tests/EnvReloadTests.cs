@@ -201,6 +201,24 @@ public sealed class EnvReloadTests
     }
 
     [Fact]
+    public async Task What_starts_right_after_SetGlobalEnv_returns_sees_the_new_value()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        h.WriteEnvFile(".env", "COLOR=red\n");
+        var before = h.Supervisor.CommandEnvironment(new Dictionary<string, string>())["COLOR"];
+
+        // No process reads the file yet: only the command above did, and its file event may come later still.
+        h.Supervisor.SetGlobalEnv(new Dictionary<string, string> { ["COLOR"] = "blue" });
+        var command = h.Supervisor.CommandEnvironment(new Dictionary<string, string>())["COLOR"];
+        await h.AddAsync(Printer("p", "COLOR"));
+        var output = await h.ReadOutputUntilAsync("p", "\n");
+        h.Supervisor.UnsetGlobalEnv(["COLOR"]);
+        var unset = h.Supervisor.CommandEnvironment(new Dictionary<string, string>()).ContainsKey("COLOR");
+
+        Assert.Equal(("red", "blue", "p=blue\n", false), (before, command, output, unset));
+    }
+
+    [Fact]
     public async Task SetGlobalEnv_writes_the_file_and_reaches_the_processes()
     {
         await using var h = await SupervisorHarness.StartAsync();
