@@ -67,8 +67,10 @@ public sealed partial class ProcessSupervisor
         }
     }
 
-    /// <summary>Sets variables in the global env file (atomically); affected processes reload per their reloadDelay.</summary>
-    /// <summary>Sets variables in the global env file; what starts after this returns sees them.</summary>
+    /// <summary>
+    /// Sets variables in the global env file (atomically); affected processes reload per their reloadDelay, and what
+    /// starts after this returns sees them.
+    /// </summary>
     public void SetGlobalEnv(IReadOnlyDictionary<string, string> values)
     {
         GlobalEnvFile.Edit(_env.GlobalFile, values, []);
