@@ -239,6 +239,9 @@ public sealed partial class ProcessSupervisor : IAsyncDisposable
     /// <summary>Events published after this call, in seq order.</summary>
     public EventSubscription SubscribeEvents() => _events.Subscribe();
 
+    /// <summary>The sequence number of the last event published (0 before any).</summary>
+    public ulong LastEventSeq => _events.LastSeq;
+
     /// <summary>Output from <paramref name="offset"/> (a gap record first when it is no longer held).</summary>
     public OutputSubscription SubscribeOutput(string name, ulong offset)
     {

@@ -44,6 +44,9 @@ internal interface IProcessHost : IAsyncDisposable
     /// <summary>Every process transition from now on. Each subscriber gets its own bounded feed.</summary>
     EventSubscription SubscribeEvents();
 
+    /// <summary>The sequence number of the last process event published (0 before any).</summary>
+    ulong LastEventSeq { get; }
+
     /// <summary>What is held of each process's output right now.</summary>
     IReadOnlyList<OutputHolding> Holdings();
 

@@ -81,6 +81,8 @@ internal sealed class SupervisorProcessHost(S.ProcessSupervisor supervisor) : IP
 
     public EventSubscription SubscribeEvents() => new(supervisor.SubscribeEvents());
 
+    public ulong LastEventSeq => supervisor.LastEventSeq;
+
     public IReadOnlyList<OutputHolding> Holdings() =>
         supervisor.List([]).Select(s => new OutputHolding(s.Name, s.OutputEpoch, s.OutputStart, s.OutputEnd)).ToList();
 

@@ -86,6 +86,7 @@ internal sealed class AgentLink(LinkServices services, CallInvoker invoker)
         timeout.CancelAfter(LinkTimings.FinalReportTimeout);
         try
         {
+            await session.EventsForwardedAsync(services.Host.LastEventSeq, timeout.Token);
             await session.Outbox.SendAsync(new AgentMessage { Lifecycle = report }, timeout.Token);
         }
         catch (Exception e) when (e is OperationCanceledException or System.Threading.Channels.ChannelClosedException)

@@ -16,10 +16,13 @@ internal sealed class LinkSession(LinkServices services, AsyncDuplexStreamingCal
     private static readonly WriteOptions BufferedWrite = new(WriteFlags.BufferHint);
 
     private readonly ConcurrentDictionary<(string Process, string Epoch), Task> _pumps = new();
+    private readonly Lock _forwardGate = new();
     private Dictionary<(string Process, string Epoch), ulong> _stored = [];
     private long _lastReceived = Stopwatch.GetTimestamp();
     private TimeSpan _heartbeatInterval = LinkTimings.DefaultHeartbeatInterval;
     private TimeSpan _usageInterval = LinkTimings.DefaultUsageInterval;
+    private ulong _forwarded;
+    private TaskCompletionSource _forwardedMoved = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public Outbox Outbox { get; } = new();
 
@@ -34,6 +37,9 @@ internal sealed class LinkSession(LinkServices services, AsyncDuplexStreamingCal
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var token = cts.Token;
         using var events = services.Host.SubscribeEvents();
+
+        // What happened before now is in the hello's snapshot.
+        Forwarded(services.Host.LastEventSeq);
         var holdings = services.Host.Holdings();
         await call.RequestStream.WriteAsync(new AgentMessage { Hello = BuildHello(holdings) }, token);
         var ack = await ReadHelloAckAsync(token);
@@ -216,11 +222,48 @@ internal sealed class LinkSession(LinkServices services, AsyncDuplexStreamingCal
         }
     }
 
+    /// <summary>
+    /// Completes once the process events up to <paramref name="seq"/> are in the outbox, so a lifecycle report sent
+    /// next cannot overtake them (READY before the events of the processes it is about).
+    /// </summary>
+    public async Task EventsForwardedAsync(ulong seq, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task moved;
+            lock (_forwardGate)
+            {
+                if (_forwarded >= seq)
+                {
+                    return;
+                }
+
+                moved = _forwardedMoved.Task;
+            }
+
+            await moved.WaitAsync(cancellationToken);
+        }
+    }
+
+    private void Forwarded(ulong seq)
+    {
+        TaskCompletionSource moved;
+        lock (_forwardGate)
+        {
+            _forwarded = Math.Max(_forwarded, seq);
+            moved = _forwardedMoved;
+            _forwardedMoved = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        moved.TrySetResult();
+    }
+
     private async Task EventLoopAsync(EventSubscription events, CancellationToken cancellationToken)
     {
         while (await events.ReadAsync(cancellationToken) is { } processEvent)
         {
             await Outbox.PostAsync(new AgentMessage { ProcessEvent = processEvent }, cancellationToken);
+            Forwarded(processEvent.Seq);
             foreach (var holding in services.Host.Holdings())
             {
                 if (holding.Process == processEvent.Process)

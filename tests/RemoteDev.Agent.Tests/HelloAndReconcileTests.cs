@@ -21,6 +21,19 @@ public sealed class HelloAndReconcileTests
     }
 
     [Fact]
+    public async Task Ready_reaches_the_control_plane_after_the_initial_processes_are_known_to_it()
+    {
+        var names = Enumerable.Range(1, 8).Select(i => $"p{i}").ToList();
+        await using var link = await LinkHarness.StartAsync(Specs.File([.. names.Select(n => Specs.Shell(n, "exec sleep 600"))]));
+
+        await link.WaitAsync(s => s.Lifecycle.Any(l => l.State == AgentLifecycle.Ready), "READY");
+
+        var (hello, before) = link.State.Read(s => (s.Hellos[0], s.Arrivals.TakeWhile(a => a != "lifecycle Ready").ToList()));
+        var unknown = names.Where(n => !hello.Processes.Any(p => p.Name == n) && !before.Contains("event " + n)).ToList();
+        Assert.True(unknown.Count == 0, $"READY arrived before anything about {string.Join(", ", unknown)}: {string.Join("; ", before)}");
+    }
+
+    [Fact]
     public async Task Desired_set_adds_new_reloads_changed_and_removes_absent_but_keeps_initial_processes()
     {
         await using var link = await LinkHarness.StartAsync(Specs.File(Specs.Shell("initial", "exec sleep 600")));

@@ -101,10 +101,18 @@ internal sealed class GatewayService(GatewayState state, ConcurrentDictionary<Ht
                 state.Update(s => s.Stream(message.Gap.Process, message.Gap.Epoch).Append(message.Gap));
                 break;
             case AgentMessage.MsgOneofCase.Lifecycle:
-                state.Update(s => s.Lifecycle.Add(message.Lifecycle));
+                state.Update(s =>
+                {
+                    s.Lifecycle.Add(message.Lifecycle);
+                    s.Arrivals.Add($"lifecycle {message.Lifecycle.State}");
+                });
                 break;
             case AgentMessage.MsgOneofCase.ProcessEvent:
-                state.Update(s => s.Events.Add(message.ProcessEvent));
+                state.Update(s =>
+                {
+                    s.Events.Add(message.ProcessEvent);
+                    s.Arrivals.Add($"event {message.ProcessEvent.Process}");
+                });
                 break;
             case AgentMessage.MsgOneofCase.Usage:
                 state.Update(s => s.Usage.Add(message.Usage));

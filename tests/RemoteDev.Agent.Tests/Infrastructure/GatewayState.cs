@@ -35,6 +35,9 @@ internal sealed class GatewayState(string sandboxId, string token)
 
     public List<ProcessEvent> Events { get; } = [];
 
+    /// <summary>Lifecycle reports ("lifecycle READY") and process events ("event NAME") in the order they arrived.</summary>
+    public List<string> Arrivals { get; } = [];
+
     public List<ResourceUsage> Usage { get; } = [];
 
     public int Heartbeats { get; set; }
