@@ -19,15 +19,16 @@ internal sealed class RotatingLog : IDisposable
     private long _fileLength;
     private ulong _offset;
 
-    private RotatingLog(string directory, long maxBytes, int maxFiles, ulong offset, string epoch, string currentPath)
+    /// <summary>Appends to <paramref name="current"/>, the file that starts at that offset: the offset space goes on where it ends.</summary>
+    private RotatingLog(string directory, long maxBytes, int maxFiles, string epoch, (string Path, ulong Start) current)
     {
         _directory = directory;
         _maxBytes = maxBytes;
         _maxFiles = maxFiles;
-        _offset = offset;
         Epoch = epoch;
-        _file = File.OpenHandle(currentPath, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite);
+        _file = File.OpenHandle(current.Path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite);
         _fileLength = RandomAccess.GetLength(_file);
+        _offset = current.Start + (ulong)_fileLength;
     }
 
     public string Epoch { get; }
@@ -41,10 +42,7 @@ internal sealed class RotatingLog : IDisposable
         var files = ListFiles(directory);
         if (files.Count > 0 && File.Exists(epochPath))
         {
-            // The offset space goes on where the newest file ends, appending to that file.
-            var (lastPath, lastStart) = files[^1];
-            var end = lastStart + (ulong)new FileInfo(lastPath).Length;
-            return new RotatingLog(directory, maxBytes, maxFiles, end, File.ReadAllText(epochPath).Trim(), lastPath);
+            return new RotatingLog(directory, maxBytes, maxFiles, File.ReadAllText(epochPath).Trim(), files[^1]);
         }
 
         foreach (var (path, _) in files)
@@ -54,7 +52,7 @@ internal sealed class RotatingLog : IDisposable
 
         var epoch = Guid.NewGuid().ToString("N");
         File.WriteAllText(epochPath, epoch);
-        return new RotatingLog(directory, maxBytes, maxFiles, 0, epoch, FilePath(directory, 0));
+        return new RotatingLog(directory, maxBytes, maxFiles, epoch, (FilePath(directory, 0), 0));
     }
 
     private static string FilePath(string directory, ulong start) =>

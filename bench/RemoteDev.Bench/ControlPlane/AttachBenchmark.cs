@@ -151,7 +151,6 @@ internal sealed class AttachBenchmark : IBenchmark
         return attach;
     }
 
-
     /// <summary>Splits received bytes into 100-byte lines and measures now minus the stamp each line starts with.</summary>
     private sealed class LineLatency
     {

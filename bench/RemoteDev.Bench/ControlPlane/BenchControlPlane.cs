@@ -162,7 +162,6 @@ internal sealed class BenchControlPlane : IAsyncDisposable
         }
     }
 
-
     private static string FindRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);

@@ -30,10 +30,12 @@ internal sealed class AttachCall
         return new AttachCall(call, stop, WriteAsync(call.RequestStream, open, requests, stop.Token));
     }
 
-    /// <summary>After the server ended the attach (we detached): lets the writer half-close; failures no longer matter.</summary>
-    public async Task FinishAsync(Channel<V1.AttachRequest> requests)
+    /// <summary>
+    /// After the server ended the attach (we detached) and the request queue was completed: lets the writer send what
+    /// is queued and half-close; failures no longer matter.
+    /// </summary>
+    public async Task FinishAsync()
     {
-        requests.Writer.TryComplete();
         await AwaitWriterAsync();
         End();
     }

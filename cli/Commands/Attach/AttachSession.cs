@@ -90,7 +90,8 @@ internal sealed class AttachSession(V1.Processes.ProcessesClient client, AttachS
 
         if (ended is null)
         {
-            await call.FinishAsync(_requests);
+            _requests.Writer.TryComplete();
+            await call.FinishAsync();
             return ExitCodes.Ok;
         }
 

@@ -55,7 +55,10 @@ public sealed class Rdev(ControlPlaneProcess controlPlane)
         }
     }
 
-    /// <summary>Collects stdout; a long-running command (watch) gets Ctrl-C (SIGINT) once its output satisfies stopWhen.</summary>
+    /// <summary>
+    /// Collects stdout, pausing as <see cref="RdevRun.StdoutHold"/> says; a long-running command (watch) gets Ctrl-C
+    /// (SIGINT) once its output satisfies StopWhen.
+    /// </summary>
     private static async Task CopyStdoutAsync(Process process, MemoryStream stdout, RdevRun run, CancellationToken cancellationToken)
     {
         var stopWhen = run.StopWhen;
