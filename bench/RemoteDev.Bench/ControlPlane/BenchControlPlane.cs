@@ -93,23 +93,14 @@ internal sealed class BenchControlPlane : IAsyncDisposable
         return new BenchControlPlane(process, dataDir, grpcPort, httpPort);
     }
 
-    public int Threads() => int.Parse(
-        File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("Threads:", StringComparison.Ordinal))["Threads:".Length..].Trim(),
-        System.Globalization.CultureInfo.InvariantCulture);
-
-    /// <summary>A gauge from the control plane's /metrics.</summary>
-    public async Task<double> MetricAsync(string name, CancellationToken cancellationToken)
+    /// <summary>The control plane's resident memory by kind, from /proc/PID/status.</summary>
+    public ResidentMemory Memory()
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        var text = await http.GetStringAsync($"http://127.0.0.1:{HttpPort}/metrics", cancellationToken);
-        var line = text.Split('\n').First(l => l.StartsWith(name + " ", StringComparison.Ordinal));
-        return double.Parse(line[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    public long RssBytes()
-    {
-        var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+        var fields = File.ReadLines($"/proc/{_process.Id}/status")
+            .Select(l => l.Split(':', 2))
+            .Where(f => f[0].StartsWith("Rss", StringComparison.Ordinal))
+            .ToDictionary(f => f[0], f => long.Parse(f[1].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) * 1024);
+        return new ResidentMemory(fields["RssAnon"], fields["RssShmem"], fields["RssFile"]);
     }
 
     public async Task<Sandbox> WaitReadyAsync(string id, CancellationToken cancellationToken)

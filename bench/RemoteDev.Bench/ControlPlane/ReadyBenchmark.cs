@@ -5,46 +5,59 @@ namespace RemoteDev.Bench.ControlPlane;
 
 /// <summary>
 /// cp-ready: create-to-READY on the process driver (goal &lt; 500 ms), against the floor of starting the agent binary
-/// itself; and control-plane memory per connected idle agent (goal &lt; 100 KiB), as the slope between two fleet
-/// sizes, so one-time costs (code compiled on first use, pools warming up) are not charged to each agent.
+/// itself; and control-plane memory per connected idle agent (goal &lt; 100 KiB), measured at growing fleet sizes as
+/// the memory each added agent costs: a single figure from a small fleet would charge the one-time costs (code compiled
+/// on first use, the GC's allocation budget growing to its cap) to each agent.
 /// </summary>
 internal sealed class ReadyBenchmark : IBenchmark
 {
-    private const int DefaultFirstFleet = 8;
-    private const int DefaultAddedAgents = 16;
+    private static readonly int[] DefaultFleets = [8, 16, 32, 64, 112];
 
     public string Name => "cp-ready";
 
-    public string Description => "control plane: create-to-READY time and memory per idle agent, vs the agent binary's own start [first fleet, added agents; default 8 16; past 120 agents in all, raise fs.inotify.max_user_instances (128 by default)]";
+    public string Description => "control plane: create-to-READY time and memory per idle agent, vs the agent binary's own start [fleet sizes; default 8 16 32 64 112; past 120 agents, raise fs.inotify.max_user_instances (128 by default)]";
 
     public async Task RunAsync(string[] args, CancellationToken cancellationToken)
     {
-        // Larger fleets spread the one-time costs and the GC's allocation budget (up to 6 MiB of not yet collected
-        // garbage at either measurement) over more agents.
-        var firstFleet = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : DefaultFirstFleet;
-        var addedAgents = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : DefaultAddedAgents;
+        var fleets = args.Length > 0 ? args.Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToArray() : DefaultFleets;
+        if (fleets.Length == 0 || fleets[0] < 1 || fleets.Zip(fleets.Skip(1)).Any(p => p.Second <= p.First))
+        {
+            throw new ArgumentException($"fleet sizes must be positive and increasing: {string.Join(' ', args)}");
+        }
+
         var floor = await AgentStartFloorAsync(cancellationToken);
         await using var cp = await BenchControlPlane.StartAsync();
         await WarmUpAsync(cp, cancellationToken);
         var times = new List<double>();
-        await CreateAsync(cp, firstFleet, times, cancellationToken);
-        await Task.Delay(5000, cancellationToken);
-        var rssBefore = cp.RssBytes();
-        var threadsBefore = cp.Threads();
-        var heapBefore = await cp.MetricAsync("remotedev_managed_heap_bytes", cancellationToken);
+        var memory = new List<(int Fleet, ResidentMemory Memory)>();
+        foreach (var fleet in fleets)
+        {
+            await CreateAsync(cp, fleet - times.Count, times, cancellationToken);
+            await Task.Delay(5000, cancellationToken);
+            memory.Add((fleet, cp.Memory()));
+        }
 
-        await CreateAsync(cp, addedAgents, times, cancellationToken);
-        await Task.Delay(5000, cancellationToken);
-        var rssAfter = cp.RssBytes();
-        var threadsAfter = cp.Threads();
-        var heapAfter = await cp.MetricAsync("remotedev_managed_heap_bytes", cancellationToken);
-        var heapPerAgent = (heapAfter - heapBefore) / addedAgents / 1024;
-        var perAgent = (rssAfter - rssBefore) / (double)addedAgents / 1024;
         var p50 = Percentiles.Of(times, 50);
         Console.WriteLine($"cp-ready: create-to-READY over {times.Count} sandboxes: p50 {p50:F0} ms, max {times.Max():F0} ms (goal < 500 ms: {(p50 < 500 ? "met" : "missed")})");
         Console.WriteLine($"cp-ready: baseline: agent binary start-to-exit {floor:F0} ms; READY/baseline = {p50 / floor:F2}x");
-        Console.WriteLine($"cp-ready: control-plane RSS {rssBefore / 1048576.0:F1} MiB with {firstFleet} idle agents -> {rssAfter / 1048576.0:F1} MiB with {firstFleet + addedAgents}: {perAgent:F0} KiB per added agent (goal < 100 KiB: {(perAgent < 100 ? "met" : "missed")}); threads {threadsBefore} -> {threadsAfter}; managed heap {heapPerAgent:F0} KiB per agent (not collected, an upper bound)");
+        Console.WriteLine("cp-ready: control-plane memory with idle agents (private: heaps, stacks, JIT code; resident adds the runtime's and assemblies' code mapped from disk, shared and reclaimable)");
+        Console.WriteLine("    agents   private MiB   resident MiB   per added agent: private KiB   resident KiB");
+        for (var i = 0; i < memory.Count; i++)
+        {
+            var (fleet, now) = memory[i];
+            var added = i == 0 ? "" : $"{PerAgent(memory[i - 1], memory[i], m => m.Private),30:F0} {PerAgent(memory[i - 1], memory[i], m => m.Total),14:F0}";
+            Console.WriteLine($"    {fleet,6} {now.Private / 1048576.0,13:F1} {now.Total / 1048576.0,14:F1}   {added}");
+        }
+
+        if (memory.Count > 1)
+        {
+            var perAgent = PerAgent(memory[^2], memory[^1], m => m.Private);
+            Console.WriteLine($"cp-ready: an agent added to {memory[^2].Fleet} costs {perAgent:F0} KiB private (goal < 100 KiB: {(perAgent < 100 ? "met" : "missed")})");
+        }
     }
+
+    private static double PerAgent((int Fleet, ResidentMemory Memory) from, (int Fleet, ResidentMemory Memory) to, Func<ResidentMemory, long> part) =>
+        (part(to.Memory) - part(from.Memory)) / (double)(to.Fleet - from.Fleet) / 1024;
 
     private static async Task CreateAsync(BenchControlPlane cp, int count, List<double> times, CancellationToken cancellationToken)
     {
