@@ -34,6 +34,11 @@ internal sealed class SandboxReconciler(
     // Agents get a full grace after a control-plane start to reconnect, however old their last sighting.
     private readonly DateTimeOffset _startedAt = time.GetUtcNow();
 
+    // Per sandbox on its way to READY: since when. The readiness timeout counts from there, so a sandbox that was READY
+    // and starts again (its agent relaunched, or back from LOST) gets the whole timeout, whatever its age. After a
+    // control-plane start it counts from the first check, as the LOST grace does.
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _startingSince = new(StringComparer.Ordinal);
+
     // Sandboxes whose readiness probe passed for the current agent connection.
     private readonly ConcurrentDictionary<string, DateTimeOffset> _probed = new(StringComparer.Ordinal);
 
@@ -52,6 +57,11 @@ internal sealed class SandboxReconciler(
         if (sandbox.Deleted)
         {
             return await TearDownAsync(sandbox, cancellationToken);
+        }
+
+        if (sandbox.Status.Phase is SandboxPhase.Ready or SandboxPhase.Lost or SandboxPhase.Failed)
+        {
+            _startingSince.TryRemove(id, out _);
         }
 
         if (sandbox.Status.Phase == SandboxPhase.Failed)
@@ -98,6 +108,7 @@ internal sealed class SandboxReconciler(
         var token = await credentials.IssueAsync(sandbox.Id, cancellationToken);
         _probed.TryRemove(sandbox.Id, out _);
         _launches[sandbox.Id] = new Launches(exits, now);
+        _startingSince.TryAdd(sandbox.Id, now);
         await driver.StartAsync(new SandboxLaunch(sandbox.Id, token, sandbox.Spec), cancellationToken);
         sandbox = await store.GetAsync(sandbox.Id, cancellationToken) ?? throw new InvalidOperationException("sandbox vanished");
         await SetPhaseAsync(sandbox, SandboxPhase.Starting, "waiting for the agent", cancellationToken);
@@ -152,9 +163,11 @@ internal sealed class SandboxReconciler(
     private ReconcileResult CheckReadinessTimeout(SandboxRecord sandbox)
     {
         var limit = sandbox.Spec.Readiness?.Timeout?.ToTimeSpan() is { } t && t > TimeSpan.Zero ? t : DefaultReadinessTimeout;
-        var elapsed = time.GetUtcNow() - sandbox.CreatedAt;
+        var now = time.GetUtcNow();
+        var elapsed = now - _startingSince.GetOrAdd(sandbox.Id, now);
         if (elapsed > limit)
         {
+            _startingSince.TryRemove(sandbox.Id, out _);
             throw new TerminalReconcileException($"not ready within {limit.TotalSeconds:F0} s");
         }
 
@@ -173,6 +186,7 @@ internal sealed class SandboxReconciler(
         await driver.DestroyAsync(sandbox.Id, cancellationToken);
         _probed.TryRemove(sandbox.Id, out _);
         _launches.TryRemove(sandbox.Id, out _);
+        _startingSince.TryRemove(sandbox.Id, out _);
         sandbox = await store.GetAsync(sandbox.Id, cancellationToken) ?? throw new InvalidOperationException("sandbox vanished");
         await SetPhaseAsync(sandbox, SandboxPhase.Stopped, "deleted", cancellationToken);
         return ReconcileResult.Done;

@@ -1,3 +1,4 @@
+using RemoteDev.ControlPlane.Drivers.Process;
 using System.Text;
 using RemoteDev.ControlPlane.Tests.Harness;
 using RemoteDev.V1;
@@ -27,6 +28,30 @@ public abstract class RestartTests(ControlPlaneFixture cp)
 
         Assert.Equal(agentPid, AgentProbe.AgentPid(cp.Config, sandbox.Id));
         Assert.Equal(Expected(), stored);
+    }
+
+    [Fact]
+    public async Task Sandbox_whose_agent_died_while_the_control_plane_was_down_is_started_again_and_ready()
+    {
+        var request = Specs.Sandbox("restart", Specs.Shell("idle", "sleep 600"));
+        request.Spec.Readiness = new Readiness { Timeout = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromSeconds(3)) };
+        var sandbox = await cp.Admin.Sandboxes.CreateAsync(request);
+        await Waits.PhaseAsync(cp.Admin, sandbox.Id, SandboxPhase.Ready);
+        var agentPid = AgentProbe.AgentPid(cp.Config, sandbox.Id);
+
+        await cp.KillAsync();
+        Posix.SignalGroup(agentPid, Posix.SigKill);
+        // Down for longer than the sandbox's readiness timeout: its age must not count against its new start.
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        await cp.StartAgainAsync();
+
+        using var admin = cp.ClientWith(cp.Host.AdminToken);
+        var settled = await Waits.UntilAsync(
+            () => admin.Sandboxes.GetAsync(new GetSandboxRequest { Id = sandbox.Id }).ResponseAsync,
+            s => s.Status is { Phase: SandboxPhase.Ready, AgentConnected: true } or { Phase: SandboxPhase.Failed },
+            "ready again (or failed)");
+        Assert.True(settled.Status.Phase == SandboxPhase.Ready, $"{settled.Status.Phase}: {settled.Status.Reason}");
+        Assert.NotEqual(agentPid, AgentProbe.AgentPid(cp.Config, sandbox.Id));
     }
 
     private static string Expected()

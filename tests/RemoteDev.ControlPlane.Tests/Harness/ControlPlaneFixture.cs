@@ -30,10 +30,19 @@ public abstract class ControlPlaneFixture : IAsyncLifetime
     /// <summary>kill -9 of the control plane, then a fresh start on the same data dir, store and ports.</summary>
     public async Task KillAndRestartAsync()
     {
+        await KillAsync();
+        await StartAgainAsync();
+    }
+
+    /// <summary>kill -9 of the control plane; its agents live on.</summary>
+    public async Task KillAsync()
+    {
         await Host.KillAsync();
         await Host.DisposeAsync();
-        _host = await ControlPlaneHost.StartAsync(Config);
     }
+
+    /// <summary>A fresh start on the same data dir, store and ports, after <see cref="KillAsync"/>.</summary>
+    public async Task StartAgainAsync() => _host = await ControlPlaneHost.StartAsync(Config);
 
     public OperatorClient ClientWith(string token) => new(Host.GrpcAddress, token);
 
