@@ -23,6 +23,15 @@ internal sealed class DemoSandbox(ISandboxStore store, ReconcilerHost reconciler
         await reconciler.Started;
         var page = await store.ListAsync(new SandboxQuery(Project, new Dictionary<string, string>(), PageSize, null), cancellationToken);
         var existing = page.Sandboxes.FirstOrDefault(s => s.Name == Name && !s.Deleted);
+        if (existing is { Status.Phase: SandboxPhase.Failed })
+        {
+            // A failed sandbox stays failed; the demo is there to be used, so a new one takes its place.
+            Console.WriteLine($"remotedev-control-plane: the demo sandbox {existing.Id} had failed ({existing.Status.Reason}); deleting it and creating a new one");
+            await store.MarkDeletedAsync(existing.Id, cancellationToken);
+            reconciler.Enqueue(existing.Id);
+            existing = null;
+        }
+
         var sandbox = existing ?? await store.CreateAsync(new NewSandbox(Name, Project, new Dictionary<string, string> { ["demo"] = "true" }, Spec()), cancellationToken);
         _id = sandbox.Id;
         reconciler.Enqueue(sandbox.Id);

@@ -99,6 +99,14 @@ public sealed class ControlPlaneHost : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
+    /// <summary>SIGTERM (as Ctrl-C of scripts/run), then waits for the control plane to finish its shutdown.</summary>
+    public async Task TerminateAsync()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        await kill.WaitForExitAsync();
+        await _process.WaitForExitAsync().WaitAsync(StartTimeout);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
