@@ -17,6 +17,8 @@ internal sealed class FieldErrors
         }
     }
 
+    public bool Any => _errors.Count > 0;
+
     public void ThrowIfAny()
     {
         if (_errors.Count > 0)

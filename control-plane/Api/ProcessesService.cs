@@ -32,6 +32,7 @@ internal sealed class ProcessesService(
             }
 
             spec.Processes.Add(request.Spec);
+            RequireSupervisable(request.Spec, spec);
         }, context.CancellationToken);
         await desired.ApplyRetentionAsync(sandbox.Id, [request.Spec], context.CancellationToken);
         if (!agents.IsConnected(sandbox.Id))
@@ -89,7 +90,11 @@ internal sealed class ProcessesService(
         SpecValidator.Process(request.Spec, "spec", errors);
         errors.ThrowIfAny();
         var sandbox = await access.GetLiveAsync(request.SandboxId, "sandbox_id", context);
-        var updated = await desired.UpdateAsync(sandbox, spec => spec.Processes[DesiredState.RequireProcess(spec, sandbox.Id, request.Spec.Name)] = request.Spec, context.CancellationToken);
+        var updated = await desired.UpdateAsync(sandbox, spec =>
+        {
+            spec.Processes[DesiredState.RequireProcess(spec, sandbox.Id, request.Spec.Name)] = request.Spec;
+            RequireSupervisable(request.Spec, spec);
+        }, context.CancellationToken);
         await desired.ApplyRetentionAsync(sandbox.Id, [request.Spec], context.CancellationToken);
         if (!agents.IsConnected(sandbox.Id))
         {
@@ -99,6 +104,14 @@ internal sealed class ProcessesService(
         var result = await agents.RunAsync(sandbox.Id, new Command { Reload = new ReloadProcess { Spec = request.Spec, RestartNow = request.RestartNow } }, context.CancellationToken);
         await desired.PushAsync(updated, context.CancellationToken);
         return await StatusOf(sandbox.Id, request.Spec.Name, result, context);
+    }
+
+    /// <summary>Refuses an added or reloaded process the agent's supervisor would refuse, before it is stored.</summary>
+    private static void RequireSupervisable(ProcessSpec changed, SandboxSpec spec)
+    {
+        var errors = new FieldErrors();
+        SpecValidator.Supervisable([changed], spec.Processes, "spec", _ => "spec", errors);
+        errors.ThrowIfAny();
     }
 
     public override async Task<ListProcessesResponse> List(ListProcessesRequest request, ServerCallContext context)

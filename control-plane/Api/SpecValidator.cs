@@ -50,6 +50,11 @@ internal static partial class SpecValidator
             }
         }
 
+        if (!errors.Any)
+        {
+            Supervisable(spec.Processes, spec.Processes, "spec.processes", i => $"spec.processes[{i}]", errors);
+        }
+
         Env(spec.Env.Keys, "spec.env", errors);
         if (spec.Readiness is { } readiness)
         {
@@ -95,6 +100,41 @@ internal static partial class SpecValidator
         {
             errors.Add($"{prefix}.permanent_failure_exit_codes", $"{code} is not an exit code (0-255)");
         }
+    }
+
+    /// <summary>
+    /// The supervisor's own checks (restart policies, backoff, crash loops, health checks, dependencies and their
+    /// cycles) on <paramref name="changed"/> within <paramref name="all"/>, the processes the change leaves; a problem
+    /// of one process goes under <paramref name="processField"/> of its index in <paramref name="changed"/>.
+    /// </summary>
+    public static void Supervisable(IReadOnlyList<ProcessSpec> changed, IReadOnlyList<ProcessSpec> all, string setField, Func<int, string> processField, FieldErrors errors)
+    {
+        foreach (var problem in RemoteDev.ProcessSpecs.SpecChecks.Problems(changed, all))
+        {
+            var colon = problem.IndexOf(": ", StringComparison.Ordinal);
+            var index = colon > 0 ? IndexOf(changed, problem[..colon]) : -1;
+            if (index >= 0)
+            {
+                errors.Add(processField(index), problem[(colon + 2)..]);
+            }
+            else
+            {
+                errors.Add(setField, problem);
+            }
+        }
+    }
+
+    private static int IndexOf(IReadOnlyList<ProcessSpec> specs, string name)
+    {
+        for (var i = 0; i < specs.Count; i++)
+        {
+            if (specs[i].Name == name)
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     public static void Env(IEnumerable<string> names, string field, FieldErrors errors)

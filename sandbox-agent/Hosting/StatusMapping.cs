@@ -1,3 +1,4 @@
+using RemoteDev.ProcessSpecs;
 using Google.Protobuf.WellKnownTypes;
 using S = RemoteDev.Supervisor;
 using V1 = RemoteDev.V1;

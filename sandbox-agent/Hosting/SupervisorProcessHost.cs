@@ -1,3 +1,4 @@
+using RemoteDev.ProcessSpecs;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using RemoteDev.Agent.Configuration;

@@ -5,7 +5,7 @@ using RemoteDev.Supervisor.Native;
 namespace RemoteDev.Supervisor.Specs;
 
 /// <summary>Finds every problem of a set of specs at once: fields, names, dependencies (unknown, cycles).</summary>
-internal static class SpecValidator
+public static class SpecValidator
 {
     private const int MaxNameLength = 63;
 

@@ -103,6 +103,42 @@ public abstract class AccessTests(ControlPlaneFixture cp)
     }
 
     [Fact]
+    public async Task Create_with_specs_the_supervisor_would_refuse_is_invalid_and_stores_nothing()
+    {
+        var request = Specs.Sandbox("refused", Specs.Shell("a", "sleep 600"), Specs.Shell("b", "sleep 600"), Specs.Shell("c", "sleep 600"));
+        request.Spec.Processes[0].DependsOn.Add(new Dependency { Process = new ProcessDependency { Name = "b" } });
+        request.Spec.Processes[1].DependsOn.Add(new Dependency { Process = new ProcessDependency { Name = "a" } });
+        request.Spec.Processes[2].Backoff = new Backoff { Fixed = new FixedBackoff { Delay = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromSeconds(-1)) } };
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => cp.Admin.Sandboxes.CreateAsync(request).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("spec.processes[2]: backoff.fixed.delay is negative", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("spec.processes: dependency cycle: a -> b -> a", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Empty((await cp.Admin.Sandboxes.ListAsync(new ListSandboxesRequest { Project = "refused" })).Sandboxes);
+    }
+
+    [Fact]
+    public async Task Added_or_reloaded_process_the_supervisor_would_refuse_is_invalid_and_not_stored()
+    {
+        var sandbox = await cp.Admin.Sandboxes.CreateAsync(Specs.Sandbox("refused-add", Specs.Shell("web", "sleep 600")));
+        var negative = Specs.Shell("worker", "sleep 600");
+        negative.HealthCheck = new HealthCheck { Tcp = new TcpProbe { Port = 8080 }, Interval = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromSeconds(-5)) };
+        var cycle = Specs.Shell("web", "sleep 600");
+        cycle.DependsOn.Add(new Dependency { Process = new ProcessDependency { Name = "web" } });
+
+        var added = await Assert.ThrowsAsync<RpcException>(() => cp.Admin.Processes.AddAsync(new AddProcessRequest { SandboxId = sandbox.Id, Spec = negative }).ResponseAsync);
+        var reloaded = await Assert.ThrowsAsync<RpcException>(() => cp.Admin.Processes.ReloadAsync(new ReloadProcessRequest { SandboxId = sandbox.Id, Spec = cycle }).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, added.StatusCode);
+        Assert.Contains("spec: healthCheck.interval is negative", added.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(StatusCode.InvalidArgument, reloaded.StatusCode);
+        Assert.Contains("spec: depends on itself", reloaded.Status.Detail, StringComparison.Ordinal);
+        var stored = await cp.Admin.Sandboxes.GetAsync(new GetSandboxRequest { Id = sandbox.Id });
+        Assert.Equal(sandbox.Spec, stored.Spec);
+    }
+
+    [Fact]
     public async Task Unknown_sandbox_is_not_found()
     {
         var error = await Assert.ThrowsAsync<RpcException>(() => cp.Admin.Sandboxes.GetAsync(new GetSandboxRequest { Id = "no-such-sandbox" }).ResponseAsync);

@@ -1,7 +1,7 @@
 using S = RemoteDev.Supervisor;
 using V1 = RemoteDev.V1;
 
-namespace RemoteDev.Agent.Hosting;
+namespace RemoteDev.ProcessSpecs;
 
 internal static class HealthMapping
 {

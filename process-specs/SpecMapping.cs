@@ -1,16 +1,15 @@
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
-using Grpc.Core;
 using S = RemoteDev.Supervisor;
 using V1 = RemoteDev.V1;
 
-namespace RemoteDev.Agent.Hosting;
+namespace RemoteDev.ProcessSpecs;
 
 /// <summary>
-/// remotedev.v1.ProcessSpec to the supervisor's spec, field by field; every problem is collected and reported as
-/// one InvalidArgument. The way back goes through the supervisor's proto3 JSON writer.
+/// remotedev.v1.ProcessSpec to the supervisor's spec, field by field; every problem is collected and reported in one
+/// <see cref="S.SpecValidationException"/>. The way back goes through the supervisor's proto3 JSON writer.
 /// </summary>
-internal static class SpecMapping
+public static class SpecMapping
 {
     private static readonly JsonParser Parser = new(JsonParser.Settings.Default.WithIgnoreUnknownFields(true));
 
@@ -56,9 +55,7 @@ internal static class SpecMapping
             Required = spec.Required,
             OutputBufferBytes = spec.OutputBufferBytes,
         };
-        return problems.Count == 0
-            ? mapped
-            : throw new ProcessHostException(StatusCode.InvalidArgument, $"invalid process spec '{spec.Name}': " + string.Join("; ", problems));
+        return problems.Count == 0 ? mapped : throw new S.SpecValidationException([.. problems.Select(p => $"{spec.Name}: {p}")]);
     }
 
     public static V1.ProcessSpec ToProto(S.ProcessSpec spec) => Parser.Parse<V1.ProcessSpec>(S.ProcessFile.Serialize(spec));
