@@ -73,7 +73,17 @@ internal sealed class ProcessesService(
     public override async Task<RemoveProcessResponse> Remove(ProcessRef request, ServerCallContext context)
     {
         var sandbox = await RequireNamesAsync(request.SandboxId, request.Name, context);
-        var updated = await desired.UpdateAsync(sandbox, spec => spec.Processes.RemoveAt(DesiredState.RequireProcess(spec, sandbox.Id, request.Name)), context.CancellationToken);
+        var updated = await desired.UpdateAsync(sandbox, spec =>
+        {
+            var index = DesiredState.RequireProcess(spec, sandbox.Id, request.Name);
+            var dependents = spec.Processes.Where(p => p.DependsOn.Any(d => d.Process?.Name == request.Name)).Select(p => $"'{p.Name}'").ToList();
+            if (dependents.Count > 0)
+            {
+                throw new RpcException(new Status(StatusCode.FailedPrecondition, $"name: '{request.Name}' is a dependency of {string.Join(", ", dependents)}; remove or reload those first"));
+            }
+
+            spec.Processes.RemoveAt(index);
+        }, context.CancellationToken);
         if (agents.IsConnected(sandbox.Id))
         {
             await agents.RunAsync(sandbox.Id, new Command { Remove = new ProcessName { Name = request.Name } }, context.CancellationToken);

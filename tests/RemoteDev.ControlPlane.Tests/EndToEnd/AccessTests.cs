@@ -139,6 +139,21 @@ public abstract class AccessTests(ControlPlaneFixture cp)
     }
 
     [Fact]
+    public async Task Removing_a_process_others_depend_on_is_refused_and_changes_nothing()
+    {
+        var web = Specs.Shell("web", "sleep 600");
+        web.DependsOn.Add(new Dependency { Process = new ProcessDependency { Name = "db" } });
+        var sandbox = await cp.Admin.Sandboxes.CreateAsync(Specs.Sandbox("refused-remove", Specs.Shell("db", "sleep 600"), web));
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => cp.Admin.Processes.RemoveAsync(new ProcessRef { SandboxId = sandbox.Id, Name = "db" }).ResponseAsync);
+
+        Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
+        Assert.Contains("'db' is a dependency of 'web'", error.Status.Detail, StringComparison.Ordinal);
+        var stored = await cp.Admin.Sandboxes.GetAsync(new GetSandboxRequest { Id = sandbox.Id });
+        Assert.Equal(sandbox.Spec, stored.Spec);
+    }
+
+    [Fact]
     public async Task Unknown_sandbox_is_not_found()
     {
         var error = await Assert.ThrowsAsync<RpcException>(() => cp.Admin.Sandboxes.GetAsync(new GetSandboxRequest { Id = "no-such-sandbox" }).ResponseAsync);
