@@ -18,8 +18,27 @@ internal static class FileCommands
             throw new ProcessHostException(StatusCode.InvalidArgument, "write_file.mode must be permission bits (at most 07777)");
         }
 
+        if (Directory.Exists(path))
+        {
+            throw new ProcessHostException(StatusCode.FailedPrecondition, $"write_file.path: {path} is a directory");
+        }
+
         var mode = request.Mode == 0 ? DefaultMode : (UnixFileMode)request.Mode;
-        return AtomicFile.WriteAsync(path, request.Content.Memory, mode, cancellationToken);
+        return WriteCoreAsync(path, request.Content.Memory, mode, cancellationToken);
+    }
+
+    private static async Task WriteCoreAsync(string path, ReadOnlyMemory<byte> content, UnixFileMode mode, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await AtomicFile.WriteAsync(path, content, mode, cancellationToken);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw new ProcessHostException(
+                error is UnauthorizedAccessException ? StatusCode.PermissionDenied : StatusCode.FailedPrecondition,
+                $"write_file.path: cannot write {path}: {error.Message}");
+        }
     }
 
     public static async Task<FileContent> ReadAsync(ReadFile request, CancellationToken cancellationToken)

@@ -27,6 +27,11 @@ internal static class AtomicFile
             File.SetUnixFileMode(temp, mode);
             File.Move(temp, path, overwrite: true);
         }
+        catch (IOException error)
+        {
+            // The temp file's name means nothing to the caller.
+            throw new IOException(error.Message.Replace(temp, path, StringComparison.Ordinal), error);
+        }
         finally
         {
             File.Delete(temp);

@@ -157,6 +157,19 @@ public sealed class CommandTests(LinkFixture fixture) : IClassFixture<LinkFixtur
     }
 
     [Fact]
+    public async Task Write_file_onto_a_directory_or_where_nothing_can_be_written_names_the_path()
+    {
+        var onDirectory = await Link.RunAsync(new Command { WriteFile = new WriteFile { Path = Link.Agent.Root, Content = ByteString.CopyFromUtf8("x") } });
+        var underProc = await Link.RunAsync(new Command { WriteFile = new WriteFile { Path = "/proc/1/not-a-file", Content = ByteString.CopyFromUtf8("x") } });
+
+        Assert.Equal((int)StatusCode.FailedPrecondition, onDirectory.Code);
+        Assert.Equal($"write_file.path: {Link.Agent.Root} is a directory", onDirectory.Message);
+        Assert.NotEqual(0, underProc.Code);
+        Assert.StartsWith("write_file.path: cannot write /proc/1/not-a-file: ", underProc.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(".tmp", underProc.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Set_env_reaches_a_process_through_the_global_env_file_and_unset_removes_the_name()
     {
         var probe = Specs.Shell("cmd-env", "echo \"value=$CMD_GLOBAL\"; exec sleep 600");
