@@ -84,6 +84,17 @@ public abstract class AttachAndLogsTests(ControlPlaneFixture cp) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task Logs_of_a_process_the_sandbox_never_had_is_not_found()
+    {
+        using var logs = cp.Admin.Processes.Logs(new LogsRequest { SandboxId = _id, Process = "countr" });
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => OutputReads.CollectAsync(logs.ResponseStream));
+
+        Assert.Equal(StatusCode.NotFound, error.StatusCode);
+        Assert.Contains("no process 'countr'", error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Logs_follow_of_an_exiting_process_ends_after_its_last_byte()
     {
         var script = "head -c 3000000 /dev/zero | tr '\\0' 'x'; echo; echo the-very-end";
