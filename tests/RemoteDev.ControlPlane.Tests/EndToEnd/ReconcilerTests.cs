@@ -30,9 +30,7 @@ public abstract class ReconcilerTests(ControlPlaneFixture cp)
     [Fact]
     public async Task Agent_started_again_long_after_creation_has_its_full_readiness_timeout()
     {
-        var request = Specs.Sandbox("reconcile", Specs.Shell("idle", "sleep 600"));
-        request.Spec.Readiness = new Readiness { Timeout = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromSeconds(3)) };
-        var sandbox = await cp.Admin.Sandboxes.CreateAsync(request);
+        var sandbox = await cp.Admin.Sandboxes.CreateAsync(Specs.IdleWithReadinessTimeout("reconcile", TimeSpan.FromSeconds(3)));
         await Waits.PhaseAsync(cp.Admin, sandbox.Id, SandboxPhase.Ready);
         // The sandbox is now older than its readiness timeout; a restart must not count its age against it.
         await Task.Delay(TimeSpan.FromSeconds(4));
@@ -41,10 +39,7 @@ public abstract class ReconcilerTests(ControlPlaneFixture cp)
         Posix.SignalGroup(first, Posix.SigKill);
 
         await Waits.UntilAsync(() => Task.FromResult(AgentProbe.AgentPid(cp.Config, sandbox.Id)), pid => pid != first, "a new agent");
-        var settled = await Waits.UntilAsync(
-            () => cp.Admin.Sandboxes.GetAsync(new GetSandboxRequest { Id = sandbox.Id }).ResponseAsync,
-            s => s.Status is { Phase: SandboxPhase.Ready, AgentConnected: true } or { Phase: SandboxPhase.Failed },
-            "ready again (or failed)");
+        var settled = await Waits.ReadyOrFailedAsync(cp.Admin, sandbox.Id);
         Assert.True(settled.Status.Phase == SandboxPhase.Ready, $"{settled.Status.Phase}: {settled.Status.Reason}");
     }
 

@@ -33,9 +33,7 @@ public abstract class RestartTests(ControlPlaneFixture cp)
     [Fact]
     public async Task Sandbox_whose_agent_died_while_the_control_plane_was_down_is_started_again_and_ready()
     {
-        var request = Specs.Sandbox("restart", Specs.Shell("idle", "sleep 600"));
-        request.Spec.Readiness = new Readiness { Timeout = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromSeconds(3)) };
-        var sandbox = await cp.Admin.Sandboxes.CreateAsync(request);
+        var sandbox = await cp.Admin.Sandboxes.CreateAsync(Specs.IdleWithReadinessTimeout("restart", TimeSpan.FromSeconds(3)));
         await Waits.PhaseAsync(cp.Admin, sandbox.Id, SandboxPhase.Ready);
         var agentPid = AgentProbe.AgentPid(cp.Config, sandbox.Id);
 
@@ -46,10 +44,7 @@ public abstract class RestartTests(ControlPlaneFixture cp)
         await cp.StartAgainAsync();
 
         using var admin = cp.ClientWith(cp.Host.AdminToken);
-        var settled = await Waits.UntilAsync(
-            () => admin.Sandboxes.GetAsync(new GetSandboxRequest { Id = sandbox.Id }).ResponseAsync,
-            s => s.Status is { Phase: SandboxPhase.Ready, AgentConnected: true } or { Phase: SandboxPhase.Failed },
-            "ready again (or failed)");
+        var settled = await Waits.ReadyOrFailedAsync(admin, sandbox.Id);
         Assert.True(settled.Status.Phase == SandboxPhase.Ready, $"{settled.Status.Phase}: {settled.Status.Reason}");
         Assert.NotEqual(agentPid, AgentProbe.AgentPid(cp.Config, sandbox.Id));
     }

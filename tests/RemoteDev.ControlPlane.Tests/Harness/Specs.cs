@@ -23,4 +23,12 @@ internal static class Specs
         request.Spec.Processes.Add(processes);
         return request;
     }
+
+    /// <summary>A sandbox running one idle process, FAILED when not READY within <paramref name="timeout"/>.</summary>
+    public static CreateSandboxRequest IdleWithReadinessTimeout(string project, TimeSpan timeout)
+    {
+        var request = Sandbox(project, Shell("idle", "sleep 600"));
+        request.Spec.Readiness = new Readiness { Timeout = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(timeout) };
+        return request;
+    }
 }

@@ -53,6 +53,12 @@ internal static class Waits
         }
     }
 
+    /// <summary>Polls the sandbox until it is READY with its agent connected, or FAILED; returns it.</summary>
+    public static Task<Sandbox> ReadyOrFailedAsync(OperatorClient client, string id) => UntilAsync(
+        () => client.Sandboxes.GetAsync(new GetSandboxRequest { Id = id }).ResponseAsync,
+        s => s.Status is { Phase: SandboxPhase.Ready, AgentConnected: true } or { Phase: SandboxPhase.Failed },
+        "ready with a connected agent, or failed");
+
     public static async Task<T> UntilAsync<T>(Func<Task<T>> probe, Func<T, bool> done, string what)
     {
         using var cts = new CancellationTokenSource(Generous);
