@@ -19,7 +19,7 @@ public abstract class ReconcilerTests(ControlPlaneFixture cp)
 
         Posix.SignalGroup(first, Posix.SigKill);
 
-        await Waits.UntilAsync(() => Task.FromResult(AgentProbe.AgentPid(cp.Config, sandbox.Id)), pid => pid != first, "a new agent");
+        await AgentProbe.NewAgentAsync(cp.Config, sandbox.Id, first);
         var ready = await Waits.UntilAsync(
             () => cp.Admin.Sandboxes.GetAsync(new GetSandboxRequest { Id = sandbox.Id }).ResponseAsync,
             s => s.Status is { Phase: SandboxPhase.Ready, AgentConnected: true },
@@ -38,7 +38,7 @@ public abstract class ReconcilerTests(ControlPlaneFixture cp)
 
         Posix.SignalGroup(first, Posix.SigKill);
 
-        await Waits.UntilAsync(() => Task.FromResult(AgentProbe.AgentPid(cp.Config, sandbox.Id)), pid => pid != first, "a new agent");
+        await AgentProbe.NewAgentAsync(cp.Config, sandbox.Id, first);
         var settled = await Waits.ReadyOrFailedAsync(cp.Admin, sandbox.Id);
         Assert.True(settled.Status.Phase == SandboxPhase.Ready, $"{settled.Status.Phase}: {settled.Status.Reason}");
     }

@@ -21,6 +21,27 @@ internal static class AgentProbe
     public static int AgentPid(ControlPlaneConfig config, string sandboxId)
         => JsonSerializer.Deserialize<AgentRecord>(File.ReadAllBytes(Path.Combine(config.DataDir, "sandboxes", sandboxId, "agent.json")))!.Pid;
 
+    /// <summary>
+    /// Waits until an agent other than <paramref name="previous"/> is recorded. The driver removes the old record just
+    /// before each launch, so there may be none for a moment.
+    /// </summary>
+    public static Task<int?> NewAgentAsync(ControlPlaneConfig config, string sandboxId, int previous) => Waits.UntilAsync(
+        () => Task.FromResult(AgentPidOrGone(config, sandboxId)),
+        pid => pid is { } current && current != previous,
+        "a new agent");
+
+    private static int? AgentPidOrGone(ControlPlaneConfig config, string sandboxId)
+    {
+        try
+        {
+            return AgentPid(config, sandboxId);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Sends <paramref name="first"/> and returns the status the gateway ends the call with.</summary>
     public static async Task<StatusCode> FirstMessageStatusAsync(string address, AgentMessage first)
     {
