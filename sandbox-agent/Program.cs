@@ -23,9 +23,6 @@ AgentOptions options;
 try
 {
     options = AgentEnvironment.Load(Environment.GetEnvironmentVariables());
-
-    // Every process the agent starts inherits its environment; the token is the agent's credential, not theirs.
-    Environment.SetEnvironmentVariable(AgentEnvironment.AgentToken, null);
 }
 catch (AgentConfigurationException e)
 {
@@ -33,8 +30,11 @@ catch (AgentConfigurationException e)
     return 1;
 }
 
-// Processes and exec commands inherit the agent's environment: they must not see the agent's credential.
-Environment.SetEnvironmentVariable(AgentEnvironment.AgentToken, null);
+// Processes and exec commands inherit the agent's environment, less what is the agent's own.
+foreach (var name in AgentEnvironment.AgentOnly)
+{
+    Environment.SetEnvironmentVariable(name, null);
+}
 
 const string template = "{Timestamp:HH:mm:ss.fff} {Level:u3} {Message:lj}{NewLine}{Exception}";
 const long logFileBytes = 8 * 1024 * 1024;

@@ -17,6 +17,13 @@ internal static class AgentEnvironment
     public const string CtlSocket = "REMOTEDEV_CTL_SOCKET";
     public const string WorkspaceDir = "REMOTEDEV_WORKSPACE_DIR";
 
+    /// <summary>
+    /// The agent's own, not passed on to the processes it starts (they inherit its environment otherwise): its
+    /// credential, and the GC budget the sandbox image sets for the agent's runtime, which would change any .NET
+    /// program run in the sandbox.
+    /// </summary>
+    public static readonly string[] AgentOnly = [AgentToken, "DOTNET_GCgen0size"];
+
     public const string DefaultDataDir = "/var/lib/remotedev";
     public const string DefaultLogDir = "/var/log/remotedev";
     public const string DefaultWorkspaceDir = "/workspace";

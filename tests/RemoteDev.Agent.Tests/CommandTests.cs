@@ -117,13 +117,14 @@ public sealed class CommandTests(LinkFixture fixture) : IClassFixture<LinkFixtur
     }
 
     [Fact]
-    public async Task Exec_does_not_inherit_the_agent_token()
+    public async Task Exec_does_not_inherit_the_agent_token_or_its_runtime_settings()
     {
         var result = await Ok(new Command { Exec = new ExecCommand { Command = { "env" } } });
 
         var environment = Link.State.Read(s => Encoding.UTF8.GetString(s.ExecOutput[result.Id].ToArray()));
         Assert.Contains("PATH=", environment);
         Assert.DoesNotContain("REMOTEDEV_AGENT_TOKEN", environment);
+        Assert.DoesNotContain("DOTNET_GCgen0size", environment);
     }
 
     [Fact]

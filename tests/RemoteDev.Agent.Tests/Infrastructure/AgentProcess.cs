@@ -63,6 +63,8 @@ internal sealed class AgentProcess : IAsyncDisposable
         info.Environment["REMOTEDEV_LOG_DIR"] = Path.Combine(root, "logs");
         info.Environment["REMOTEDEV_WORKSPACE_DIR"] = Path.Combine(root, "workspace");
         info.Environment["REMOTEDEV_CTL_SOCKET"] = Path.Combine(root, "agent.sock");
+        // As the sandbox image sets it for the agent's runtime.
+        info.Environment["DOTNET_GCgen0size"] = "0x400000";
         if (processFileJson is not null)
         {
             var file = Path.Combine(root, "processes.json");
