@@ -27,6 +27,7 @@ public static class SpecChecks
             }
             catch (S.SpecValidationException)
             {
+                // Already stored, and not part of this change: not this request's fault.
             }
         }
 
