@@ -66,6 +66,9 @@ public sealed record ProcessEvent
     public HealthStatus Health { get; init; }
 
     public int? Pid { get; init; }
+
+    /// <summary>On <see cref="ProcessEventKind.Removed"/>: where the process's output ended; nothing follows it.</summary>
+    public ulong? OutputEnd { get; init; }
 }
 
 /// <summary>A record of a process's output stream: bytes or a gap.</summary>

@@ -190,6 +190,7 @@ public sealed partial class ProcessSupervisor
             Previous = status.State,
             Reason = "removed",
             RestartCount = status.RestartCount,
+            OutputEnd = status.OutputEnd,
             Time = _time.GetUtcNow(),
         });
         SaveDurable(null);

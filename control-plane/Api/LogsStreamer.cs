@@ -8,8 +8,9 @@ using RemoteDev.V1;
 namespace RemoteDev.ControlPlane.Api;
 
 /// <summary>
-/// Processes/Logs: stored output from an offset or tail. With follow it keeps going until the process has ended AND
-/// every byte the agent holds for it (its output end at exit) is stored and delivered; then it ends.
+/// Processes/Logs: stored output from an offset or tail. With follow it keeps going until the process has ended (or
+/// was removed) AND every byte the agent holds for it (its output end) is stored and delivered; then it ends. It also
+/// ends, with what is stored, once the sandbox is deleted, or stopped or failed with no agent connected.
 /// </summary>
 internal sealed class LogsStreamer(
     SandboxAccess access,
@@ -76,23 +77,55 @@ internal sealed class LogsStreamer(
         }
     }
 
-    /// <summary>The stored offset the stream ends at once the process has ended; null while it may still write.</summary>
+    /// <summary>
+    /// The stored offset the stream ends at once the process has ended (or was removed, or its sandbox can no longer
+    /// run it); null while it may still write.
+    /// </summary>
     private async Task<ulong?> FinalEndAsync(string sandboxId, OutputStreamKey stream, CancellationToken token)
     {
         var sandbox = await sandboxes.GetAsync(sandboxId, token);
         var state = await output.GetStreamAsync(stream, token);
+        var storedEnd = state?.End ?? 0;
         if (sandbox is null || sandbox.Deleted && sandbox.Status.Phase == SandboxPhase.Stopped)
         {
-            return state?.End ?? 0;
+            return storedEnd;
         }
 
         var agent = observed.Get(sandboxId);
-        if (!agent.Connected || !agent.Processes.TryGetValue(stream.Process, out var seen) || !ProcessEnd.HasEnded(seen.State))
+        if (!agent.Connected)
+        {
+            // No agent and none coming: a stopped or failed sandbox is not started again.
+            return sandbox.Status.Phase is SandboxPhase.Stopped or SandboxPhase.Failed ? storedEnd : null;
+        }
+
+        if (agent.RemovedOutputEnds.TryGetValue(stream.Process, out var removedEnd))
+        {
+            return state is null ? removedEnd : state.ToStored(removedEnd);
+        }
+
+        if (!agent.Processes.TryGetValue(stream.Process, out var seen))
+        {
+            // Wanted but not started yet: wait. Neither wanted nor running: removed before this agent connected.
+            return sandbox.Spec.Processes.Any(p => p.Name == stream.Process) ? null : storedEnd;
+        }
+
+        if (!ProcessEnd.HasEnded(seen.State))
         {
             return null;
         }
 
-        var result = await agents.RunAsync(sandboxId, new Command { Get = new GetProcess { Name = stream.Process } }, token);
+        CommandResult result;
+        try
+        {
+            result = await agents.RunAsync(sandboxId, new Command { Get = new GetProcess { Name = stream.Process } }, token);
+        }
+        catch (RpcException e) when (e.StatusCode is StatusCode.NotFound or StatusCode.Unavailable or StatusCode.FailedPrecondition)
+        {
+            // Being removed (its REMOVED event, with where its output ended, is on the way), or the agent link is
+            // changing: look again at the next check.
+            return null;
+        }
+
         if (!ProcessEnd.HasEnded(result.Process.State))
         {
             return null;

@@ -205,6 +205,15 @@ internal sealed class AgentSession
             SandboxId,
             o =>
             {
+                if (processEvent.Kind == ProcessEventKind.Removed)
+                {
+                    return o with
+                    {
+                        Processes = o.Processes.Remove(processEvent.Process),
+                        RemovedOutputEnds = o.RemovedOutputEnds.SetItem(processEvent.Process, processEvent.OutputEnd),
+                    };
+                }
+
                 var status = o.Processes.TryGetValue(processEvent.Process, out var old) ? old.Clone() : new ProcessStatus { Name = processEvent.Process };
                 status.State = processEvent.State;
                 status.Health = processEvent.Health;
@@ -218,7 +227,7 @@ internal sealed class AgentSession
                     status.ExitCode = processEvent.ExitCode;
                 }
 
-                return o with { Processes = o.Processes.SetItem(processEvent.Process, status) };
+                return o with { Processes = o.Processes.SetItem(processEvent.Process, status), RemovedOutputEnds = o.RemovedOutputEnds.Remove(processEvent.Process) };
             },
             phaseRelevant: false);
         _deps.Hub.PublishEvent(SandboxId, processEvent);

@@ -3,17 +3,21 @@ using RemoteDev.V1;
 
 namespace RemoteDev.ControlPlane.Observed;
 
-/// <summary>An immutable snapshot of what a sandbox's agent last reported.</summary>
+/// <summary>
+/// An immutable snapshot of what a sandbox's agent last reported. <see cref="RemovedOutputEnds"/>: processes the
+/// agent removed while connected, with where their output ended (agent offsets).
+/// </summary>
 internal sealed record ObservedSandbox(
     bool Connected,
     AgentLifecycle Lifecycle,
     string LifecycleReason,
     ImmutableDictionary<string, ProcessStatus> Processes,
+    ImmutableDictionary<string, ulong> RemovedOutputEnds,
     ResourceUsage? Usage,
     ulong AppliedGeneration,
     DateTimeOffset? SeenAt,
     DateTimeOffset? DisconnectedAt)
 {
     public static ObservedSandbox Never { get; } = new(
-        false, AgentLifecycle.Unspecified, "", ImmutableDictionary<string, ProcessStatus>.Empty, null, 0, null, null);
+        false, AgentLifecycle.Unspecified, "", ImmutableDictionary<string, ProcessStatus>.Empty, ImmutableDictionary<string, ulong>.Empty, null, 0, null, null);
 }

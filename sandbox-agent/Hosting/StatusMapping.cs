@@ -52,14 +52,31 @@ internal static class StatusMapping
             Time = Timestamp.FromDateTimeOffset(e.Time),
             Health = Health(e.Health),
             Pid = e.Pid ?? 0,
+            Kind = Kind(e.Kind),
         };
         if (e.ExitCode is { } code)
         {
             proto.ExitCode = code;
         }
 
+        if (e.OutputEnd is { } end)
+        {
+            proto.OutputEnd = end;
+        }
+
         return proto;
     }
+
+    private static V1.ProcessEventKind Kind(S.ProcessEventKind kind) => kind switch
+    {
+        S.ProcessEventKind.Transition => V1.ProcessEventKind.Transition,
+        S.ProcessEventKind.Health => V1.ProcessEventKind.Health,
+        S.ProcessEventKind.EnvChanged => V1.ProcessEventKind.EnvChanged,
+        S.ProcessEventKind.EnvFileError => V1.ProcessEventKind.EnvFileError,
+        S.ProcessEventKind.Reloaded => V1.ProcessEventKind.Reloaded,
+        S.ProcessEventKind.Removed => V1.ProcessEventKind.Removed,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
 
     public static V1.ProcessState State(S.ProcessState state) => state switch
     {

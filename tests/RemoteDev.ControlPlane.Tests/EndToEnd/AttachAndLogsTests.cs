@@ -110,6 +110,21 @@ public abstract class AttachAndLogsTests(ControlPlaneFixture cp) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task Logs_follow_of_a_removed_process_ends_with_every_byte_it_wrote()
+    {
+        await cp.Admin.Processes.AddAsync(new AddProcessRequest { SandboxId = _id, Spec = Specs.Shell("chatty", "i=0; while true; do i=$((i+1)); echo tick-$i; sleep 0.005; done") });
+        using var logs = cp.Admin.Processes.Logs(new LogsRequest { SandboxId = _id, Process = "chatty", Offset = 0, Follow = true }, deadline: DateTime.UtcNow + Waits.Generous);
+        var following = OutputReads.CollectAsync(logs.ResponseStream);
+        await OutputReads.UntilStoredContainsAsync(cp.Admin, _id, "chatty", "tick-50\n");
+
+        await cp.Admin.Processes.RemoveAsync(new ProcessRef { SandboxId = _id, Name = "chatty" });
+
+        var followed = await following;
+        Assert.Contains("tick-50\n", Encoding.ASCII.GetString(followed), StringComparison.Ordinal);
+        Assert.Equal(await OutputReads.StoredAsync(cp.Admin, _id, "chatty"), followed);
+    }
+
+    [Fact]
     public async Task Logs_of_an_exited_process_replay_from_an_offset_and_a_tail()
     {
         await cp.Admin.Processes.AddAsync(new AddProcessRequest { SandboxId = _id, Spec = Specs.Shell("short", "echo first-line; echo second-line", RestartPolicy.Never) });
