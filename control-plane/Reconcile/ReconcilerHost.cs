@@ -130,8 +130,9 @@ internal sealed class ReconcilerHost(
                 await reconciler.SetPhaseAsync(sandbox, SandboxPhase.Failed, reason, cancellationToken);
             }
         }
-        catch (StoreException error)
+        catch (Exception error) when (error is not OperationCanceledException)
         {
+            // Any store error (not only the wrapped ones): the worker must live on and the failure be recorded later.
             ReconcileLog.Retrying(logger, id, InitialBackoff.TotalMilliseconds, error);
             _queue.EnqueueAfter(id, InitialBackoff);
         }

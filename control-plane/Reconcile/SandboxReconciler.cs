@@ -150,7 +150,9 @@ internal sealed class SandboxReconciler(
             if (away >= options.LostGrace)
             {
                 await SetPhaseAsync(sandbox, SandboxPhase.Lost, $"the agent has been silent for {away.TotalSeconds:F0} s", cancellationToken);
-                return ReconcileResult.Done;
+                // Nothing reports the death of an agent that is already disconnected: look again, and start it anew
+                // once the driver finds it exited.
+                return ReconcileResult.After(options.LostGrace);
             }
 
             return ReconcileResult.After(options.LostGrace - away);

@@ -59,6 +59,22 @@ public abstract class ReconcilerTests(ControlPlaneFixture cp)
     }
 
     [Fact]
+    public async Task Lost_sandbox_whose_agent_then_dies_is_started_again_and_ready()
+    {
+        var sandbox = await cp.Admin.Sandboxes.CreateAsync(Specs.Sandbox("reconcile"));
+        await Waits.PhaseAsync(cp.Admin, sandbox.Id, SandboxPhase.Ready);
+        var agent = AgentProbe.AgentPid(cp.Config, sandbox.Id);
+        Posix.SignalGroup(agent, SigStop);
+        await Waits.PhaseAsync(cp.Admin, sandbox.Id, SandboxPhase.Lost);
+
+        Posix.SignalGroup(agent, Posix.SigKill);
+
+        await AgentProbe.NewAgentAsync(cp.Config, sandbox.Id, agent);
+        var settled = await Waits.ReadyOrFailedAsync(cp.Admin, sandbox.Id);
+        Assert.True(settled.Status.Phase == SandboxPhase.Ready, $"{settled.Status.Phase}: {settled.Status.Reason}");
+    }
+
+    [Fact]
     public async Task Readiness_probe_output_gates_ready()
     {
         var request = Specs.Sandbox("reconcile");
