@@ -18,7 +18,7 @@ internal sealed class ExecRunner(string workspaceDir, IProcessHost host, ILogger
     private const string Setsid = "/usr/bin/setsid";
 
     public static TimeSpan TimeoutOf(ExecCommand exec) =>
-        exec.Timeout is { } t && t.ToTimeSpan() > TimeSpan.Zero ? t.ToTimeSpan() : CommandTimings.DefaultExecTimeout;
+        CommandDurations.Optional(exec.Timeout, "exec.timeout") is { } t && t > TimeSpan.Zero ? t : CommandTimings.DefaultExecTimeout;
 
     public async Task<ExecExit> RunAsync(string commandId, ExecCommand exec, ICommandSink sink, CancellationToken cancellationToken)
     {

@@ -200,7 +200,7 @@ internal sealed class LinkSession(LinkServices services, AsyncDuplexStreamingCal
             switch (message.MsgCase)
             {
                 case ControlMessage.MsgOneofCase.Command:
-                    await services.Commands.DispatchAsync(message.Command, Outbox, cancellationToken);
+                    services.Commands.Dispatch(message.Command, Outbox);
                     break;
                 case ControlMessage.MsgOneofCase.Desired:
                     services.Reconciler.Submit(message.Desired);

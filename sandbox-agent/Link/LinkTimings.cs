@@ -43,6 +43,6 @@ internal static class LinkTimings
     /// <summary>Output messages waiting for the send loop (each at most <see cref="MaxChunkBytes"/>).</summary>
     public const int OutputQueueCapacity = 16;
 
-    /// <summary>Commands running at the same time; the receive loop waits beyond this.</summary>
+    /// <summary>Commands running at the same time; one more is answered RESOURCE_EXHAUSTED at once.</summary>
     public const int MaxConcurrentCommands = 64;
 }

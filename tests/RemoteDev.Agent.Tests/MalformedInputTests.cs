@@ -1,3 +1,4 @@
+using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using RemoteDev.Agent.Tests.Infrastructure;
 using RemoteDev.V1;
@@ -72,5 +73,17 @@ public sealed class MalformedInputTests(LinkFixture fixture) : IClassFixture<Lin
 
         Assert.Equal(0, next.Code);
         Assert.DoesNotContain(next.Processes.Processes, p => p.Name == "desired-bad");
+    }
+
+    [Fact]
+    public async Task A_command_timeout_beyond_a_day_or_not_a_valid_duration_gets_invalid_argument_naming_timeout()
+    {
+        var tooLong = await Link.RunAsync(new Command { Timeout = new Duration { Seconds = 5_000_000 }, List = new ListProcesses() });
+        var malformed = await Link.RunAsync(new Command { Timeout = new Duration { Seconds = 1, Nanos = -1 }, List = new ListProcesses() });
+
+        Assert.Equal((int)StatusCode.InvalidArgument, tooLong.Code);
+        Assert.Equal("timeout of 5000000 s is longer than the 24 h a command may take", tooLong.Message);
+        Assert.Equal((int)StatusCode.InvalidArgument, malformed.Code);
+        Assert.Equal("timeout is not a valid duration (seconds 1, nanos -1)", malformed.Message);
     }
 }

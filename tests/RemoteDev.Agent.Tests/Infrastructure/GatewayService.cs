@@ -122,7 +122,11 @@ internal sealed class GatewayService(GatewayState state, ConcurrentDictionary<Ht
                 replies.TryWrite(new ControlMessage { Heartbeat = new Heartbeat { Time = Timestamp.FromDateTime(DateTime.UtcNow) } });
                 break;
             case AgentMessage.MsgOneofCase.CommandResult:
-                state.Update(s => s.Results[message.CommandResult.Id] = message.CommandResult);
+                state.Update(s =>
+                {
+                    s.Results[message.CommandResult.Id] = message.CommandResult;
+                    s.ResultIds.Add(message.CommandResult.Id);
+                });
                 break;
             case AgentMessage.MsgOneofCase.ExecOutput:
                 state.Update(s =>

@@ -47,6 +47,9 @@ internal sealed class GatewayState(string sandboxId, string token)
 
     public Dictionary<string, CommandResult> Results { get; } = [];
 
+    /// <summary>The id of every result received, in order (a command answered twice is here twice).</summary>
+    public List<string> ResultIds { get; } = [];
+
     public Dictionary<string, MemoryStream> ExecOutput { get; } = [];
 
     public T Read<T>(Func<GatewayState, T> read)
