@@ -220,6 +220,31 @@ public sealed class CommandTests(LinkFixture fixture) : IClassFixture<LinkFixtur
     }
 
     [Fact]
+    public async Task Read_file_of_a_proc_file_beyond_the_size_cap_is_resource_exhausted()
+    {
+        // 5 MiB of text on this kernel, with a size of 0.
+        var result = await Link.RunAsync(new Command { ReadFile = new ReadFile { Path = "/proc/kallsyms" } });
+
+        Assert.Equal((int)StatusCode.ResourceExhausted, result.Code);
+        Assert.Equal("read_file.path: /proc/kallsyms holds more than the 3145728 bytes a result may carry", result.Message);
+    }
+
+    [Fact]
+    public async Task Read_file_of_a_fifo_is_refused_at_once_as_not_a_file()
+    {
+        var fifo = Path.Combine(Link.Agent.Root, "a-fifo");
+        using (var mkfifo = Process.Start("mkfifo", fifo))
+        {
+            await mkfifo.WaitForExitAsync();
+        }
+
+        var result = await Link.RunAsync(new Command { ReadFile = new ReadFile { Path = fifo } });
+
+        Assert.Equal((int)StatusCode.FailedPrecondition, result.Code);
+        Assert.Equal($"read_file.path: {fifo} is a FIFO, not a file: reading it would wait for a writer", result.Message);
+    }
+
+    [Fact]
     public async Task A_command_beyond_the_64_running_is_answered_resource_exhausted_at_once_and_the_link_stays_up()
     {
         await Ok(new Command { Add = Specs.Shell("cmd-slots", "exec sleep 600") });
