@@ -20,10 +20,10 @@ internal static class HealthMapping
             : new S.HealthCheckSpec
             {
                 Probe = probe,
-                Interval = SpecMapping.Time(check.Interval),
-                Timeout = SpecMapping.Time(check.Timeout),
+                Interval = SpecMapping.Time(check.Interval, "health_check.interval", problems),
+                Timeout = SpecMapping.Time(check.Timeout, "health_check.timeout", problems),
                 FailureThreshold = check.FailureThreshold,
-                InitialDelay = SpecMapping.Time(check.InitialDelay),
+                InitialDelay = SpecMapping.Time(check.InitialDelay, "health_check.initial_delay", problems),
             };
     }
 

@@ -29,12 +29,12 @@ public static class SpecMapping
             SkipGlobalEnvFile = spec.SkipGlobalEnvFile,
             RestartPolicy = Policy(spec.RestartPolicy, problems),
             Backoff = Backoff(spec.Backoff, problems),
-            MinUptime = Time(spec.MinUptime),
-            CrashLoop = spec.CrashLoop is { } loop ? new S.CrashLoopSpec(loop.MaxRestarts, Time(loop.Window) ?? TimeSpan.Zero, Time(loop.Pause) ?? TimeSpan.Zero) : null,
+            MinUptime = Time(spec.MinUptime, "min_uptime", problems),
+            CrashLoop = spec.CrashLoop is { } loop ? new S.CrashLoopSpec(loop.MaxRestarts, Time(loop.Window, "crash_loop.window", problems) ?? TimeSpan.Zero, Time(loop.Pause, "crash_loop.pause", problems) ?? TimeSpan.Zero) : null,
             MaxRestarts = spec.MaxRestarts,
             PermanentFailureExitCodes = [.. spec.PermanentFailureExitCodes],
             StopSignal = spec.StopSignal.Length == 0 ? null : spec.StopSignal,
-            StopGrace = Time(spec.StopGrace),
+            StopGrace = Time(spec.StopGrace, "stop_grace", problems),
             DesiredState = spec.DesiredState switch
             {
                 V1.DesiredProcessState.Unspecified or V1.DesiredProcessState.Running => S.DesiredState.Running,
@@ -48,7 +48,7 @@ public static class SpecMapping
             Durable = spec.Durable,
             EnvReload = spec.EnvReload?.ModeCase switch
             {
-                V1.EnvReload.ModeOneofCase.Delay => new S.EnvReloadAfter(spec.EnvReload.Delay.ToTimeSpan()),
+                V1.EnvReload.ModeOneofCase.Delay => new S.EnvReloadAfter(Time(spec.EnvReload.Delay, "env_reload.delay", problems) ?? TimeSpan.Zero),
                 V1.EnvReload.ModeOneofCase.Off when spec.EnvReload.Off => new S.EnvReloadOff(),
                 _ => null,
             },
@@ -73,9 +73,11 @@ public static class SpecMapping
     private static S.BackoffSpec? Backoff(V1.Backoff? backoff, List<string> problems) => backoff?.KindCase switch
     {
         null => null,
-        V1.Backoff.KindOneofCase.Fixed => new S.FixedBackoff(Time(backoff.Fixed.Delay) ?? TimeSpan.Zero),
+        V1.Backoff.KindOneofCase.Fixed => new S.FixedBackoff(Time(backoff.Fixed.Delay, "backoff.fixed.delay", problems) ?? TimeSpan.Zero),
         V1.Backoff.KindOneofCase.Exponential => new S.ExponentialBackoff(
-            Time(backoff.Exponential.Initial) ?? TimeSpan.Zero, backoff.Exponential.Multiplier, Time(backoff.Exponential.Max) ?? TimeSpan.Zero),
+            Time(backoff.Exponential.Initial, "backoff.exponential.initial", problems) ?? TimeSpan.Zero,
+            backoff.Exponential.Multiplier,
+            Time(backoff.Exponential.Max, "backoff.exponential.max", problems) ?? TimeSpan.Zero),
         _ => Problem<S.BackoffSpec?>(problems, "backoff needs fixed or exponential", null),
     };
 
@@ -87,7 +89,7 @@ public static class SpecMapping
             V1.DependencyCondition.Completed => S.DependencyCondition.Completed,
             _ => S.DependencyCondition.Started,
         }),
-        V1.Dependency.TargetOneofCase.File => new S.FileDependency(dependency.File.Path, Time(dependency.File.Timeout) ?? TimeSpan.Zero),
+        V1.Dependency.TargetOneofCase.File => new S.FileDependency(dependency.File.Path, Time(dependency.File.Timeout, "depends_on.file.timeout", problems) ?? TimeSpan.Zero),
         _ => Problem<S.DependencySpec?>(problems, "depends_on entries need process or file", null),
     };
 
@@ -96,7 +98,23 @@ public static class SpecMapping
             ? new S.TerminalSize((ushort)size.Rows, (ushort)size.Cols)
             : Problem<S.TerminalSize?>(problems, "terminal: rows and cols must be 1..65535", null);
 
-    internal static TimeSpan? Time(Duration? duration) => duration?.ToTimeSpan();
+    /// <summary>Null when unset; a Duration that is not normalized (nanos of the wrong sign or range) is a problem.</summary>
+    internal static TimeSpan? Time(Duration? duration, string field, List<string> problems)
+    {
+        if (duration is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return duration.ToTimeSpan();
+        }
+        catch (InvalidOperationException)
+        {
+            return Problem<TimeSpan?>(problems, $"{field} is not a valid duration (seconds {duration.Seconds}, nanos {duration.Nanos})", null);
+        }
+    }
 
     internal static T Problem<T>(List<string> problems, string problem, T placeholder)
     {

@@ -8,18 +8,20 @@ namespace RemoteDev.Agent.Commands;
 
 /// <summary>
 /// Runs commands from the link (concurrently, bounded) and from ctl. Every command ends in exactly one
-/// CommandResult; bad input becomes an error result and never an exception.
+/// CommandResult, by its deadline at the latest; bad input becomes an error result and never an exception.
 /// </summary>
 internal sealed class CommandDispatcher(CommandHandlers handlers, ILogger logger)
 {
     private readonly SemaphoreSlim _slots = new(Link.LinkTimings.MaxConcurrentCommands);
     private readonly ConcurrentDictionary<Task, byte> _running = new();
 
-    /// <summary>Starts the command and returns; its result is posted to <paramref name="sink"/>.</summary>
-    public async Task DispatchAsync(Command command, ICommandSink sink, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts the command and returns at once; its result is posted to <paramref name="sink"/>. With every slot
+    /// taken the command is answered RESOURCE_EXHAUSTED instead of waiting for one.
+    /// </summary>
+    public void Dispatch(Command command, ICommandSink sink)
     {
-        await _slots.WaitAsync(cancellationToken);
-        var task = RunAndPostAsync(command, sink);
+        var task = _slots.Wait(0) ? RunAndPostAsync(command, sink) : PostAsync(command, sink, Busy(command));
         _running.TryAdd(task, 0);
         _ = task.ContinueWith(t => _running.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
@@ -39,8 +41,34 @@ internal sealed class CommandDispatcher(CommandHandlers handlers, ILogger logger
             return Error(command, StatusCode.Unimplemented, "the command carries no operation this agent knows");
         }
 
-        var timeout = Timeout(command);
-        using var deadline = new CancellationTokenSource(timeout);
+        TimeSpan timeout;
+        try
+        {
+            timeout = Timeout(command);
+        }
+        catch (ProcessHostException e)
+        {
+            return Error(command, e.Code, e.Message);
+        }
+
+        // The handler is abandoned at the deadline even when it does not stop: its late result is dropped.
+        var deadline = new CancellationTokenSource(timeout);
+        var handling = HandleAsync(command, sink, deadline, timeout);
+        _ = handling.ContinueWith(_ => deadline.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        try
+        {
+            return await handling.WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            CommandLog.Abandoned(logger, command.Id, command.OpCase.ToString(), timeout.TotalSeconds);
+            _ = handling.ContinueWith(_ => CommandLog.AbandonedEnded(logger, command.Id), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            return DeadlineExceeded(command, timeout);
+        }
+    }
+
+    private async Task<CommandResult> HandleAsync(Command command, ICommandSink sink, CancellationTokenSource deadline, TimeSpan timeout)
+    {
         try
         {
             var result = await handlers.HandleAsync(command, sink, deadline.Token);
@@ -53,7 +81,7 @@ internal sealed class CommandDispatcher(CommandHandlers handlers, ILogger logger
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
-            return Error(command, StatusCode.DeadlineExceeded, $"{command.OpCase} did not finish within {timeout.TotalSeconds:F0} s");
+            return DeadlineExceeded(command, timeout);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -71,17 +99,7 @@ internal sealed class CommandDispatcher(CommandHandlers handlers, ILogger logger
         try
         {
             await Task.Yield();
-            var result = await ExecuteAsync(command, sink);
-            if (result.Code != 0)
-            {
-                CommandLog.Failed(logger, command.Id, command.OpCase.ToString(), ((StatusCode)result.Code).ToString(), result.Message);
-            }
-
-            await sink.PostAsync(new AgentMessage { CommandResult = result }, CancellationToken.None);
-        }
-        catch (Exception e) when (e is System.Threading.Channels.ChannelClosedException or OperationCanceledException)
-        {
-            CommandLog.ResultDropped(logger, command.Id);
+            await PostAsync(command, sink, await ExecuteAsync(command, sink));
         }
         finally
         {
@@ -89,17 +107,42 @@ internal sealed class CommandDispatcher(CommandHandlers handlers, ILogger logger
         }
     }
 
+    private async Task PostAsync(Command command, ICommandSink sink, CommandResult result)
+    {
+        if (result.Code != 0)
+        {
+            CommandLog.Failed(logger, command.Id, command.OpCase.ToString(), ((StatusCode)result.Code).ToString(), result.Message);
+        }
+
+        try
+        {
+            await sink.PostAsync(new AgentMessage { CommandResult = result }, CancellationToken.None);
+        }
+        catch (Exception e) when (e is System.Threading.Channels.ChannelClosedException or OperationCanceledException)
+        {
+            CommandLog.ResultDropped(logger, command.Id);
+        }
+    }
+
     private static TimeSpan Timeout(Command command)
     {
-        if (command.Timeout is { } timeout && timeout.ToTimeSpan() > TimeSpan.Zero)
+        if (CommandDurations.Optional(command.Timeout, "timeout") is { } timeout && timeout > TimeSpan.Zero)
         {
-            return timeout.ToTimeSpan();
+            return timeout;
         }
 
         return command.OpCase == Command.OpOneofCase.Exec
             ? ExecRunner.TimeoutOf(command.Exec) + CommandTimings.ExecResultMargin
             : CommandTimings.DefaultTimeout;
     }
+
+    private static CommandResult Busy(Command command) => Error(
+        command,
+        StatusCode.ResourceExhausted,
+        $"{Link.LinkTimings.MaxConcurrentCommands} commands are running, the most this agent runs at once; try again when one has finished");
+
+    private static CommandResult DeadlineExceeded(Command command, TimeSpan timeout) =>
+        Error(command, StatusCode.DeadlineExceeded, $"{command.OpCase} did not finish within {timeout.TotalSeconds:0.###} s");
 
     private static CommandResult Error(Command command, StatusCode code, string message) =>
         new() { Id = command.Id, Code = (int)code, Message = message };

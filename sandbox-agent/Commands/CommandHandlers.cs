@@ -12,7 +12,7 @@ internal sealed class CommandHandlers(IProcessHost host, ExecRunner exec, IShutd
         {
             Command.OpOneofCase.Add => Status(await host.AddAsync(Require(command.Add, "add"), cancellationToken)),
             Command.OpOneofCase.Start => Status(await host.StartAsync(Name(command.Start.Name, "start.name"), cancellationToken)),
-            Command.OpOneofCase.Stop => Status(await host.StopAsync(Name(command.Stop.Name, "stop.name"), command.Stop.Grace?.ToTimeSpan(), cancellationToken)),
+            Command.OpOneofCase.Stop => Status(await host.StopAsync(Name(command.Stop.Name, "stop.name"), CommandDurations.Optional(command.Stop.Grace, "stop.grace"), cancellationToken)),
             Command.OpOneofCase.Restart => Status(await host.RestartAsync(Name(command.Restart.Name, "restart.name"), command.Restart.Force, cancellationToken)),
             Command.OpOneofCase.Reload => Status(await host.ReloadAsync(Require(command.Reload.Spec, "reload.spec"), command.Reload.RestartNow, cancellationToken)),
             Command.OpOneofCase.Remove => await OkAsync(host.RemoveAsync(Name(command.Remove.Name, "remove.name"), cancellationToken)),
@@ -46,19 +46,13 @@ internal sealed class CommandHandlers(IProcessHost host, ExecRunner exec, IShutd
             throw new ProcessHostException(StatusCode.InvalidArgument, "wait.state is required");
         }
 
-        var timeout = wait.Timeout?.ToTimeSpan() ?? CommandTimings.DefaultTimeout;
+        var timeout = CommandDurations.Optional(wait.Timeout, "wait.timeout") ?? CommandTimings.DefaultTimeout;
         return host.WaitAsync(Name(wait.Name, "wait.name"), wait.State, timeout, cancellationToken);
     }
 
     private CommandResult Shutdown(Shutdown request)
     {
-        var grace = request.Grace?.ToTimeSpan();
-        if (grace < TimeSpan.Zero)
-        {
-            throw new ProcessHostException(StatusCode.InvalidArgument, "shutdown.grace must not be negative");
-        }
-
-        shutdown.Request(grace, "shutdown command");
+        shutdown.Request(CommandDurations.Optional(request.Grace, "shutdown.grace"), "shutdown command");
         return new CommandResult();
     }
 

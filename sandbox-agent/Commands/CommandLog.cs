@@ -13,6 +13,12 @@ internal static partial class CommandLog
     [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "The result of command {Id} was dropped: its link session ended")]
     public static partial void ResultDropped(ILogger logger, string id);
 
+    [LoggerMessage(EventId = 204, Level = LogLevel.Warning, Message = "Command {Id} ({Op}) did not stop at its {Seconds} s deadline; answered DEADLINE_EXCEEDED and abandoned it")]
+    public static partial void Abandoned(ILogger logger, string id, string op, double seconds);
+
+    [LoggerMessage(EventId = 205, Level = LogLevel.Information, Message = "Abandoned command {Id} ended; its result was dropped")]
+    public static partial void AbandonedEnded(ILogger logger, string id);
+
     [LoggerMessage(EventId = 203, Level = LogLevel.Warning, Message = "Exec {Id} timed out; killed its process group {Pgid}")]
     public static partial void ExecTimedOut(ILogger logger, string id, int pgid);
 }

@@ -11,6 +11,12 @@ internal static class CommandTimings
     /// <summary>An exec command's own deadline is its exec timeout plus this, so the kill is reported first.</summary>
     public static readonly TimeSpan ExecResultMargin = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// After an exec'd command exited, its output pipes are read for at most this long to their end; a background
+    /// child still holding them does not hold back the result, and what it writes later is dropped.
+    /// </summary>
+    public static readonly TimeSpan ExecOutputDrainGrace = TimeSpan.FromMilliseconds(300);
+
     /// <summary>ReadFile refuses larger files: a result must fit in one gRPC message.</summary>
     public const long MaxReadFileBytes = 3 * 1024 * 1024;
 

@@ -10,24 +10,31 @@ namespace RemoteDev.Agent.Commands;
 
 /// <summary>
 /// One-shot commands: run in their own session and process group (via setsid, so the pid is the group id), output
-/// streamed as ExecOutput, the whole group killed on timeout.
+/// streamed as ExecOutput, the whole group killed on timeout. The result is sent once the command itself exited:
+/// a background child it started keeps running (and is not waited for).
 /// </summary>
 internal sealed class ExecRunner(string workspaceDir, IProcessHost host, ILogger logger)
 {
     private const string Setsid = "/usr/bin/setsid";
 
     public static TimeSpan TimeoutOf(ExecCommand exec) =>
-        exec.Timeout is { } t && t.ToTimeSpan() > TimeSpan.Zero ? t.ToTimeSpan() : CommandTimings.DefaultExecTimeout;
+        CommandDurations.Optional(exec.Timeout, "exec.timeout") is { } t && t > TimeSpan.Zero ? t : CommandTimings.DefaultExecTimeout;
 
     public async Task<ExecExit> RunAsync(string commandId, ExecCommand exec, ICommandSink sink, CancellationToken cancellationToken)
     {
+        var limit = TimeoutOf(exec);
         using var process = Start(exec);
         OomScore.TrySetChild(process.Id);
-        using var timeout = new CancellationTokenSource(TimeoutOf(exec));
+        using var timeout = new CancellationTokenSource(limit);
         using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        var stdout = PumpAsync(commandId, process.StandardOutput.BaseStream, StreamKind.Stdout, sink);
-        var stderr = PumpAsync(commandId, process.StandardError.BaseStream, StreamKind.Stderr, sink);
-        await FeedStdinAsync(process, exec.Stdin);
+        ExecOutputPump[] pumps =
+        [
+            ExecOutputPump.Start(commandId, process.StandardOutput.BaseStream, StreamKind.Stdout, sink),
+            ExecOutputPump.Start(commandId, process.StandardError.BaseStream, StreamKind.Stderr, sink),
+        ];
+        using var stdinDone = CancellationTokenSource.CreateLinkedTokenSource(either.Token);
+        var stdin = FeedStdinAsync(process.StandardInput.BaseStream, exec.Stdin, stdinDone.Token);
+        var timedOut = false;
         try
         {
             await process.WaitForExitAsync(either.Token);
@@ -36,14 +43,38 @@ internal sealed class ExecRunner(string workspaceDir, IProcessHost host, ILogger
         {
             Posix.KillGroup(process.Id, Posix.SIGKILL);
             await process.WaitForExitAsync(CancellationToken.None);
-            await Task.WhenAll(stdout, stderr);
+            timedOut = true;
+        }
+
+        await stdinDone.CancelAsync();
+        await stdin;
+        await DrainAsync(pumps);
+        if (timedOut)
+        {
             cancellationToken.ThrowIfCancellationRequested();
             CommandLog.ExecTimedOut(logger, commandId, process.Id);
             return new ExecExit { Signal = "SIGKILL", TimedOut = true };
         }
 
-        await Task.WhenAll(stdout, stderr);
         return new ExecExit { ExitCode = process.ExitCode };
+    }
+
+    /// <summary>
+    /// What the exited command left in its pipes goes out before the result; a child it left running that still
+    /// holds them gets <see cref="CommandTimings.ExecOutputDrainGrace"/>, then its output is dropped.
+    /// </summary>
+    private static async Task DrainAsync(ExecOutputPump[] pumps)
+    {
+        await Task.WhenAny(Task.WhenAll(pumps.Select(p => p.Eof)), Task.Delay(CommandTimings.ExecOutputDrainGrace));
+        foreach (var pump in pumps)
+        {
+            await pump.DetachAsync();
+        }
+
+        foreach (var pump in pumps.Where(p => p.Eof.IsCompleted))
+        {
+            await pump.Eof;
+        }
     }
 
     private Process Start(ExecCommand exec)
@@ -91,27 +122,20 @@ internal sealed class ExecRunner(string workspaceDir, IProcessHost host, ILogger
         return Process.Start(info) ?? throw new ProcessHostException(StatusCode.Internal, "exec: the process did not start");
     }
 
-    private static async Task FeedStdinAsync(Process process, ByteString stdin)
+    /// <summary>
+    /// Writes stdin alongside the run, so a command that never reads it still exits or times out; stops when the
+    /// command exited (a child it left holding stdin gets no more of it).
+    /// </summary>
+    private static async Task FeedStdinAsync(Stream stdin, ByteString data, CancellationToken cancellationToken)
     {
+        await using var owned = stdin;
         try
         {
-            await process.StandardInput.BaseStream.WriteAsync(stdin.Memory);
-            process.StandardInput.Close();
+            await stdin.WriteAsync(data.Memory, cancellationToken);
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or OperationCanceledException)
         {
-            // The command exited without reading its stdin.
-        }
-    }
-
-    private static async Task PumpAsync(string commandId, Stream stream, StreamKind kind, ICommandSink sink)
-    {
-        var buffer = new byte[CommandTimings.ExecReadBufferBytes];
-        int read;
-        while ((read = await stream.ReadAsync(buffer)) > 0)
-        {
-            var output = new ExecOutput { CommandId = commandId, Kind = kind, Data = ByteString.CopyFrom(buffer, 0, read) };
-            await sink.PostAsync(new AgentMessage { ExecOutput = output }, CancellationToken.None);
+            // The command exited, or timed out, without reading all of it.
         }
     }
 }

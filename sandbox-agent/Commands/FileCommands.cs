@@ -2,6 +2,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using RemoteDev.Agent.Files;
 using RemoteDev.Agent.Hosting;
+using RemoteDev.Agent.Native;
 using RemoteDev.V1;
 
 namespace RemoteDev.Agent.Commands;
@@ -9,6 +10,7 @@ namespace RemoteDev.Agent.Commands;
 internal static class FileCommands
 {
     private const UnixFileMode DefaultMode = (UnixFileMode)0x1A4; // 0644
+    private const int ReadChunkBytes = 64 * 1024;
 
     public static Task WriteAsync(WriteFile request, CancellationToken cancellationToken)
     {
@@ -41,23 +43,54 @@ internal static class FileCommands
         }
     }
 
+    /// <summary>
+    /// Reads a regular file or a device, at most <see cref="CommandTimings.MaxReadFileBytes"/>: the size a file
+    /// claims is not trusted (/proc files say 0, /dev/zero never ends). A FIFO or socket is refused: reading it
+    /// would wait for a writer.
+    /// </summary>
     public static async Task<FileContent> ReadAsync(ReadFile request, CancellationToken cancellationToken)
     {
         var path = AbsolutePath(request.Path, "read_file.path");
-        var info = new FileInfo(path);
-        if (!info.Exists)
+        var (kind, size) = FileKinds.Of(path);
+        switch (kind)
         {
-            throw new ProcessHostException(StatusCode.NotFound, $"read_file.path: no such file: {path}");
+            case FileKind.Missing:
+                throw new ProcessHostException(StatusCode.NotFound, $"read_file.path: no such file: {path}");
+            case FileKind.Directory:
+                throw new ProcessHostException(StatusCode.FailedPrecondition, $"read_file.path: {path} is a directory");
+            case FileKind.Fifo or FileKind.Socket:
+                throw new ProcessHostException(StatusCode.FailedPrecondition, $"read_file.path: {path} is a {(kind == FileKind.Fifo ? "FIFO" : "socket")}, not a file: reading it would wait for a writer");
         }
 
-        if (info.Length > CommandTimings.MaxReadFileBytes)
+        if (size > CommandTimings.MaxReadFileBytes)
         {
-            throw new ProcessHostException(StatusCode.ResourceExhausted, $"read_file.path: {info.Length} bytes is more than the {CommandTimings.MaxReadFileBytes} a result may carry");
+            throw TooLarge(path);
         }
 
-        var content = await File.ReadAllBytesAsync(path, cancellationToken);
-        return new FileContent { Content = ByteString.CopyFrom(content), Mode = (uint)File.GetUnixFileMode(path) };
+        var content = await ReadCappedAsync(path, cancellationToken);
+        return new FileContent { Content = content, Mode = (uint)File.GetUnixFileMode(path) };
     }
+
+    private static async Task<ByteString> ReadCappedAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0);
+        using var content = new MemoryStream();
+        var buffer = new byte[ReadChunkBytes];
+        int read;
+        while ((read = await file.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, CommandTimings.MaxReadFileBytes + 1 - content.Length)), cancellationToken)) > 0)
+        {
+            content.Write(buffer, 0, read);
+            if (content.Length > CommandTimings.MaxReadFileBytes)
+            {
+                throw TooLarge(path);
+            }
+        }
+
+        return ByteString.CopyFrom(content.GetBuffer(), 0, (int)content.Length);
+    }
+
+    private static ProcessHostException TooLarge(string path) =>
+        new(StatusCode.ResourceExhausted, $"read_file.path: {path} holds more than the {CommandTimings.MaxReadFileBytes} bytes a result may carry");
 
     private static string AbsolutePath(string path, string field)
     {

@@ -51,10 +51,24 @@ internal static class CtlClient
         }
 
         await using var stream = new NetworkStream(socket, ownsSocket: false);
-        await stream.WriteAsync(Encoding.UTF8.GetBytes(request.ToJsonString() + "\n"));
+        try
+        {
+            await stream.WriteAsync(Encoding.UTF8.GetBytes(request.ToJsonString() + "\n"));
+        }
+        catch (IOException)
+        {
+            // The agent answered and closed before reading the request (all its connections in use): read why.
+        }
+
         var op = (string)request["op"]!;
         var line = await ReadLineAsync(stream);
-        if (op == CtlProtocol.Status)
+        if (line.Length == 0)
+        {
+            await stderr.WriteLineAsync("remotedev-agent ctl: the agent closed the connection without an answer");
+            return 1;
+        }
+
+        if (op == CtlProtocol.Status && !IsResult(line))
         {
             await stdout.WriteLineAsync(line);
             return 0;
@@ -76,6 +90,13 @@ internal static class CtlClient
 
         await stdout.WriteLineAsync(JsonFormatter.Default.Format(result));
         return 0;
+    }
+
+    /// <summary>A status request is answered with a CommandResult only when the agent refused it.</summary>
+    private static bool IsResult(string line)
+    {
+        using var answer = JsonDocument.Parse(line);
+        return answer.RootElement.TryGetProperty("code", out _);
     }
 
     /// <summary>One line, read byte by byte so nothing after it (the raw log bytes) is consumed.</summary>

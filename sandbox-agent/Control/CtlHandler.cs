@@ -15,9 +15,28 @@ internal sealed class CtlHandler(LinkServices services, AgentLink link)
 {
     private static readonly JsonParser Parser = new(JsonParser.Settings.Default);
 
+    /// <summary>The line a connection beyond <see cref="CtlProtocol.MaxConnections"/> gets.</summary>
+    public static byte[] Busy() => Line(Error(
+        StatusCode.ResourceExhausted,
+        $"the agent serves at most {CtlProtocol.MaxConnections} control connections at once and all are in use; try again"));
+
     public async Task HandleAsync(Stream stream, CancellationToken cancellationToken)
     {
-        var line = await ReadLineAsync(stream, cancellationToken);
+        byte[] line;
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            timeout.CancelAfter(CtlProtocol.RequestReadTimeout);
+            try
+            {
+                line = await ReadLineAsync(stream, timeout.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                await WriteResultAsync(stream, Error(StatusCode.DeadlineExceeded, $"request: no request line within {CtlProtocol.RequestReadTimeout.TotalSeconds:0} s"), cancellationToken);
+                return;
+            }
+        }
+
         JsonDocument request;
         try
         {
@@ -85,8 +104,10 @@ internal sealed class CtlHandler(LinkServices services, AgentLink link)
 
     private static CommandResult Error(StatusCode code, string message) => new() { Code = (int)code, Message = message };
 
-    private static Task WriteResultAsync(Stream stream, CommandResult result, CancellationToken cancellationToken) =>
-        WriteLineAsync(stream, Encoding.UTF8.GetBytes(JsonFormatter.Default.Format(result)), cancellationToken);
+    private static async Task WriteResultAsync(Stream stream, CommandResult result, CancellationToken cancellationToken) =>
+        await stream.WriteAsync(Line(result), cancellationToken);
+
+    private static byte[] Line(CommandResult result) => Encoding.UTF8.GetBytes(JsonFormatter.Default.Format(result) + "\n");
 
     private static async Task WriteLineAsync(Stream stream, byte[] json, CancellationToken cancellationToken)
     {

@@ -15,7 +15,14 @@ internal static class CtlProtocol
     /// <summary>Longest request line the server reads.</summary>
     public const int MaxRequestBytes = 4 * 1024 * 1024;
 
+    /// <summary>Connections served at once; one more is answered RESOURCE_EXHAUSTED and closed.</summary>
     public const int MaxConnections = 32;
+
+    /// <summary>A connection that has not sent its request line within this long is answered and closed.</summary>
+    public static readonly TimeSpan RequestReadTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long the refusal of a connection beyond <see cref="MaxConnections"/> may take to write.</summary>
+    public static readonly TimeSpan RefusalWriteTimeout = TimeSpan.FromSeconds(1);
 
     /// <summary>Default bytes of history `ctl logs` prints.</summary>
     public const ulong DefaultTailBytes = 64 * 1024;

@@ -31,14 +31,37 @@ internal sealed class CtlServer(string path, CtlHandler handler, ILogger logger)
         {
             while (true)
             {
-                await slots.WaitAsync(cancellationToken);
                 var connection = await listener.AcceptAsync(cancellationToken);
-                _ = ServeAsync(connection, slots, cancellationToken);
+                if (slots.Wait(0))
+                {
+                    _ = ServeAsync(connection, slots, cancellationToken);
+                }
+                else
+                {
+                    await RefuseAsync(connection);
+                }
             }
         }
         finally
         {
             File.Delete(path);
+        }
+    }
+
+    /// <summary>Every slot is taken: the new connection gets one error line instead of waiting for a slot.</summary>
+    private async Task RefuseAsync(Socket connection)
+    {
+        CtlLog.Refused(logger, CtlProtocol.MaxConnections);
+        using (connection)
+        using (var timeout = new CancellationTokenSource(CtlProtocol.RefusalWriteTimeout))
+        {
+            try
+            {
+                await connection.SendAsync(CtlHandler.Busy(), SocketFlags.None, timeout.Token);
+            }
+            catch (Exception e) when (e is SocketException or OperationCanceledException)
+            {
+            }
         }
     }
 
@@ -67,6 +90,9 @@ internal static partial class CtlLog
 {
     [LoggerMessage(EventId = 400, Level = LogLevel.Information, Message = "Control socket listening at {Path}")]
     public static partial void Listening(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 402, Level = LogLevel.Warning, Message = "Refused a control socket connection: all {Max} connections are in use")]
+    public static partial void Refused(ILogger logger, int max);
 
     [LoggerMessage(EventId = 401, Level = LogLevel.Warning, Message = "A control socket request failed")]
     public static partial void RequestFailed(ILogger logger, Exception error);

@@ -57,6 +57,11 @@ internal sealed class Reconciler(IProcessHost host, IReadOnlyList<ProcessSpec> i
             {
                 ReconcileLog.Rejected(logger, desired.Generation, e.Code.ToString(), e.Message);
             }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A bug for the log, never the end of the loop: the next desired set is still applied.
+                ReconcileLog.Failed(logger, desired.Generation, e);
+            }
         }
     }
 }
@@ -68,4 +73,7 @@ internal static partial class ReconcileLog
 
     [LoggerMessage(EventId = 301, Level = LogLevel.Warning, Message = "Desired generation {Generation} was rejected ({Code}): {Reason}")]
     public static partial void Rejected(ILogger logger, ulong generation, string code, string reason);
+
+    [LoggerMessage(EventId = 302, Level = LogLevel.Error, Message = "Desired generation {Generation} could not be applied")]
+    public static partial void Failed(ILogger logger, ulong generation, Exception error);
 }

@@ -49,13 +49,13 @@ internal sealed class AgentLink(LinkServices services, CallInvoker invoker)
         var backoff = new ReconnectBackoff();
         while (!cancellationToken.IsCancellationRequested && !_closing)
         {
-            var accepted = await RunSessionAsync(cancellationToken);
+            var stable = await RunSessionAsync(cancellationToken);
             if (_closing)
             {
                 return;
             }
 
-            if (accepted)
+            if (stable)
             {
                 backoff.Reset();
             }
@@ -95,6 +95,10 @@ internal sealed class AgentLink(LinkServices services, CallInvoker invoker)
         }
     }
 
+    /// <summary>
+    /// Runs one session; true when it was accepted and lasted <see cref="LinkTimings.StableSession"/>, so a control
+    /// plane that accepts and drops the link at once is retried at the growing backoff, not every 100 ms.
+    /// </summary>
     private async Task<bool> RunSessionAsync(CancellationToken cancellationToken)
     {
         var headers = new Metadata { { "authorization", "Bearer " + services.Options.AgentToken } };
@@ -117,6 +121,10 @@ internal sealed class AgentLink(LinkServices services, CallInvoker invoker)
         {
             LinkLog.SessionFailed(services.Logger, e.StatusCode.ToString(), e.Status.Detail);
         }
+        catch (LinkProtocolException e)
+        {
+            LinkLog.ProtocolFailed(services.Logger, e.Message);
+        }
         catch (Exception e)
         {
             LinkLog.SessionError(services.Logger, e);
@@ -127,6 +135,6 @@ internal sealed class AgentLink(LinkServices services, CallInvoker invoker)
             session.Outbox.Close();
         }
 
-        return session.Accepted;
+        return session.Accepted && services.Time.GetElapsedTime(session.AcceptedAt) >= LinkTimings.StableSession;
     }
 }

@@ -19,6 +19,9 @@ internal static partial class LinkLog
     [LoggerMessage(EventId = 104, Level = LogLevel.Warning, Message = "Link down")]
     public static partial void SessionError(ILogger logger, Exception error);
 
+    [LoggerMessage(EventId = 110, Level = LogLevel.Warning, Message = "Link down: {Reason}")]
+    public static partial void ProtocolFailed(ILogger logger, string reason);
+
     [LoggerMessage(EventId = 105, Level = LogLevel.Information, Message = "Reconnecting in {DelayMs:F0} ms")]
     public static partial void Reconnecting(ILogger logger, double delayMs);
 

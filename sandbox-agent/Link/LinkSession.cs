@@ -29,8 +29,11 @@ internal sealed class LinkSession(LinkServices services, AsyncDuplexStreamingCal
     /// <summary>Set by <see cref="AgentLink.CloseAsync"/>: the end of the stream is expected.</summary>
     public bool Closing { get; set; }
 
-    /// <summary>True once the control plane accepted the hello.</summary>
+    /// <summary>True once the control plane accepted the hello with a well-formed HelloAck.</summary>
     public bool Accepted { get; private set; }
+
+    /// <summary>When <see cref="Accepted"/> became true (<see cref="TimeProvider.GetTimestamp"/> of the link's clock).</summary>
+    public long AcceptedAt { get; private set; }
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -43,8 +46,9 @@ internal sealed class LinkSession(LinkServices services, AsyncDuplexStreamingCal
         var holdings = services.Host.Holdings();
         await call.RequestStream.WriteAsync(new AgentMessage { Hello = BuildHello(holdings) }, token);
         var ack = await ReadHelloAckAsync(token);
-        Accepted = true;
         ApplyAck(ack);
+        Accepted = true;
+        AcceptedAt = services.Time.GetTimestamp();
         LinkLog.Accepted(services.Logger, _heartbeatInterval.TotalMilliseconds, _usageInterval.TotalMilliseconds);
         if (ack.Desired is not null)
         {
@@ -109,21 +113,30 @@ internal sealed class LinkSession(LinkServices services, AsyncDuplexStreamingCal
 
     private void ApplyAck(HelloAck ack)
     {
-        _heartbeatInterval = ClampInterval(ack.HeartbeatInterval, LinkTimings.DefaultHeartbeatInterval);
-        _usageInterval = ClampInterval(ack.UsageInterval, LinkTimings.DefaultUsageInterval);
+        _heartbeatInterval = ClampInterval(ack.HeartbeatInterval, "heartbeat_interval", LinkTimings.DefaultHeartbeatInterval);
+        _usageInterval = ClampInterval(ack.UsageInterval, "usage_interval", LinkTimings.DefaultUsageInterval);
         _stored = ack.Stored
             .GroupBy(s => (s.Process, s.Epoch))
             .ToDictionary(g => g.Key, g => g.Max(s => s.Offset));
     }
 
-    private static TimeSpan ClampInterval(Duration? value, TimeSpan unset)
+    private static TimeSpan ClampInterval(Duration? value, string field, TimeSpan unset)
     {
         if (value is null)
         {
             return unset;
         }
 
-        var interval = value.ToTimeSpan();
+        TimeSpan interval;
+        try
+        {
+            interval = value.ToTimeSpan();
+        }
+        catch (InvalidOperationException)
+        {
+            throw new LinkProtocolException($"malformed HelloAck: {field} is not a valid duration (seconds {value.Seconds}, nanos {value.Nanos})");
+        }
+
         return interval < LinkTimings.MinInterval ? LinkTimings.MinInterval : interval > LinkTimings.MaxInterval ? LinkTimings.MaxInterval : interval;
     }
 
@@ -200,7 +213,7 @@ internal sealed class LinkSession(LinkServices services, AsyncDuplexStreamingCal
             switch (message.MsgCase)
             {
                 case ControlMessage.MsgOneofCase.Command:
-                    await services.Commands.DispatchAsync(message.Command, Outbox, cancellationToken);
+                    services.Commands.Dispatch(message.Command, Outbox);
                     break;
                 case ControlMessage.MsgOneofCase.Desired:
                     services.Reconciler.Submit(message.Desired);

@@ -31,6 +31,12 @@ internal static class LinkTimings
 
     public static readonly TimeSpan BackoffMax = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// A session must last this long after its HelloAck for the reconnect backoff to start again at
+    /// <see cref="BackoffInitial"/>; a shorter one counts as a failed attempt.
+    /// </summary>
+    public static readonly TimeSpan StableSession = TimeSpan.FromSeconds(10);
+
     /// <summary>How long shutdown waits for a lifecycle report to leave the agent.</summary>
     public static readonly TimeSpan FinalReportTimeout = TimeSpan.FromSeconds(3);
 
@@ -43,6 +49,6 @@ internal static class LinkTimings
     /// <summary>Output messages waiting for the send loop (each at most <see cref="MaxChunkBytes"/>).</summary>
     public const int OutputQueueCapacity = 16;
 
-    /// <summary>Commands running at the same time; the receive loop waits beyond this.</summary>
+    /// <summary>Commands running at the same time; one more is answered RESOURCE_EXHAUSTED at once.</summary>
     public const int MaxConcurrentCommands = 64;
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
@@ -194,6 +195,72 @@ public sealed class CommandTests(LinkFixture fixture) : IClassFixture<LinkFixtur
         var result = await Link.RunAsync(new Command { Wait = new WaitProcess { Name = "cmd-wait", State = ProcessState.Exited, Timeout = Duration.FromTimeSpan(TimeSpan.FromMilliseconds(300)) } });
 
         Assert.Equal((int)StatusCode.DeadlineExceeded, result.Code);
+    }
+
+    [Fact]
+    public async Task A_command_that_does_not_stop_at_its_deadline_is_answered_deadline_exceeded_once()
+    {
+        var ttyName = Path.Combine(Link.Agent.Root, "tty-name");
+        var pty = Specs.Shell("cmd-tty", $"tty > {ttyName}; exec sleep 600");
+        pty.Terminal = new TerminalSize { Rows = 24, Cols = 80 };
+        await Ok(new Command { Add = pty });
+        var tty = await Link.WaitAsync(_ => File.Exists(ttyName) && File.ReadAllText(ttyName).EndsWith('\n') ? File.ReadAllText(ttyName).Trim() : null, "the terminal's name");
+
+        // Nobody types on the terminal: the read blocks, whatever its cancellation token says.
+        var clock = Stopwatch.StartNew();
+        var read = await Link.RunAsync(new Command { Timeout = Duration.FromTimeSpan(TimeSpan.FromSeconds(2)), ReadFile = new ReadFile { Path = tty } });
+        var answeredAfter = clock.Elapsed;
+        await Ok(new Command { CloseStdin = new ProcessName { Name = "cmd-tty" } });
+        await Link.WaitAsync(_ => Link.Agent.Log.Contains($"Abandoned command {read.Id} ended", StringComparison.Ordinal), "the abandoned read ended at the ^D typed on its terminal");
+        await Ok(new Command { List = new ListProcesses() });
+
+        Assert.Equal((int)StatusCode.DeadlineExceeded, read.Code);
+        Assert.True(answeredAfter < TimeSpan.FromSeconds(10), $"answered after {answeredAfter}");
+        Assert.Single(Link.State.Read(s => s.ResultIds.Where(id => id == read.Id).ToList()));
+    }
+
+    [Fact]
+    public async Task Read_file_of_a_proc_file_beyond_the_size_cap_is_resource_exhausted()
+    {
+        // 5 MiB of text on this kernel, with a size of 0.
+        var result = await Link.RunAsync(new Command { ReadFile = new ReadFile { Path = "/proc/kallsyms" } });
+
+        Assert.Equal((int)StatusCode.ResourceExhausted, result.Code);
+        Assert.Equal("read_file.path: /proc/kallsyms holds more than the 3145728 bytes a result may carry", result.Message);
+    }
+
+    [Fact]
+    public async Task Read_file_of_a_fifo_is_refused_at_once_as_not_a_file()
+    {
+        var fifo = Path.Combine(Link.Agent.Root, "a-fifo");
+        using (var mkfifo = Process.Start("mkfifo", fifo))
+        {
+            await mkfifo.WaitForExitAsync();
+        }
+
+        var result = await Link.RunAsync(new Command { ReadFile = new ReadFile { Path = fifo } });
+
+        Assert.Equal((int)StatusCode.FailedPrecondition, result.Code);
+        Assert.Equal($"read_file.path: {fifo} is a FIFO, not a file: reading it would wait for a writer", result.Message);
+    }
+
+    [Fact]
+    public async Task A_command_beyond_the_64_running_is_answered_resource_exhausted_at_once_and_the_link_stays_up()
+    {
+        await Ok(new Command { Add = Specs.Shell("cmd-slots", "exec sleep 600") });
+        await Link.StatusAsync("cmd-slots", ProcessState.Running);
+        var hellos = Link.State.Read(s => s.Hellos.Count);
+        var waits = Enumerable.Range(0, 64)
+            .Select(_ => Link.RunAsync(new Command { Wait = new WaitProcess { Name = "cmd-slots", State = ProcessState.Exited, Timeout = Duration.FromTimeSpan(TimeSpan.FromSeconds(8)) } }))
+            .ToList();
+
+        var extra = await Link.RunAsync(new Command { List = new ListProcesses() });
+        var waited = await Task.WhenAll(waits);
+
+        Assert.Equal((int)StatusCode.ResourceExhausted, extra.Code);
+        Assert.Contains("64 commands are running", extra.Message, StringComparison.Ordinal);
+        Assert.All(waited, w => Assert.Equal((int)StatusCode.DeadlineExceeded, w.Code));
+        Assert.Equal(hellos, Link.State.Read(s => s.Hellos.Count));
     }
 
     private async Task<CommandResult> Ok(Command command)

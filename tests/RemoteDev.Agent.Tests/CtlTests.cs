@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Text.Json;
 using RemoteDev.Agent.Tests.Infrastructure;
 using RemoteDev.V1;
@@ -99,5 +100,46 @@ public sealed class CtlTests(LinkFixture fixture) : IClassFixture<LinkFixture>
         var mode = File.GetUnixFileMode(Agent.Socket);
 
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, mode);
+    }
+
+    [Fact]
+    public async Task Status_while_every_connection_is_held_by_idle_clients_is_refused_at_once_saying_the_limit()
+    {
+        var idle = new List<Socket>();
+        try
+        {
+            for (var i = 0; i < 32; i++)
+            {
+                idle.Add(await ConnectAsync());
+            }
+
+            var (code, _, stderr) = await Agent.CtlAsync("status");
+
+            Assert.Equal(1, code);
+            Assert.Contains("ResourceExhausted: the agent serves at most 32 control connections at once", stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            idle.ForEach(s => s.Dispose());
+        }
+    }
+
+    [Fact]
+    public async Task A_connection_that_sends_no_request_is_answered_and_closed_after_5_s()
+    {
+        using var socket = await ConnectAsync();
+        await using var stream = new NetworkStream(socket);
+        using var reader = new StreamReader(stream);
+
+        var answer = await reader.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Contains("no request line within 5 s", answer, StringComparison.Ordinal);
+    }
+
+    private async Task<Socket> ConnectAsync()
+    {
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        await socket.ConnectAsync(new UnixDomainSocketEndPoint(Agent.Socket));
+        return socket;
     }
 }

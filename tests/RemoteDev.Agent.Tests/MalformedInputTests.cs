@@ -1,3 +1,4 @@
+using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using RemoteDev.Agent.Tests.Infrastructure;
 using RemoteDev.V1;
@@ -72,5 +73,33 @@ public sealed class MalformedInputTests(LinkFixture fixture) : IClassFixture<Lin
 
         Assert.Equal(0, next.Code);
         Assert.DoesNotContain(next.Processes.Processes, p => p.Name == "desired-bad");
+    }
+
+    [Fact]
+    public async Task A_command_timeout_beyond_a_day_or_not_a_valid_duration_gets_invalid_argument_naming_timeout()
+    {
+        var tooLong = await Link.RunAsync(new Command { Timeout = new Duration { Seconds = 5_000_000 }, List = new ListProcesses() });
+        var malformed = await Link.RunAsync(new Command { Timeout = new Duration { Seconds = 1, Nanos = -1 }, List = new ListProcesses() });
+
+        Assert.Equal((int)StatusCode.InvalidArgument, tooLong.Code);
+        Assert.Equal("timeout of 5000000 s is longer than the 24 h a command may take", tooLong.Message);
+        Assert.Equal((int)StatusCode.InvalidArgument, malformed.Code);
+        Assert.Equal("timeout is not a valid duration (seconds 1, nanos -1)", malformed.Message);
+    }
+
+    [Fact]
+    public async Task A_desired_process_with_an_invalid_duration_is_refused_by_name_and_later_desired_sets_still_apply()
+    {
+        var bad = new DesiredSandbox { Generation = 20 };
+        bad.Processes.Add(new ProcessSpec { Name = "desired-bad-duration", Command = "sleep", Args = { "600" }, MinUptime = new Duration { Seconds = 1, Nanos = -1 } });
+        Link.State.Send(new ControlMessage { Desired = bad });
+        await Link.WaitAsync(_ => Link.Agent.Log.Contains("Desired generation 20 was rejected", StringComparison.Ordinal), "generation 20 rejected");
+
+        var good = new DesiredSandbox { Generation = 21 };
+        good.Processes.Add(Specs.Shell("desired-after-bad", "exec sleep 600"));
+        Link.State.Send(new ControlMessage { Desired = good });
+
+        await Link.EventAsync("desired-after-bad", ProcessState.Running);
+        Assert.Contains("desired-bad-duration: min_uptime is not a valid duration (seconds 1, nanos -1)", Link.Agent.Log, StringComparison.Ordinal);
     }
 }

@@ -60,8 +60,18 @@ internal sealed class GatewayService(GatewayState state, ConcurrentDictionary<Ht
             a.Stored.Add(s.Streams.Select(kv => new StreamOffset { Process = kv.Key.Process, Epoch = kv.Key.Epoch, Offset = kv.Value.End }));
             return a;
         });
+        if (state.Read(s => s.MalformedHelloAck))
+        {
+            ack.HeartbeatInterval = new Duration { Seconds = 1, Nanos = -1 };
+        }
+
         state.Update(s => s.Hellos.Add(hello));
         await responseStream.WriteAsync(new ControlMessage { HelloAck = ack });
+        if (state.Read(s => s.HangUpAfterHelloAck))
+        {
+            return;
+        }
+
         var writer = WriteLoopAsync(session.Reader, responseStream, context.CancellationToken);
         try
         {
@@ -122,7 +132,11 @@ internal sealed class GatewayService(GatewayState state, ConcurrentDictionary<Ht
                 replies.TryWrite(new ControlMessage { Heartbeat = new Heartbeat { Time = Timestamp.FromDateTime(DateTime.UtcNow) } });
                 break;
             case AgentMessage.MsgOneofCase.CommandResult:
-                state.Update(s => s.Results[message.CommandResult.Id] = message.CommandResult);
+                state.Update(s =>
+                {
+                    s.Results[message.CommandResult.Id] = message.CommandResult;
+                    s.ResultIds.Add(message.CommandResult.Id);
+                });
                 break;
             case AgentMessage.MsgOneofCase.ExecOutput:
                 state.Update(s =>

@@ -45,7 +45,16 @@ internal sealed class GatewayState(string sandboxId, string token)
     /// <summary>A hung control plane: the connection stays open but nothing is answered after the HelloAck.</summary>
     public bool Silent { get; set; }
 
+    /// <summary>A control plane that breaks the protocol: the HelloAck's heartbeat interval is not a valid Duration.</summary>
+    public bool MalformedHelloAck { get; set; }
+
+    /// <summary>A control plane that accepts the hello and ends the call right after its HelloAck.</summary>
+    public bool HangUpAfterHelloAck { get; set; }
+
     public Dictionary<string, CommandResult> Results { get; } = [];
+
+    /// <summary>The id of every result received, in order (a command answered twice is here twice).</summary>
+    public List<string> ResultIds { get; } = [];
 
     public Dictionary<string, MemoryStream> ExecOutput { get; } = [];
 

@@ -1,0 +1,40 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using RemoteDev.Agent.Hosting;
+
+namespace RemoteDev.Agent.Commands;
+
+/// <summary>The timeouts and grace periods of commands: valid, not negative, at most <see cref="Max"/>.</summary>
+internal static class CommandDurations
+{
+    /// <summary>The longest timeout or grace a command may carry: work that runs longer belongs in a process.</summary>
+    public static readonly TimeSpan Max = TimeSpan.FromHours(24);
+
+    /// <summary>Null when unset; an invalid value is INVALID_ARGUMENT naming <paramref name="field"/>.</summary>
+    public static TimeSpan? Optional(Duration? value, string field)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        TimeSpan span;
+        try
+        {
+            span = value.ToTimeSpan();
+        }
+        catch (InvalidOperationException)
+        {
+            throw new ProcessHostException(StatusCode.InvalidArgument, $"{field} is not a valid duration (seconds {value.Seconds}, nanos {value.Nanos})");
+        }
+
+        if (span < TimeSpan.Zero)
+        {
+            throw new ProcessHostException(StatusCode.InvalidArgument, $"{field} must not be negative");
+        }
+
+        return span <= Max
+            ? span
+            : throw new ProcessHostException(StatusCode.InvalidArgument, $"{field} of {span.TotalSeconds:0.###} s is longer than the {Max.TotalHours:0} h a command may take");
+    }
+}
