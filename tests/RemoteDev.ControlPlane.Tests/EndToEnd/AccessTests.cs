@@ -154,6 +154,19 @@ public abstract class AccessTests(ControlPlaneFixture cp)
     }
 
     [Fact]
+    public async Task Create_with_an_output_retention_the_store_cannot_hold_is_invalid_and_stores_nothing()
+    {
+        var request = Specs.Sandbox("retention", Specs.Shell("web", "sleep 600"));
+        request.Spec.Processes[0].OutputRetentionBytes = 1UL << 63;
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => cp.Admin.Sandboxes.CreateAsync(request).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("spec.processes[0].output_retention_bytes: at most 9223372036854775807", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Empty((await cp.Admin.Sandboxes.ListAsync(new ListSandboxesRequest { Project = "retention" })).Sandboxes);
+    }
+
+    [Fact]
     public async Task Unknown_sandbox_is_not_found()
     {
         var error = await Assert.ThrowsAsync<RpcException>(() => cp.Admin.Sandboxes.GetAsync(new GetSandboxRequest { Id = "no-such-sandbox" }).ResponseAsync);
