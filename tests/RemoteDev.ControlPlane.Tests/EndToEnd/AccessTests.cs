@@ -52,7 +52,7 @@ public abstract class AccessTests(ControlPlaneFixture cp)
 
         var status = await AgentProbe.FirstMessageStatusAsync(cp.Host.GrpcAddress, AgentProbe.Hello(second.Id, AgentProbe.TokenOf(cp.Config, first.Id)));
 
-        Assert.Equal(StatusCode.PermissionDenied, status);
+        Assert.Equal(StatusCode.PermissionDenied, status.StatusCode);
     }
 
     [Fact]
@@ -62,7 +62,22 @@ public abstract class AccessTests(ControlPlaneFixture cp)
 
         var status = await AgentProbe.FirstMessageStatusAsync(cp.Host.GrpcAddress, AgentProbe.Hello(sandbox.Id, sandbox.Id + ".not-the-token"));
 
-        Assert.Equal(StatusCode.Unauthenticated, status);
+        Assert.Equal(StatusCode.Unauthenticated, status.StatusCode);
+    }
+
+    [Fact]
+    public async Task Agent_token_of_a_deleted_sandbox_is_refused_saying_it_was_deleted()
+    {
+        var sandbox = await cp.Admin.Sandboxes.CreateAsync(Specs.Sandbox("tokens"));
+        await Waits.PhaseAsync(cp.Admin, sandbox.Id, SandboxPhase.Ready);
+        var token = AgentProbe.TokenOf(cp.Config, sandbox.Id);
+        await cp.Admin.Sandboxes.DeleteAsync(new DeleteSandboxRequest { Id = sandbox.Id });
+        await Waits.PhaseAsync(cp.Admin, sandbox.Id, SandboxPhase.Stopped);
+
+        var status = await AgentProbe.FirstMessageStatusAsync(cp.Host.GrpcAddress, AgentProbe.Hello(sandbox.Id, token));
+
+        Assert.Equal(StatusCode.PermissionDenied, status.StatusCode);
+        Assert.Contains($"sandbox {sandbox.Id} was deleted", status.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -70,7 +85,7 @@ public abstract class AccessTests(ControlPlaneFixture cp)
     {
         var status = await AgentProbe.FirstMessageStatusAsync(cp.Host.GrpcAddress, new AgentMessage { Heartbeat = new Heartbeat() });
 
-        Assert.Equal(StatusCode.InvalidArgument, status);
+        Assert.Equal(StatusCode.InvalidArgument, status.StatusCode);
     }
 
     [Fact]
