@@ -9,13 +9,14 @@ using RemoteDev.V1;
 namespace RemoteDev.ControlPlane.Api;
 
 /// <summary>
-/// Processes/Attach: subscribes to live output first, replays stored output from the requested point, then goes live,
-/// skipping what the replay already sent and filling holes from the store: no duplicates, no holes. Input (stdin,
-/// resize, close stdin) goes to the agent; detach or a half-close ends the attach and never stops the process. A
-/// process that had already ended when the attach subscribed gets its end event after the replay, so a client that
-/// waits for the end (a reattach racing the exit) is not left waiting.
+/// Processes/Attach: NOT_FOUND for a process the sandbox neither has nor has stored output of. Subscribes to live
+/// output first, replays stored output from the requested point, then goes live, skipping what the replay already
+/// sent and filling holes from the store: no duplicates, no holes. Input (stdin, resize, close stdin) goes to the
+/// agent; detach or a half-close ends the attach and never stops the process. A process that had already ended when
+/// the attach subscribed gets its end event after the replay, so a client that waits for the end (a reattach racing
+/// the exit) is not left waiting.
 /// </summary>
-internal sealed class AttachHandler(SandboxAccess access, AgentCalls agents, OutputHub hub, StoredOutput stored, ObservedState observed, ControlPlaneMetrics metrics)
+internal sealed class AttachHandler(SandboxAccess access, KnownProcesses known, AgentCalls agents, OutputHub hub, StoredOutput stored, ObservedState observed, ControlPlaneMetrics metrics)
 {
     private static readonly TimeSpan OpenTimeout = TimeSpan.FromSeconds(30);
 
@@ -23,6 +24,7 @@ internal sealed class AttachHandler(SandboxAccess access, AgentCalls agents, Out
     {
         var open = await ReadOpenAsync(requests, context);
         var sandbox = await access.GetAsync(open.SandboxId, "open.sandbox_id", context);
+        await known.RequireAsync(sandbox, open.Process, "open.process", context.CancellationToken);
         var stream = new OutputStreamKey(sandbox.Id, open.Process);
         using var subscription = hub.Subscribe(sandbox.Id, open.Process);
         if (observed.Get(sandbox.Id).Processes.GetValueOrDefault(open.Process) is { } seen && ProcessEnd.HasEnded(seen.State))

@@ -84,6 +84,19 @@ public abstract class AttachAndLogsTests(ControlPlaneFixture cp) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task Attach_to_a_process_the_sandbox_never_had_is_not_found()
+    {
+        using var cts = new CancellationTokenSource(Waits.Generous);
+        using var attach = cp.Admin.Processes.Attach(cancellationToken: cts.Token);
+        await attach.RequestStream.WriteAsync(new AttachRequest { Open = new AttachOpen { SandboxId = _id, Process = "countr", TailBytes = 0 } });
+
+        var status = await OutputReads.AttachEndAsync(attach.ResponseStream, cts.Token);
+
+        Assert.Equal(StatusCode.NotFound, status.StatusCode);
+        Assert.Contains("open.process: sandbox " + _id + " has no process 'countr'", status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Logs_of_a_process_the_sandbox_never_had_is_not_found()
     {
         using var logs = cp.Admin.Processes.Logs(new LogsRequest { SandboxId = _id, Process = "countr" });
