@@ -9,12 +9,13 @@ using RemoteDev.V1;
 namespace RemoteDev.ControlPlane.Api;
 
 /// <summary>
-/// Processes/Attach: NOT_FOUND for a process the sandbox neither has nor has stored output of. Subscribes to live
-/// output first, replays stored output from the requested point, then goes live, skipping what the replay already
-/// sent and filling holes from the store: no duplicates, no holes. Input (stdin, resize, close stdin) goes to the
-/// agent; detach or a half-close ends the attach and never stops the process. A process that had already ended when
-/// the attach subscribed gets its end event after the replay, so a client that waits for the end (a reattach racing
-/// the exit) is not left waiting.
+/// Processes/Attach: NOT_FOUND for a process the sandbox neither has nor has stored output of. Opening needs READ;
+/// stdin, resize and close_stdin need EXECUTE, and the first of them from a READ key ends the attach with
+/// PERMISSION_DENIED (the output sent before it stays whole). Subscribes to live output first, replays stored output
+/// from the requested point, then goes live, skipping what the replay already sent and filling holes from the store:
+/// no duplicates, no holes. Input (stdin, resize, close stdin) goes to the agent; detach or a half-close ends the
+/// attach and never stops the process. A process that had already ended when the attach subscribed gets its end event
+/// after the replay, so a client that waits for the end (a reattach racing the exit) is not left waiting.
 /// </summary>
 internal sealed class AttachHandler(SandboxAccess access, KnownProcesses known, AgentCalls agents, OutputHub hub, StoredOutput stored, ObservedState observed, ControlPlaneMetrics metrics)
 {
@@ -113,6 +114,7 @@ internal sealed class AttachHandler(SandboxAccess access, KnownProcesses known, 
 
     private async Task PumpInputAsync(IAsyncStreamReader<AttachRequest> requests, string sandboxId, string process, ServerCallContext context, CancellationToken token)
     {
+        var caller = context.GetCaller();
         while (await requests.MoveNext(token))
         {
             var request = requests.Current;
@@ -122,19 +124,21 @@ internal sealed class AttachHandler(SandboxAccess access, KnownProcesses known, 
                 case AttachRequest.MsgOneofCase.Detach:
                     return;
                 case AttachRequest.MsgOneofCase.Stdin:
+                    caller.EnsureScope(Scope.Execute, "stdin");
                     command = new Command { WriteStdin = new WriteStdin { Name = process, Data = request.Stdin } };
                     break;
                 case AttachRequest.MsgOneofCase.Resize:
+                    caller.EnsureScope(Scope.Execute, "resize");
                     command = new Command { Resize = new ResizeTerminal { Name = process, Size = request.Resize } };
                     break;
                 case AttachRequest.MsgOneofCase.CloseStdin:
+                    caller.EnsureScope(Scope.Execute, "close_stdin");
                     command = new Command { CloseStdin = new ProcessName { Name = process } };
                     break;
                 default:
                     throw new RpcException(new Status(StatusCode.InvalidArgument, "msg: after open, only stdin, resize, close_stdin or detach"));
             }
 
-            context.GetCaller().EnsureScope(Scope.Execute);
             try
             {
                 await agents.RunAsync(sandboxId, command, token);
