@@ -56,7 +56,7 @@ internal static class MethodScopes
 
         Add("Sandboxes", Scope.Read, "Get", "List", "Watch");
         Add("Sandboxes", Scope.Execute, "Create", "Delete");
-        // Attach with input needs EXECUTE: checked by its handler, which sees the messages.
+        // Attach with input and Get with include_env need EXECUTE: checked by their handlers, which see the messages.
         Add("Processes", Scope.Read, "List", "Get", "Logs", "Attach");
         Add("Processes", Scope.Execute, "Add", "Start", "Stop", "Restart", "Signal", "Remove", "Reload", "Exec");
         Add("Files", Scope.Execute, "Write", "Read");

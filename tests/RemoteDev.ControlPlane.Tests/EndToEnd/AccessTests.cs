@@ -169,6 +169,42 @@ public abstract class AccessTests(ControlPlaneFixture cp)
     }
 
     [Fact]
+    public async Task Sandbox_and_process_views_carry_env_names_but_never_their_values()
+    {
+        var request = Specs.Sandbox("secrets", Specs.Shell("web", "sleep 600"));
+        request.Spec.Env["DATABASE_PASSWORD"] = "hunter2";
+        request.Spec.Processes[0].Env["API_TOKEN"] = "s3cret";
+        var created = await cp.Admin.Sandboxes.CreateAsync(request);
+        await Waits.PhaseAsync(cp.Admin, created.Id, SandboxPhase.Ready);
+        using var reader = await KeyAsync(Scope.Read, "");
+
+        var got = await reader.Sandboxes.GetAsync(new GetSandboxRequest { Id = created.Id });
+        var listed = (await reader.Sandboxes.ListAsync(new ListSandboxesRequest { Project = "secrets" })).Sandboxes.Single(s => s.Id == created.Id);
+        var watched = await FirstWatchedAsync(reader, created.Id);
+        var process = (await reader.Processes.ListAsync(new ListProcessesRequest { SandboxId = created.Id })).Processes.Single();
+
+        Assert.All([created, got, listed, watched], s => Assert.Equal("[redacted]", s.Spec.Env["DATABASE_PASSWORD"]));
+        Assert.All([created, got, listed, watched], s => Assert.Equal("[redacted]", s.Spec.Processes.Single().Env["API_TOKEN"]));
+        Assert.Equal("[redacted]", process.Spec.Env["API_TOKEN"]);
+    }
+
+    [Fact]
+    public async Task Effective_env_of_a_process_needs_execute_scope()
+    {
+        var sandbox = await cp.Admin.Sandboxes.CreateAsync(Specs.Sandbox("secrets", Specs.Shell("web", "sleep 600")));
+        await Waits.PhaseAsync(cp.Admin, sandbox.Id, SandboxPhase.Ready);
+        using var reader = await KeyAsync(Scope.Read, "");
+        var request = new GetProcessRequest { SandboxId = sandbox.Id, Name = "web", IncludeEnv = true };
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => reader.Processes.GetAsync(request).ResponseAsync);
+        var full = await cp.Admin.Processes.GetAsync(request);
+
+        Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
+        Assert.Contains("include_env: needs scope SCOPE_EXECUTE", error.Status.Detail, StringComparison.Ordinal);
+        Assert.NotEmpty(full.EffectiveEnv);
+    }
+
+    [Fact]
     public async Task Create_with_an_output_retention_the_store_cannot_hold_is_invalid_and_stores_nothing()
     {
         var request = Specs.Sandbox("retention", Specs.Shell("web", "sleep 600"));
@@ -213,6 +249,13 @@ public abstract class AccessTests(ControlPlaneFixture cp)
         var error = await Assert.ThrowsAsync<RpcException>(() => exec.ResponseStream.MoveNext(CancellationToken.None));
 
         Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
+    }
+
+    private static async Task<Sandbox> FirstWatchedAsync(OperatorClient client, string id)
+    {
+        using var watch = client.Sandboxes.Watch(new WatchSandboxesRequest { Id = id });
+        Assert.True(await watch.ResponseStream.MoveNext(CancellationToken.None));
+        return watch.ResponseStream.Current.Sandbox;
     }
 
     private async Task<OperatorClient> KeyAsync(Scope scope, string project)
