@@ -34,6 +34,7 @@ internal sealed class ProcessesService(
 
             spec.Processes.Add(request.Spec);
             RequireSupervisable(request.Spec, spec);
+            SpecLimits.RequireSpec(spec, "spec");
         }, context.CancellationToken);
         await desired.ApplyRetentionAsync(sandbox.Id, [request.Spec], context.CancellationToken);
         if (!agents.IsConnected(sandbox.Id))
@@ -105,6 +106,7 @@ internal sealed class ProcessesService(
         {
             spec.Processes[DesiredState.RequireProcess(spec, sandbox.Id, request.Spec.Name)] = request.Spec;
             RequireSupervisable(request.Spec, spec);
+            SpecLimits.RequireSpec(spec, "spec");
         }, context.CancellationToken);
         await desired.ApplyRetentionAsync(sandbox.Id, [request.Spec], context.CancellationToken);
         if (!agents.IsConnected(sandbox.Id))

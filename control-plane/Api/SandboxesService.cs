@@ -33,6 +33,9 @@ internal sealed class SandboxesService(
             spec.Driver = "process";
         }
 
+        SpecLimits.RequireSpec(spec, "spec");
+        SpecLimits.RequireLabels(request.Labels, "labels");
+
         var record = await StoreCalls.Run(() => store.CreateAsync(new NewSandbox(request.Name, request.Project, request.Labels, spec), context.CancellationToken));
         try
         {

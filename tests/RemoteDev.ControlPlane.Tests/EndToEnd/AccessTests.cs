@@ -218,6 +218,47 @@ public abstract class AccessTests(ControlPlaneFixture cp)
     }
 
     [Fact]
+    public async Task Create_with_a_spec_over_1_MiB_is_refused_and_stores_nothing()
+    {
+        var request = Specs.Sandbox("spec-cap");
+        request.Spec.Env["HUGE"] = new string('x', 1100 * 1024);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => cp.Admin.Sandboxes.CreateAsync(request).ResponseAsync);
+
+        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
+        Assert.StartsWith("spec: the sandbox's spec would be", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Empty((await cp.Admin.Sandboxes.ListAsync(new ListSandboxesRequest { Project = "spec-cap" })).Sandboxes);
+    }
+
+    [Fact]
+    public async Task Env_set_growing_the_spec_past_1_MiB_is_refused_and_stores_nothing()
+    {
+        var sandbox = await cp.Admin.Sandboxes.CreateAsync(Specs.Sandbox("spec-cap-env"));
+        await cp.Admin.Env.SetAsync(EnvValue(sandbox.Id, "FIRST", 600 * 1024));
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => cp.Admin.Env.SetAsync(EnvValue(sandbox.Id, "SECOND", 600 * 1024)).ResponseAsync);
+
+        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
+        Assert.StartsWith("values: the sandbox's spec would be", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(["FIRST"], (await cp.Admin.Env.ListAsync(new ListEnvRequest { SandboxId = sandbox.Id })).Names);
+    }
+
+    [Fact]
+    public async Task Process_added_past_the_1_MiB_spec_cap_is_refused_and_not_stored()
+    {
+        var sandbox = await cp.Admin.Sandboxes.CreateAsync(Specs.Sandbox("spec-cap-add"));
+        await cp.Admin.Env.SetAsync(EnvValue(sandbox.Id, "FIRST", 600 * 1024));
+        var big = Specs.Shell("big", "sleep 600");
+        big.Args.Add(new string('y', 600 * 1024));
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => cp.Admin.Processes.AddAsync(new AddProcessRequest { SandboxId = sandbox.Id, Spec = big }).ResponseAsync);
+
+        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
+        Assert.StartsWith("spec: the sandbox's spec would be", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Empty((await cp.Admin.Sandboxes.GetAsync(new GetSandboxRequest { Id = sandbox.Id })).Spec.Processes);
+    }
+
+    [Fact]
     public async Task Unknown_sandbox_is_not_found()
     {
         var error = await Assert.ThrowsAsync<RpcException>(() => cp.Admin.Sandboxes.GetAsync(new GetSandboxRequest { Id = "no-such-sandbox" }).ResponseAsync);
@@ -249,6 +290,13 @@ public abstract class AccessTests(ControlPlaneFixture cp)
         var error = await Assert.ThrowsAsync<RpcException>(() => exec.ResponseStream.MoveNext(CancellationToken.None));
 
         Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
+    }
+
+    private static SetEnvRequest EnvValue(string sandboxId, string name, int bytes)
+    {
+        var request = new SetEnvRequest { SandboxId = sandboxId };
+        request.Values[name] = new string('v', bytes);
+        return request;
     }
 
     private static async Task<Sandbox> FirstWatchedAsync(OperatorClient client, string id)
