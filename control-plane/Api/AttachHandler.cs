@@ -9,13 +9,15 @@ using RemoteDev.V1;
 namespace RemoteDev.ControlPlane.Api;
 
 /// <summary>
-/// Processes/Attach: subscribes to live output first, replays stored output from the requested point, then goes live,
-/// skipping what the replay already sent and filling holes from the store: no duplicates, no holes. Input (stdin,
-/// resize, close stdin) goes to the agent; detach or a half-close ends the attach and never stops the process. A
-/// process that had already ended when the attach subscribed gets its end event after the replay, so a client that
-/// waits for the end (a reattach racing the exit) is not left waiting.
+/// Processes/Attach: NOT_FOUND for a process the sandbox neither has nor has stored output of. Opening needs READ;
+/// stdin, resize and close_stdin need EXECUTE, and the first of them from a READ key ends the attach with
+/// PERMISSION_DENIED (the output sent before it stays whole). Subscribes to live output first, replays stored output
+/// from the requested point, then goes live, skipping what the replay already sent and filling holes from the store:
+/// no duplicates, no holes. Input (stdin, resize, close stdin) goes to the agent; detach or a half-close ends the
+/// attach and never stops the process. A process that had already ended when the attach subscribed gets its end event
+/// after the replay, so a client that waits for the end (a reattach racing the exit) is not left waiting.
 /// </summary>
-internal sealed class AttachHandler(SandboxAccess access, AgentCalls agents, OutputHub hub, StoredOutput stored, ObservedState observed, ControlPlaneMetrics metrics)
+internal sealed class AttachHandler(SandboxAccess access, KnownProcesses known, AgentCalls agents, OutputHub hub, StoredOutput stored, ObservedState observed, ControlPlaneMetrics metrics)
 {
     private static readonly TimeSpan OpenTimeout = TimeSpan.FromSeconds(30);
 
@@ -23,6 +25,7 @@ internal sealed class AttachHandler(SandboxAccess access, AgentCalls agents, Out
     {
         var open = await ReadOpenAsync(requests, context);
         var sandbox = await access.GetAsync(open.SandboxId, "open.sandbox_id", context);
+        await known.RequireAsync(sandbox, open.Process, "open.process", context.CancellationToken);
         var stream = new OutputStreamKey(sandbox.Id, open.Process);
         using var subscription = hub.Subscribe(sandbox.Id, open.Process);
         if (observed.Get(sandbox.Id).Processes.GetValueOrDefault(open.Process) is { } seen && ProcessEnd.HasEnded(seen.State))
@@ -111,6 +114,7 @@ internal sealed class AttachHandler(SandboxAccess access, AgentCalls agents, Out
 
     private async Task PumpInputAsync(IAsyncStreamReader<AttachRequest> requests, string sandboxId, string process, ServerCallContext context, CancellationToken token)
     {
+        var caller = context.GetCaller();
         while (await requests.MoveNext(token))
         {
             var request = requests.Current;
@@ -120,19 +124,21 @@ internal sealed class AttachHandler(SandboxAccess access, AgentCalls agents, Out
                 case AttachRequest.MsgOneofCase.Detach:
                     return;
                 case AttachRequest.MsgOneofCase.Stdin:
+                    caller.EnsureScope(Scope.Execute, "stdin");
                     command = new Command { WriteStdin = new WriteStdin { Name = process, Data = request.Stdin } };
                     break;
                 case AttachRequest.MsgOneofCase.Resize:
+                    caller.EnsureScope(Scope.Execute, "resize");
                     command = new Command { Resize = new ResizeTerminal { Name = process, Size = request.Resize } };
                     break;
                 case AttachRequest.MsgOneofCase.CloseStdin:
+                    caller.EnsureScope(Scope.Execute, "close_stdin");
                     command = new Command { CloseStdin = new ProcessName { Name = process } };
                     break;
                 default:
                     throw new RpcException(new Status(StatusCode.InvalidArgument, "msg: after open, only stdin, resize, close_stdin or detach"));
             }
 
-            context.GetCaller().EnsureScope(Scope.Execute);
             try
             {
                 await agents.RunAsync(sandboxId, command, token);

@@ -21,6 +21,8 @@ internal sealed class EnvService(SandboxAccess access, DesiredState desired, Age
             {
                 spec.Env[name] = value;
             }
+
+            SpecLimits.RequireSpec(spec, "values");
         }, context.CancellationToken);
         if (agents.IsConnected(sandbox.Id))
         {

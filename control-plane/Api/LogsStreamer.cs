@@ -14,6 +14,7 @@ namespace RemoteDev.ControlPlane.Api;
 /// </summary>
 internal sealed class LogsStreamer(
     SandboxAccess access,
+    KnownProcesses known,
     ISandboxStore sandboxes,
     AgentCalls agents,
     ObservedState observed,
@@ -33,11 +34,7 @@ internal sealed class LogsStreamer(
         var sandbox = await access.GetAsync(request.SandboxId, "sandbox_id", context);
         var stream = new OutputStreamKey(sandbox.Id, request.Process);
         var token = context.CancellationToken;
-        if (!sandbox.Spec.Processes.Any(p => p.Name == request.Process) && !observed.Get(sandbox.Id).Processes.ContainsKey(request.Process)
-            && await output.GetStreamAsync(stream, token) is null)
-        {
-            throw new RpcException(new Status(StatusCode.NotFound, $"process: sandbox {sandbox.Id} has no process '{request.Process}' and no stored output of one"));
-        }
+        await known.RequireAsync(sandbox, request.Process, "process", token);
 
         using var subscription = request.Follow ? hub.Subscribe(sandbox.Id, request.Process) : null;
         var start = request.FromCase switch

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using RemoteDev.ControlPlane.Auth;
 using RemoteDev.ControlPlane.Store;
 using RemoteDev.V1;
 
@@ -33,11 +34,12 @@ internal sealed class ProcessesService(
 
             spec.Processes.Add(request.Spec);
             RequireSupervisable(request.Spec, spec);
+            SpecLimits.RequireSpec(spec, "spec");
         }, context.CancellationToken);
         await desired.ApplyRetentionAsync(sandbox.Id, [request.Spec], context.CancellationToken);
         if (!agents.IsConnected(sandbox.Id))
         {
-            return new ProcessStatus { Name = request.Spec.Name, State = ProcessState.Pending, Spec = request.Spec, Reason = "the agent is not connected" };
+            return NotConnected(request.Spec);
         }
 
         var result = await agents.RunAsync(sandbox.Id, new Command { Add = request.Spec }, context.CancellationToken);
@@ -104,11 +106,12 @@ internal sealed class ProcessesService(
         {
             spec.Processes[DesiredState.RequireProcess(spec, sandbox.Id, request.Spec.Name)] = request.Spec;
             RequireSupervisable(request.Spec, spec);
+            SpecLimits.RequireSpec(spec, "spec");
         }, context.CancellationToken);
         await desired.ApplyRetentionAsync(sandbox.Id, [request.Spec], context.CancellationToken);
         if (!agents.IsConnected(sandbox.Id))
         {
-            return new ProcessStatus { Name = request.Spec.Name, State = ProcessState.Pending, Spec = request.Spec, Reason = "the agent is not connected" };
+            return NotConnected(request.Spec);
         }
 
         var result = await agents.RunAsync(sandbox.Id, new Command { Reload = new ReloadProcess { Spec = request.Spec, RestartNow = request.RestartNow } }, context.CancellationToken);
@@ -133,7 +136,7 @@ internal sealed class ProcessesService(
             var list = new ListProcesses();
             list.Tags.Add(request.Tags);
             var result = await agents.RunAsync(sandbox.Id, new Command { List = list }, context.CancellationToken);
-            response.Processes.Add(result.Processes.Processes);
+            response.Processes.Add(result.Processes.Processes.Select(EnvRedaction.Status));
             return response;
         }
 
@@ -143,11 +146,16 @@ internal sealed class ProcessesService(
 
     public override async Task<ProcessStatus> Get(GetProcessRequest request, ServerCallContext context)
     {
+        if (request.IncludeEnv)
+        {
+            context.GetCaller().EnsureScope(Scope.Execute, "include_env");
+        }
+
         var sandbox = await RequireNamesAsync(request.SandboxId, request.Name, context);
         if (agents.IsConnected(sandbox.Id))
         {
             var result = await agents.RunAsync(sandbox.Id, new Command { Get = new GetProcess { Name = request.Name, IncludeEnv = request.IncludeEnv } }, context.CancellationToken);
-            return result.Process;
+            return EnvRedaction.Status(result.Process);
         }
 
         return views.ToProto(sandbox).Status.Processes.FirstOrDefault(p => p.Name == request.Name)
@@ -178,7 +186,10 @@ internal sealed class ProcessesService(
 
     /// <summary>The process status the agent answered with, or (for commands answered without one) a fresh Get.</summary>
     private async Task<ProcessStatus> StatusOf(string sandboxId, string name, CommandResult result, ServerCallContext context)
-        => result.Process ?? (await agents.RunAsync(sandboxId, new Command { Get = new GetProcess { Name = name } }, context.CancellationToken)).Process;
+        => EnvRedaction.Status(result.Process ?? (await agents.RunAsync(sandboxId, new Command { Get = new GetProcess { Name = name } }, context.CancellationToken)).Process);
+
+    private static ProcessStatus NotConnected(ProcessSpec spec)
+        => EnvRedaction.Status(new ProcessStatus { Name = spec.Name, State = ProcessState.Pending, Spec = spec, Reason = "the agent is not connected" });
 
     private async Task<SandboxRecord> ImperativeAsync(string sandboxId, string name, ServerCallContext context)
     {

@@ -5,7 +5,10 @@ using RemoteDev.V1;
 
 namespace RemoteDev.ControlPlane.Api;
 
-/// <summary>Stored sandboxes as the operator sees them: the recorded status overlaid with the live agent state.</summary>
+/// <summary>
+/// Stored sandboxes as the operator sees them: the recorded status overlaid with the live agent state, env values
+/// redacted (<see cref="EnvRedaction"/>).
+/// </summary>
 internal sealed class SandboxViews(ObservedState observed)
 {
     public Sandbox ToProto(SandboxRecord record)
@@ -15,7 +18,7 @@ internal sealed class SandboxViews(ObservedState observed)
             Id = record.Id,
             Name = record.Name,
             Project = record.Project,
-            Spec = record.Spec,
+            Spec = EnvRedaction.Spec(record.Spec),
             Status = record.Status.Clone(),
             CreatedAt = Timestamp.FromDateTimeOffset(record.CreatedAt),
         };
@@ -38,6 +41,11 @@ internal sealed class SandboxViews(ObservedState observed)
             sandbox.Status.Processes.Clear();
             sandbox.Status.Processes.Add(agent.Processes.Values.OrderBy(p => p.Name, StringComparer.Ordinal));
             sandbox.Status.Usage = agent.Usage;
+        }
+
+        for (var i = 0; i < sandbox.Status.Processes.Count; i++)
+        {
+            sandbox.Status.Processes[i] = EnvRedaction.Status(sandbox.Status.Processes[i]);
         }
 
         return sandbox;

@@ -33,9 +33,20 @@ internal sealed class SandboxesService(
             spec.Driver = "process";
         }
 
+        SpecLimits.RequireSpec(spec, "spec");
+        SpecLimits.RequireLabels(request.Labels, "labels");
+
         var record = await StoreCalls.Run(() => store.CreateAsync(new NewSandbox(request.Name, request.Project, request.Labels, spec), context.CancellationToken));
-        await desired.ApplyRetentionAsync(record.Id, spec.Processes.Where(p => p.OutputRetentionBytes > 0), context.CancellationToken);
-        reconciler.Enqueue(record.Id);
+        try
+        {
+            await desired.ApplyRetentionAsync(record.Id, spec.Processes.Where(p => p.OutputRetentionBytes > 0), context.CancellationToken);
+        }
+        finally
+        {
+            // Stored is stored: whatever fails after the commit, the reconciler takes the sandbox on.
+            reconciler.Enqueue(record.Id);
+        }
+
         return views.ToProto(record);
     }
 

@@ -93,6 +93,7 @@ internal static partial class SpecValidator
             errors.Require(terminal.Rows > 0 && terminal.Cols > 0, $"{prefix}.terminal", "rows and cols must be positive");
         }
 
+        errors.Require(spec.OutputRetentionBytes <= long.MaxValue, $"{prefix}.output_retention_bytes", $"at most {long.MaxValue} (what the store can hold)");
         NonNegative(spec.StopGrace, $"{prefix}.stop_grace", errors);
         NonNegative(spec.MinUptime, $"{prefix}.min_uptime", errors);
         Env(spec.Env.Keys, $"{prefix}.env", errors);

@@ -17,14 +17,19 @@ internal sealed record Caller(string KeyId, Scope Scope, string Project)
         }
     }
 
-    /// <summary>PERMISSION_DENIED unless the key's scope is at least <paramref name="required"/>.</summary>
-    public void EnsureScope(Scope required)
+    /// <summary>
+    /// PERMISSION_DENIED naming <paramref name="field"/> unless the key's scope is at least <paramref name="required"/>:
+    /// for a call whose method needs less, but not the use it makes of that field.
+    /// </summary>
+    public void EnsureScope(Scope required, string field)
     {
         if (Scope < required)
         {
-            throw new RpcException(new Status(StatusCode.PermissionDenied, $"API key {KeyId} lacks scope {required}."));
+            throw new RpcException(new Status(StatusCode.PermissionDenied, $"{field}: needs scope {WireName(required)}; API key {KeyId} has {WireName(Scope)}"));
         }
     }
+
+    private static string WireName(Scope scope) => "SCOPE_" + scope.ToString().ToUpperInvariant();
 }
 
 internal static class CallerContextExtensions

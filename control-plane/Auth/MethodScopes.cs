@@ -56,8 +56,9 @@ internal static class MethodScopes
 
         Add("Sandboxes", Scope.Read, "Get", "List", "Watch");
         Add("Sandboxes", Scope.Execute, "Create", "Delete");
-        Add("Processes", Scope.Read, "List", "Get", "Logs");
-        Add("Processes", Scope.Execute, "Add", "Start", "Stop", "Restart", "Signal", "Remove", "Reload", "Exec", "Attach");
+        // Attach with input and Get with include_env need EXECUTE: checked by their handlers, which see the messages.
+        Add("Processes", Scope.Read, "List", "Get", "Logs", "Attach");
+        Add("Processes", Scope.Execute, "Add", "Start", "Stop", "Restart", "Signal", "Remove", "Reload", "Exec");
         Add("Files", Scope.Execute, "Write", "Read");
         Add("Env", Scope.Execute, "Set", "Unset", "List");
         Add("ApiKeys", Scope.Admin, "Create", "List", "Revoke");

@@ -121,6 +121,12 @@ internal sealed class AgentGatewayService(
         await credentials.VerifyAsync(hello.SandboxId, credential, context.CancellationToken);
         var sandbox = await sandboxes.GetAsync(hello.SandboxId, context.CancellationToken)
             ?? throw new RpcException(new Status(StatusCode.NotFound, $"sandbox {hello.SandboxId} does not exist"));
+        if (sandbox.Deleted)
+        {
+            // Its processes are being (or were) stopped by the driver: a leftover agent must not append output again.
+            throw new RpcException(new Status(StatusCode.PermissionDenied, $"sandbox {hello.SandboxId} was deleted; its agent may not connect again and should stop"));
+        }
+
         return sandbox;
     }
 

@@ -46,6 +46,7 @@ internal static class ControlPlaneServices
         services.AddSingleton<DesiredState>();
         services.AddSingleton<AgentCalls>();
         services.AddSingleton<StoredOutput>();
+        services.AddSingleton<KnownProcesses>();
         services.AddSingleton<ExecStreamer>();
         services.AddSingleton<AttachHandler>();
         services.AddSingleton<LogsStreamer>();

@@ -52,7 +52,7 @@ public abstract class AccessTests(ControlPlaneFixture cp)
 
         var status = await AgentProbe.FirstMessageStatusAsync(cp.Host.GrpcAddress, AgentProbe.Hello(second.Id, AgentProbe.TokenOf(cp.Config, first.Id)));
 
-        Assert.Equal(StatusCode.PermissionDenied, status);
+        Assert.Equal(StatusCode.PermissionDenied, status.StatusCode);
     }
 
     [Fact]
@@ -62,7 +62,22 @@ public abstract class AccessTests(ControlPlaneFixture cp)
 
         var status = await AgentProbe.FirstMessageStatusAsync(cp.Host.GrpcAddress, AgentProbe.Hello(sandbox.Id, sandbox.Id + ".not-the-token"));
 
-        Assert.Equal(StatusCode.Unauthenticated, status);
+        Assert.Equal(StatusCode.Unauthenticated, status.StatusCode);
+    }
+
+    [Fact]
+    public async Task Agent_token_of_a_deleted_sandbox_is_refused_saying_it_was_deleted()
+    {
+        var sandbox = await cp.Admin.Sandboxes.CreateAsync(Specs.Sandbox("tokens"));
+        await Waits.PhaseAsync(cp.Admin, sandbox.Id, SandboxPhase.Ready);
+        var token = AgentProbe.TokenOf(cp.Config, sandbox.Id);
+        await cp.Admin.Sandboxes.DeleteAsync(new DeleteSandboxRequest { Id = sandbox.Id });
+        await Waits.PhaseAsync(cp.Admin, sandbox.Id, SandboxPhase.Stopped);
+
+        var status = await AgentProbe.FirstMessageStatusAsync(cp.Host.GrpcAddress, AgentProbe.Hello(sandbox.Id, token));
+
+        Assert.Equal(StatusCode.PermissionDenied, status.StatusCode);
+        Assert.Contains($"sandbox {sandbox.Id} was deleted", status.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -70,7 +85,7 @@ public abstract class AccessTests(ControlPlaneFixture cp)
     {
         var status = await AgentProbe.FirstMessageStatusAsync(cp.Host.GrpcAddress, new AgentMessage { Heartbeat = new Heartbeat() });
 
-        Assert.Equal(StatusCode.InvalidArgument, status);
+        Assert.Equal(StatusCode.InvalidArgument, status.StatusCode);
     }
 
     [Fact]
@@ -154,6 +169,96 @@ public abstract class AccessTests(ControlPlaneFixture cp)
     }
 
     [Fact]
+    public async Task Sandbox_and_process_views_carry_env_names_but_never_their_values()
+    {
+        var request = Specs.Sandbox("secrets", Specs.Shell("web", "sleep 600"));
+        request.Spec.Env["DATABASE_PASSWORD"] = "hunter2";
+        request.Spec.Processes[0].Env["API_TOKEN"] = "s3cret";
+        var created = await cp.Admin.Sandboxes.CreateAsync(request);
+        await Waits.PhaseAsync(cp.Admin, created.Id, SandboxPhase.Ready);
+        using var reader = await KeyAsync(Scope.Read, "");
+
+        var got = await reader.Sandboxes.GetAsync(new GetSandboxRequest { Id = created.Id });
+        var listed = (await reader.Sandboxes.ListAsync(new ListSandboxesRequest { Project = "secrets" })).Sandboxes.Single(s => s.Id == created.Id);
+        var watched = await FirstWatchedAsync(reader, created.Id);
+        var process = (await reader.Processes.ListAsync(new ListProcessesRequest { SandboxId = created.Id })).Processes.Single();
+
+        Assert.All([created, got, listed, watched], s => Assert.Equal("[redacted]", s.Spec.Env["DATABASE_PASSWORD"]));
+        Assert.All([created, got, listed, watched], s => Assert.Equal("[redacted]", s.Spec.Processes.Single().Env["API_TOKEN"]));
+        Assert.Equal("[redacted]", process.Spec.Env["API_TOKEN"]);
+    }
+
+    [Fact]
+    public async Task Effective_env_of_a_process_needs_execute_scope()
+    {
+        var sandbox = await cp.Admin.Sandboxes.CreateAsync(Specs.Sandbox("secrets", Specs.Shell("web", "sleep 600")));
+        await Waits.PhaseAsync(cp.Admin, sandbox.Id, SandboxPhase.Ready);
+        using var reader = await KeyAsync(Scope.Read, "");
+        var request = new GetProcessRequest { SandboxId = sandbox.Id, Name = "web", IncludeEnv = true };
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => reader.Processes.GetAsync(request).ResponseAsync);
+        var full = await cp.Admin.Processes.GetAsync(request);
+
+        Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
+        Assert.Contains("include_env: needs scope SCOPE_EXECUTE", error.Status.Detail, StringComparison.Ordinal);
+        Assert.NotEmpty(full.EffectiveEnv);
+    }
+
+    [Fact]
+    public async Task Create_with_an_output_retention_the_store_cannot_hold_is_invalid_and_stores_nothing()
+    {
+        var request = Specs.Sandbox("retention", Specs.Shell("web", "sleep 600"));
+        request.Spec.Processes[0].OutputRetentionBytes = 1UL << 63;
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => cp.Admin.Sandboxes.CreateAsync(request).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("spec.processes[0].output_retention_bytes: at most 9223372036854775807", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Empty((await cp.Admin.Sandboxes.ListAsync(new ListSandboxesRequest { Project = "retention" })).Sandboxes);
+    }
+
+    [Fact]
+    public async Task Create_with_a_spec_over_1_MiB_is_refused_and_stores_nothing()
+    {
+        var request = Specs.Sandbox("spec-cap");
+        request.Spec.Env["HUGE"] = new string('x', 1100 * 1024);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => cp.Admin.Sandboxes.CreateAsync(request).ResponseAsync);
+
+        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
+        Assert.StartsWith("spec: the sandbox's spec would be", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Empty((await cp.Admin.Sandboxes.ListAsync(new ListSandboxesRequest { Project = "spec-cap" })).Sandboxes);
+    }
+
+    [Fact]
+    public async Task Env_set_growing_the_spec_past_1_MiB_is_refused_and_stores_nothing()
+    {
+        var sandbox = await cp.Admin.Sandboxes.CreateAsync(Specs.Sandbox("spec-cap-env"));
+        await cp.Admin.Env.SetAsync(EnvValue(sandbox.Id, "FIRST", 600 * 1024));
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => cp.Admin.Env.SetAsync(EnvValue(sandbox.Id, "SECOND", 600 * 1024)).ResponseAsync);
+
+        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
+        Assert.StartsWith("values: the sandbox's spec would be", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(["FIRST"], (await cp.Admin.Env.ListAsync(new ListEnvRequest { SandboxId = sandbox.Id })).Names);
+    }
+
+    [Fact]
+    public async Task Process_added_past_the_1_MiB_spec_cap_is_refused_and_not_stored()
+    {
+        var sandbox = await cp.Admin.Sandboxes.CreateAsync(Specs.Sandbox("spec-cap-add"));
+        await cp.Admin.Env.SetAsync(EnvValue(sandbox.Id, "FIRST", 600 * 1024));
+        var big = Specs.Shell("big", "sleep 600");
+        big.Args.Add(new string('y', 600 * 1024));
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => cp.Admin.Processes.AddAsync(new AddProcessRequest { SandboxId = sandbox.Id, Spec = big }).ResponseAsync);
+
+        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
+        Assert.StartsWith("spec: the sandbox's spec would be", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Empty((await cp.Admin.Sandboxes.GetAsync(new GetSandboxRequest { Id = sandbox.Id })).Spec.Processes);
+    }
+
+    [Fact]
     public async Task Unknown_sandbox_is_not_found()
     {
         var error = await Assert.ThrowsAsync<RpcException>(() => cp.Admin.Sandboxes.GetAsync(new GetSandboxRequest { Id = "no-such-sandbox" }).ResponseAsync);
@@ -185,6 +290,20 @@ public abstract class AccessTests(ControlPlaneFixture cp)
         var error = await Assert.ThrowsAsync<RpcException>(() => exec.ResponseStream.MoveNext(CancellationToken.None));
 
         Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
+    }
+
+    private static SetEnvRequest EnvValue(string sandboxId, string name, int bytes)
+    {
+        var request = new SetEnvRequest { SandboxId = sandboxId };
+        request.Values[name] = new string('v', bytes);
+        return request;
+    }
+
+    private static async Task<Sandbox> FirstWatchedAsync(OperatorClient client, string id)
+    {
+        using var watch = client.Sandboxes.Watch(new WatchSandboxesRequest { Id = id });
+        Assert.True(await watch.ResponseStream.MoveNext(CancellationToken.None));
+        return watch.ResponseStream.Current.Sandbox;
     }
 
     private async Task<OperatorClient> KeyAsync(Scope scope, string project)

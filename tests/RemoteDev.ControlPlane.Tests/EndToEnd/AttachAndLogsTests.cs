@@ -84,6 +84,49 @@ public abstract class AttachAndLogsTests(ControlPlaneFixture cp) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task Attach_to_a_process_the_sandbox_never_had_is_not_found()
+    {
+        using var cts = new CancellationTokenSource(Waits.Generous);
+        using var attach = cp.Admin.Processes.Attach(cancellationToken: cts.Token);
+        await attach.RequestStream.WriteAsync(new AttachRequest { Open = new AttachOpen { SandboxId = _id, Process = "countr", TailBytes = 0 } });
+
+        var status = await OutputReads.AttachEndAsync(attach.ResponseStream, cts.Token);
+
+        Assert.Equal(StatusCode.NotFound, status.StatusCode);
+        Assert.Contains("open.process: sandbox " + _id + " has no process 'countr'", status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Read_scope_key_watches_live_output_through_attach()
+    {
+        using var reader = await ReaderAsync();
+        using var cts = new CancellationTokenSource(Waits.Generous);
+        using var attach = reader.Processes.Attach(cancellationToken: cts.Token);
+        await attach.RequestStream.WriteAsync(new AttachRequest { Open = new AttachOpen { SandboxId = _id, Process = "counter", Offset = 0 } });
+
+        var seen = await ReadUntilAsync(attach.ResponseStream, "line-400\n", cts.Token);
+
+        Assert.Equal(Expected(400), seen);
+    }
+
+    [Fact]
+    public async Task Read_scope_key_sending_stdin_through_attach_is_denied_naming_the_scope_after_whole_output()
+    {
+        using var reader = await ReaderAsync();
+        using var cts = new CancellationTokenSource(Waits.Generous);
+        using var attach = reader.Processes.Attach(cancellationToken: cts.Token);
+        await attach.RequestStream.WriteAsync(new AttachRequest { Open = new AttachOpen { SandboxId = _id, Process = "counter", Offset = 0 } });
+        var seen = await ReadUntilAsync(attach.ResponseStream, "line-400\n", cts.Token);
+
+        await attach.RequestStream.WriteAsync(new AttachRequest { Stdin = ByteString.CopyFromUtf8("typed\n") });
+        var status = await OutputReads.AttachEndAsync(attach.ResponseStream, cts.Token);
+
+        Assert.Equal(Expected(400), seen);
+        Assert.Equal(StatusCode.PermissionDenied, status.StatusCode);
+        Assert.Contains("stdin: needs scope SCOPE_EXECUTE", status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Logs_of_a_process_the_sandbox_never_had_is_not_found()
     {
         using var logs = cp.Admin.Processes.Logs(new LogsRequest { SandboxId = _id, Process = "countr" });
@@ -139,6 +182,12 @@ public abstract class AttachAndLogsTests(ControlPlaneFixture cp) : IAsyncLifetim
         Assert.Equal("second-line\n", afterFirst.Data.ToStringUtf8());
         Assert.Equal(11UL, afterFirst.Offset);
         Assert.Equal("line\n", last.Data.ToStringUtf8());
+    }
+
+    private async Task<OperatorClient> ReaderAsync()
+    {
+        var created = await cp.Admin.ApiKeys.CreateAsync(new CreateApiKeyRequest { Name = "attach-reader", Scope = Scope.Read });
+        return cp.ClientWith(created.Token);
     }
 
     private static string Expected(int lines) => string.Concat(Enumerable.Range(1, lines).Select(i => $"line-{i}\n"));

@@ -16,15 +16,15 @@ public sealed class SlowAttacherTests(SqliteControlPlane cp) : IClassFixture<Sql
         var sandbox = await cp.Admin.Sandboxes.CreateAsync(Specs.Sandbox("slow"));
         await Waits.PhaseAsync(cp.Admin, sandbox.Id, SandboxPhase.Ready);
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        using var slow = await OpenAsync(sandbox.Id, cts.Token);
-        using var fast = await OpenAsync(sandbox.Id, cts.Token);
         // 1 MiB every 200 ms: a reader keeps up with that even on a loaded machine (it would have to stall for 1.6 s to
         // fall 8 MiB behind); one that never reads passes the control plane's 8 MiB allowance, plus what HTTP/2 flow
         // control lets its connection buffer, well before the flood ends.
         var flood = Specs.Shell("flood", $"i=0; while [ $i -lt {FloodBytes / MiB} ]; do yes 0123456789abcdefghijklmnopqrstuvwxyz | head -c {MiB}; sleep 0.2; i=$((i+1)); done; sleep 600");
         flood.OutputBufferBytes = 64 * 1024 * 1024;
-
         await cp.Admin.Processes.AddAsync(new AddProcessRequest { SandboxId = sandbox.Id, Spec = flood });
+
+        using var slow = await OpenAsync(sandbox.Id, cts.Token);
+        using var fast = await OpenAsync(sandbox.Id, cts.Token);
         long received = 0;
         while (received < FloodBytes && await fast.ResponseStream.MoveNext(cts.Token))
         {

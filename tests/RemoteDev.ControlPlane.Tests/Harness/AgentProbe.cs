@@ -42,8 +42,8 @@ internal static class AgentProbe
         }
     }
 
-    /// <summary>Sends <paramref name="first"/> and returns the status the gateway ends the call with.</summary>
-    public static async Task<StatusCode> FirstMessageStatusAsync(string address, AgentMessage first)
+    /// <summary>Sends <paramref name="first"/> and returns the status the gateway ends the call with (OK once it acks).</summary>
+    public static async Task<Status> FirstMessageStatusAsync(string address, AgentMessage first)
     {
         using var channel = GrpcChannel.ForAddress(address);
         var client = new AgentGateway.AgentGatewayClient(channel);
@@ -57,15 +57,15 @@ internal static class AgentProbe
             {
                 if (call.ResponseStream.Current.HelloAck is not null)
                 {
-                    return StatusCode.OK;
+                    return Status.DefaultSuccess;
                 }
             }
 
-            return StatusCode.OK;
+            return Status.DefaultSuccess;
         }
         catch (RpcException error)
         {
-            return error.StatusCode;
+            return error.Status;
         }
     }
 

@@ -48,4 +48,21 @@ internal static class OutputReads
 
         return seen.ToString();
     }
+
+    /// <summary>Reads attach messages until the call ends; returns the status it ended with.</summary>
+    public static async Task<Status> AttachEndAsync(IAsyncStreamReader<AttachResponse> stream, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (await stream.MoveNext(cancellationToken))
+            {
+            }
+
+            return Status.DefaultSuccess;
+        }
+        catch (RpcException error)
+        {
+            return error.Status;
+        }
+    }
 }
