@@ -17,6 +17,7 @@ internal sealed class AgentSession
     private const int OutboxCapacity = 256;
     private static readonly TimeSpan CommandResultMargin = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan DefaultCommandTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan CancelSendTimeout = TimeSpan.FromSeconds(5);
 
     private readonly Channel<ControlMessage> _outbox = Channel.CreateBounded<ControlMessage>(new BoundedChannelOptions(OutboxCapacity)
     {
@@ -77,6 +78,20 @@ internal sealed class AgentSession
         }
     }
 
+    /// <summary>Nobody waits for the command any more: the agent stops it (an exec's processes are killed).</summary>
+    private async Task CancelOnAgentAsync(string commandId)
+    {
+        using var timeout = new CancellationTokenSource(CancelSendTimeout);
+        try
+        {
+            await TrySendAsync(new ControlMessage { Cancel = new CancelCommand { Id = commandId } }, timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            GatewayLog.CancelNotSent(_deps.Logger, SandboxId, commandId);
+        }
+    }
+
     /// <summary>
     /// Sends the whole desired state; the link is ordered and reliable, so it counts as applied once queued. When the
     /// session closes first, the agent's next hello ack carries it.
@@ -112,6 +127,7 @@ internal sealed class AgentSession
                     pending.Result.TrySetException(t.Exception?.InnerException is TimeoutException
                         ? new RpcException(new Status(StatusCode.DeadlineExceeded, "the agent did not answer in time"))
                         : new RpcException(new Status(StatusCode.Cancelled, "cancelled")));
+                    _ = CancelOnAgentAsync(command.Id);
                 }
             },
             CancellationToken.None,

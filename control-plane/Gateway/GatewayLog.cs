@@ -21,4 +21,7 @@ internal static partial class GatewayLog
 
     [LoggerMessage(EventId = 1006, Level = LogLevel.Error, Message = "Agent session of sandbox {SandboxId} failed: {Reason}")]
     public static partial void SessionFailed(ILogger logger, string sandboxId, string reason, Exception error);
+
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Warning, Message = "Agent of sandbox {SandboxId} was not told to cancel command {CommandId}: its outbox stayed full")]
+    public static partial void CancelNotSent(ILogger logger, string sandboxId, string commandId);
 }

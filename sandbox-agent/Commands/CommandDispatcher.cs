@@ -14,6 +14,7 @@ internal sealed class CommandDispatcher(CommandHandlers handlers, ILogger logger
 {
     private readonly SemaphoreSlim _slots = new(Link.LinkTimings.MaxConcurrentCommands);
     private readonly ConcurrentDictionary<Task, byte> _running = new();
+    private readonly ConcurrentDictionary<string, CancellationTokenSource> _cancellable = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Starts the command and returns at once; its result is posted to <paramref name="sink"/>. With every slot
@@ -24,6 +25,16 @@ internal sealed class CommandDispatcher(CommandHandlers handlers, ILogger logger
         var task = _slots.Wait(0) ? RunAndPostAsync(command, sink) : PostAsync(command, sink, Busy(command));
         _running.TryAdd(task, 0);
         _ = task.ContinueWith(t => _running.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    /// <summary>Stops a running command: it is answered CANCELLED. An id that is not running is ignored.</summary>
+    public void Cancel(string id)
+    {
+        if (_cancellable.TryGetValue(id, out var cancel))
+        {
+            CommandLog.Cancelled(logger, id);
+            cancel.Cancel();
+        }
     }
 
     /// <summary>Waits for running commands (at shutdown), within the caller's bound.</summary>
@@ -53,7 +64,9 @@ internal sealed class CommandDispatcher(CommandHandlers handlers, ILogger logger
 
         // The handler is abandoned at the deadline even when it does not stop: its late result is dropped.
         var deadline = new CancellationTokenSource(timeout);
-        var handling = HandleAsync(command, sink, deadline, timeout);
+        using var cancel = new CancellationTokenSource();
+        var cancelled = _cancellable.TryAdd(command.Id, cancel) ? cancel.Token : CancellationToken.None;
+        var handling = HandleAsync(command, sink, deadline, timeout, cancelled);
         _ = handling.ContinueWith(_ => deadline.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         try
         {
@@ -65,19 +78,28 @@ internal sealed class CommandDispatcher(CommandHandlers handlers, ILogger logger
             _ = handling.ContinueWith(_ => CommandLog.AbandonedEnded(logger, command.Id), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             return DeadlineExceeded(command, timeout);
         }
+        finally
+        {
+            _cancellable.TryRemove(new KeyValuePair<string, CancellationTokenSource>(command.Id, cancel));
+        }
     }
 
-    private async Task<CommandResult> HandleAsync(Command command, ICommandSink sink, CancellationTokenSource deadline, TimeSpan timeout)
+    private async Task<CommandResult> HandleAsync(Command command, ICommandSink sink, CancellationTokenSource deadline, TimeSpan timeout, CancellationToken cancelled)
     {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancelled);
         try
         {
-            var result = await handlers.HandleAsync(command, sink, deadline.Token);
+            var result = await handlers.HandleAsync(command, sink, stop.Token);
             result.Id = command.Id;
             return result;
         }
         catch (ProcessHostException e)
         {
             return Error(command, e.Code, e.Message);
+        }
+        catch (OperationCanceledException) when (cancelled.IsCancellationRequested)
+        {
+            return Error(command, StatusCode.Cancelled, $"{command.OpCase} was cancelled by the control plane");
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {

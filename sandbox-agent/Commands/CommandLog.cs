@@ -21,4 +21,7 @@ internal static partial class CommandLog
 
     [LoggerMessage(EventId = 203, Level = LogLevel.Warning, Message = "Exec {Id} timed out; killed its process group {Pgid}")]
     public static partial void ExecTimedOut(ILogger logger, string id, int pgid);
+
+    [LoggerMessage(EventId = 206, Level = LogLevel.Information, Message = "Command {Id} cancelled by the control plane")]
+    public static partial void Cancelled(ILogger logger, string id);
 }

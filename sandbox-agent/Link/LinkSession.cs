@@ -17,7 +17,9 @@ internal sealed class LinkSession(LinkServices services, AsyncDuplexStreamingCal
 
     private readonly ConcurrentDictionary<(string Process, string Epoch), Task> _pumps = new();
     private readonly Lock _forwardGate = new();
-    private Dictionary<(string Process, string Epoch), ulong> _stored = [];
+    // Per stream, where a pump starts: the control plane's stored offset from the hello ack, then where this
+    // session's last pump of it ended (a process removed and added again goes on in the same offset space).
+    private readonly ConcurrentDictionary<(string Process, string Epoch), ulong> _resumeAt = new();
     private long _lastReceived = Stopwatch.GetTimestamp();
     private TimeSpan _heartbeatInterval = LinkTimings.DefaultHeartbeatInterval;
     private TimeSpan _usageInterval = LinkTimings.DefaultUsageInterval;
@@ -115,9 +117,10 @@ internal sealed class LinkSession(LinkServices services, AsyncDuplexStreamingCal
     {
         _heartbeatInterval = ClampInterval(ack.HeartbeatInterval, "heartbeat_interval", LinkTimings.DefaultHeartbeatInterval);
         _usageInterval = ClampInterval(ack.UsageInterval, "usage_interval", LinkTimings.DefaultUsageInterval);
-        _stored = ack.Stored
-            .GroupBy(s => (s.Process, s.Epoch))
-            .ToDictionary(g => g.Key, g => g.Max(s => s.Offset));
+        foreach (var stored in ack.Stored)
+        {
+            _resumeAt.AddOrUpdate((stored.Process, stored.Epoch), stored.Offset, (_, old) => Math.Max(old, stored.Offset));
+        }
     }
 
     private static TimeSpan ClampInterval(Duration? value, string field, TimeSpan unset)
@@ -143,21 +146,29 @@ internal sealed class LinkSession(LinkServices services, AsyncDuplexStreamingCal
     private void EnsurePump(OutputHolding holding, CancellationToken cancellationToken)
     {
         var key = (holding.Process, holding.Epoch);
-        if (_pumps.ContainsKey(key))
+        lock (_pumps)
         {
-            return;
-        }
+            if (_pumps.ContainsKey(key))
+            {
+                return;
+            }
 
-        var from = _stored.GetValueOrDefault(key);
-        var reader = services.Host.OpenOutput(holding.Process, holding.Epoch, from);
-        _pumps[key] = RunPumpAsync(reader, holding, key, cancellationToken);
+            var from = _resumeAt.GetValueOrDefault(key);
+            var reader = services.Host.OpenOutput(holding.Process, holding.Epoch, from);
+            _pumps[key] = RunPumpAsync(reader, from, holding, key, cancellationToken);
+        }
     }
 
-    private async Task RunPumpAsync(IOutputReader reader, OutputHolding holding, (string, string) key, CancellationToken cancellationToken)
+    private async Task RunPumpAsync(IOutputReader reader, ulong from, OutputHolding holding, (string, string) key, CancellationToken cancellationToken)
     {
+        // Never ends inside EnsurePump: the pump is in _pumps before its end takes it out.
+        await Task.Yield();
+        var drained = false;
         try
         {
-            await OutputPump.RunAsync(reader, holding, Outbox, services.Progress, cancellationToken);
+            var end = await OutputPump.RunAsync(reader, from, holding, Outbox, services.Progress, cancellationToken);
+            _resumeAt.AddOrUpdate(key, end, (_, old) => Math.Max(old, end));
+            drained = true;
         }
         catch (Exception e) when (e is OperationCanceledException or System.Threading.Channels.ChannelClosedException)
         {
@@ -169,6 +180,12 @@ internal sealed class LinkSession(LinkServices services, AsyncDuplexStreamingCal
         finally
         {
             _pumps.TryRemove(key, out _);
+        }
+
+        // Added again while this pump drained the removed one: the event that would have started its pump came first.
+        if (drained && services.Host.Holdings().FirstOrDefault(h => (h.Process, h.Epoch) == key) is { } again)
+        {
+            EnsurePump(again, cancellationToken);
         }
     }
 
@@ -214,6 +231,9 @@ internal sealed class LinkSession(LinkServices services, AsyncDuplexStreamingCal
             {
                 case ControlMessage.MsgOneofCase.Command:
                     services.Commands.Dispatch(message.Command, Outbox);
+                    break;
+                case ControlMessage.MsgOneofCase.Cancel:
+                    services.Commands.Cancel(message.Cancel.Id);
                     break;
                 case ControlMessage.MsgOneofCase.Desired:
                     services.Reconciler.Submit(message.Desired);

@@ -10,9 +10,11 @@ namespace RemoteDev.Agent.Link;
 /// </summary>
 internal static class OutputPump
 {
-    public static async Task RunAsync(IOutputReader reader, OutputHolding stream, Outbox outbox, StreamProgress progress, CancellationToken cancellationToken)
+    /// <summary>Pumps until the process is removed and its output drained; returns the offset it ended at.</summary>
+    public static async Task<ulong> RunAsync(IOutputReader reader, ulong from, OutputHolding stream, Outbox outbox, StreamProgress progress, CancellationToken cancellationToken)
     {
         using var _ = reader;
+        var next = from;
         var buffer = new byte[LinkTimings.MaxChunkBytes];
         while (true)
         {
@@ -41,11 +43,12 @@ internal static class OutputPump
                     break;
                 default:
                     progress.Forget(stream.Process, stream.Epoch);
-                    return;
+                    return next;
             }
 
             await outbox.PostOutputAsync(message, cancellationToken);
-            progress.Sent(stream.Process, stream.Epoch, read.Offset + read.Length);
+            next = read.Offset + read.Length;
+            progress.Sent(stream.Process, stream.Epoch, next);
         }
     }
 }

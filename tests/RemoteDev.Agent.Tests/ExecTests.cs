@@ -58,4 +58,57 @@ public sealed class ExecTests(LinkFixture fixture) : IClassFixture<LinkFixture>
         Assert.True(clock.Elapsed < PromptAnswer, $"answered after {clock.Elapsed}");
         Assert.True(result.Exec.TimedOut, result.ToString());
     }
+
+    [Fact]
+    public async Task Exec_cancelled_by_the_control_plane_is_answered_cancelled_and_its_processes_are_killed()
+    {
+        var pidFile = Path.Combine(Link.Agent.Root, "cancelled.pid");
+        var command = new Command
+        {
+            Id = Guid.NewGuid().ToString("N"),
+            Exec = new ExecCommand
+            {
+                Command = { "sh", "-c", $"sleep 600 & echo $! > {pidFile}.tmp; mv {pidFile}.tmp {pidFile}; wait" },
+                Timeout = Duration.FromTimeSpan(TimeSpan.FromSeconds(300)),
+            },
+        };
+        Link.State.Send(new ControlMessage { Command = command });
+        var sleeper = await UntilAsync(() => File.Exists(pidFile) ? int.Parse(File.ReadAllText(pidFile)) : (int?)null, "the exec's background sleep");
+
+        Link.State.Send(new ControlMessage { Cancel = new CancelCommand { Id = command.Id } });
+
+        var result = await Link.WaitAsync(s => s.Results.GetValueOrDefault(command.Id), "the cancelled exec's result");
+        Assert.Equal((int)Grpc.Core.StatusCode.Cancelled, result.Code);
+        await UntilAsync(() => IsGone(sleeper) ? true : (bool?)null, $"sleep {sleeper} killed");
+    }
+
+    private static bool IsGone(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z');
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return true;
+        }
+    }
+
+    private static async Task<T> UntilAsync<T>(Func<T?> probe, string what)
+        where T : struct
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < AgentProcess.Patience)
+        {
+            if (probe() is { } value)
+            {
+                return value;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"gave up waiting for {what}");
+    }
 }

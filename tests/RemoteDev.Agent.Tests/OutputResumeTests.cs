@@ -32,6 +32,24 @@ public sealed class OutputResumeTests
     }
 
     [Fact]
+    public async Task Process_removed_and_added_again_goes_on_in_its_offset_space_without_a_gap_or_a_repeat()
+    {
+        await using var link = await LinkHarness.StartAsync(null);
+        await link.HelloAsync(1);
+        await link.RunAsync(new Command { Add = Specs.Shell("w", "head -c 10000 /dev/zero | tr '\\0' a; exec sleep 600") });
+        await link.WaitAsync(s => s.Streams.Any(kv => kv.Key.Process == "w" && kv.Value.End == 10000), "the first 10000 bytes stored");
+        await link.RunAsync(new Command { Remove = new ProcessName { Name = "w" } });
+
+        await link.RunAsync(new Command { Add = Specs.Shell("w", "head -c 5000 /dev/zero | tr '\\0' b; exec sleep 600") });
+
+        var stored = await link.WaitAsync(s => s.Streams.FirstOrDefault(kv => kv.Key.Process == "w" && kv.Value.End == 15000).Value, "15000 bytes stored");
+        var (violations, gaps, bytes) = link.State.Read(_ => (stored.Violations.ToList(), stored.Gaps.ToList(), stored.Bytes));
+        Assert.Empty(violations);
+        Assert.Empty(gaps);
+        Assert.Equal(new string('a', 10000) + new string('b', 5000), System.Text.Encoding.ASCII.GetString(bytes));
+    }
+
+    [Fact]
     public async Task Link_down_longer_than_the_ring_holds_yields_one_gap_with_the_exact_range()
     {
         await using var link = await LinkHarness.StartAsync(null);

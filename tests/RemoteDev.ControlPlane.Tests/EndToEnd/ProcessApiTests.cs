@@ -137,6 +137,35 @@ public abstract class ProcessApiTests(ControlPlaneFixture cp) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Exec_whose_caller_gives_up_has_its_command_killed_in_the_sandbox()
+    {
+        var pidFile = Path.Combine(Path.GetTempPath(), $"rdexec-{Guid.NewGuid():N}.pid");
+        var command = new ExecCommand { Timeout = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromMinutes(10)) };
+        command.Command.Add(["/bin/sh", "-c", $"echo $$ > {pidFile}.tmp; mv {pidFile}.tmp {pidFile}; exec sleep 600"]);
+        using var caller = new CancellationTokenSource();
+        using var exec = Processes.Exec(new ExecRequest { SandboxId = _id, Command = command }, cancellationToken: caller.Token);
+        var pid = int.Parse(await Waits.UntilAsync(() => Task.FromResult(File.Exists(pidFile) ? File.ReadAllText(pidFile) : ""), t => t.Length > 0, "the exec's pid"));
+
+        await caller.CancelAsync();
+
+        await Waits.UntilAsync(() => Task.FromResult(ProcessEnded(pid)), ended => ended, $"exec'd sleep {pid} killed");
+        File.Delete(pidFile);
+    }
+
+    private static bool ProcessEnded(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z');
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return true;
+        }
+    }
+
+    [Fact]
     public async Task Exec_streams_output_then_the_exit_code()
     {
         var command = new ExecCommand();
