@@ -62,7 +62,7 @@ internal sealed class ApiKeyAuthenticator(IApiKeyStore store, TimeProvider time)
             return new AuthResult(null, AuthFailure.Expired);
         }
 
-        return new AuthResult(new Caller(key.Id, key.Scope, key.Project), AuthFailure.None);
+        return new AuthResult(new Caller(key.Id, key.Scope, key.Project, key.ExpiresAt), AuthFailure.None);
     }
 
     private static DateTimeOffset TruncateToMicros(DateTimeOffset t) => new(t.Ticks - (t.Ticks % 10), TimeSpan.Zero);

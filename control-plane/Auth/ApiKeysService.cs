@@ -10,7 +10,7 @@ namespace RemoteDev.ControlPlane.Auth;
 /// remotedev.v1.ApiKeys (ADMIN scope, enforced by <see cref="AuthInterceptor"/>). A project-restricted admin manages
 /// only keys of its own project.
 /// </summary>
-internal sealed class ApiKeysService(ApiKeyAuthenticator authenticator, IApiKeyStore keys, TimeProvider time, ILogger<ApiKeysService> logger)
+internal sealed class ApiKeysService(ApiKeyAuthenticator authenticator, IApiKeyStore keys, KeyRevocations revocations, TimeProvider time, ILogger<ApiKeysService> logger)
     : ApiKeys.ApiKeysBase
 {
     private const int MaxNameLength = 200;
@@ -75,6 +75,7 @@ internal sealed class ApiKeysService(ApiKeyAuthenticator authenticator, IApiKeyS
         }
 
         var revoked = await keys.RevokeAsync(request.Id, context.CancellationToken);
+        revocations.Revoked(revoked.Id);
         AuthLog.KeyRevoked(logger, revoked.Id, caller.KeyId);
         return ToProto(revoked);
     }

@@ -7,9 +7,9 @@ namespace RemoteDev.ControlPlane.Auth;
 /// <summary>
 /// Authenticates `authorization: Bearer <id>.<secret>` on operator methods, enforces the method's scope and puts the
 /// <see cref="Caller"/> into the call's UserState. Public methods and the agent link (agent token, checked by the
-/// gateway) pass through.
+/// gateway) pass through. A streaming call ends UNAUTHENTICATED when its key is revoked or expires while it is open.
 /// </summary>
-internal sealed class AuthInterceptor(ApiKeyAuthenticator authenticator, ILogger<AuthInterceptor> logger) : Interceptor
+internal sealed class AuthInterceptor(ApiKeyAuthenticator authenticator, KeyRevocations revocations, TimeProvider time, ILogger<AuthInterceptor> logger) : Interceptor
 {
     private const string BearerPrefix = "Bearer ";
 
@@ -21,28 +21,54 @@ internal sealed class AuthInterceptor(ApiKeyAuthenticator authenticator, ILogger
 
     public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        await AuthorizeAsync(context);
-        return await continuation(requestStream, context);
+        var response = default(TResponse)!;
+        await WhileKeyValidAsync(await AuthorizeAsync(context), context, async scoped => response = await continuation(requestStream, scoped));
+        return response;
     }
 
     public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        await AuthorizeAsync(context);
-        await continuation(request, responseStream, context);
+        await WhileKeyValidAsync(await AuthorizeAsync(context), context, scoped => continuation(request, responseStream, scoped));
     }
 
     public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        await AuthorizeAsync(context);
-        await continuation(requestStream, responseStream, context);
+        await WhileKeyValidAsync(await AuthorizeAsync(context), context, scoped => continuation(requestStream, responseStream, scoped));
     }
 
-    private async Task AuthorizeAsync(ServerCallContext context)
+    /// <summary>Runs a streaming call, cancelled (and ended UNAUTHENTICATED) once its key is revoked or expires.</summary>
+    private async Task WhileKeyValidAsync(Caller? caller, ServerCallContext context, Func<ServerCallContext, Task> call)
+    {
+        if (caller is null)
+        {
+            await call(context);
+            return;
+        }
+
+        var revoked = revocations.For(caller.KeyId);
+        using var expired = caller.ExpiresAt is { } expiresAt
+            ? new CancellationTokenSource(Max(expiresAt - time.GetUtcNow(), TimeSpan.Zero), time)
+            : new CancellationTokenSource();
+        using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, revoked, expired.Token);
+        try
+        {
+            await call(new KeyScopedCallContext(context, lifetime.Token));
+        }
+        catch (Exception) when (!context.CancellationToken.IsCancellationRequested && (revoked.IsCancellationRequested || expired.IsCancellationRequested))
+        {
+            throw Deny(context, StatusCode.Unauthenticated, revoked.IsCancellationRequested ? "API key revoked during the call." : "API key expired during the call.");
+        }
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    /// <summary>The authenticated caller; null for methods that need no API key.</summary>
+    private async Task<Caller?> AuthorizeAsync(ServerCallContext context)
     {
         var requirement = MethodScopes.For(context.Method);
         if (requirement.Access != MethodAccess.ApiKey)
         {
-            return;
+            return null;
         }
 
         var token = BearerToken(context.RequestHeaders);
@@ -64,6 +90,7 @@ internal sealed class AuthInterceptor(ApiKeyAuthenticator authenticator, ILogger
         }
 
         context.SetCaller(caller);
+        return caller;
     }
 
     private RpcException Deny(ServerCallContext context, StatusCode code, string message)

@@ -15,6 +15,7 @@ internal static class AuthServiceCollectionExtensions
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<AgentTokens>();
         services.AddSingleton<AdminKeyBootstrap>();
+        services.AddSingleton<KeyRevocations>();
         services.AddSingleton<AuthInterceptor>();
         return services;
     }

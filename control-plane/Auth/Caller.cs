@@ -4,7 +4,7 @@ using RemoteDev.V1;
 namespace RemoteDev.ControlPlane.Auth;
 
 /// <summary>The authenticated operator of a call, placed in <see cref="ServerCallContext.UserState"/> by <see cref="AuthInterceptor"/>.</summary>
-internal sealed record Caller(string KeyId, Scope Scope, string Project)
+internal sealed record Caller(string KeyId, Scope Scope, string Project, DateTimeOffset? ExpiresAt)
 {
     public bool AllProjects => Project.Length == 0;
 

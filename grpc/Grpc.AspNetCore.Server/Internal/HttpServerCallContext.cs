@@ -23,6 +23,7 @@ internal sealed partial class HttpServerCallContext : ServerCallContext, IAsyncD
     private string? _clientAcceptEncoding;
     private int _writing;
     private bool _ended;
+    private Dictionary<object, object>? _userState;
     private bool _unflushed;
 
     public HttpServerCallContext(HttpContext httpContext, string method, CallHandlerSettings settings)
@@ -58,6 +59,9 @@ internal sealed partial class HttpServerCallContext : ServerCallContext, IAsyncD
     protected override Metadata ResponseTrailersCore => _responseTrailers ??= [];
 
     protected override Status StatusCore { get; set; } = Status.DefaultSuccess;
+
+    protected override IDictionary<object, object> UserStateCore =>
+        _userState ??= new Dictionary<object, object> { [ServerCallContextExtensions.HttpContextKey] = HttpContext };
 
     protected override WriteOptions? WriteOptionsCore { get; set; }
 

@@ -89,6 +89,34 @@ public sealed class AuthInterceptorTests : StoreTestBase
     }
 
     [Fact]
+    public async Task A_key_revoked_while_its_watch_is_open_ends_the_watch_unauthenticated()
+    {
+        var created = await Keys(_adminToken).CreateAsync(new CreateApiKeyRequest { Name = "watcher", Scope = Scope.Read }, Deadline());
+        using var watch = Sandboxes(created.Token).Watch(new WatchSandboxesRequest(), Deadline());
+        Assert.True(await watch.ResponseStream.MoveNext(CancellationToken.None));
+
+        await Keys(_adminToken).RevokeAsync(new RevokeApiKeyRequest { Id = created.Key.Id }, Deadline());
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => watch.ResponseStream.MoveNext(CancellationToken.None));
+        Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
+        Assert.Contains("revoked", error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_key_that_expires_while_its_watch_is_open_ends_the_watch_unauthenticated()
+    {
+        var expiresAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddSeconds(2));
+        var created = await Keys(_adminToken).CreateAsync(new CreateApiKeyRequest { Name = "brief", Scope = Scope.Read, ExpiresAt = expiresAt }, Deadline());
+        using var watch = Sandboxes(created.Token).Watch(new WatchSandboxesRequest(), Deadline());
+        Assert.True(await watch.ResponseStream.MoveNext(CancellationToken.None));
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => watch.ResponseStream.MoveNext(CancellationToken.None));
+
+        Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
+        Assert.Contains("expired", error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Creating_a_key_with_a_past_expiry_names_the_field()
     {
         var request = new CreateApiKeyRequest { Name = "old", Scope = Scope.Read, ExpiresAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(-1)) };

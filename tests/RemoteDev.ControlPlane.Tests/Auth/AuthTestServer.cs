@@ -73,5 +73,12 @@ internal sealed class AuthTestServer : IAsyncDisposable
             var record = await sandboxes.CreateAsync(new NewSandbox(request.Name, request.Project, request.Labels, request.Spec ?? new SandboxSpec()), context.CancellationToken);
             return new Sandbox { Id = record.Id, Name = record.Name, Project = record.Project };
         }
+
+        /// <summary>An open stream that says it is open, then waits for its call to end.</summary>
+        public override async Task Watch(WatchSandboxesRequest request, IServerStreamWriter<SandboxEvent> responseStream, ServerCallContext context)
+        {
+            await responseStream.WriteAsync(new SandboxEvent { Type = SandboxEvent.Types.Type.Added, Sandbox = new Sandbox { Id = "open" } }, context.CancellationToken);
+            await Task.Delay(Timeout.Infinite, context.CancellationToken);
+        }
     }
 }

@@ -19,7 +19,7 @@ public abstract class KeyTests : StoreTestBase
 
         var result = await Authenticator.AuthenticateAsync(created.Token, None);
 
-        Assert.Equal(new Caller(created.Key.Id, Scope.Execute, "alpha"), result.Caller);
+        Assert.Equal(new Caller(created.Key.Id, Scope.Execute, "alpha", null), result.Caller);
     }
 
     [Fact]
