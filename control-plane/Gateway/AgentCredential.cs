@@ -18,14 +18,14 @@ internal sealed class AgentCredential(AgentTokens tokens)
         var dot = credential.LastIndexOf('.');
         if (credential.Length == 0 || dot <= 0)
         {
-            throw new RpcException(new Status(StatusCode.Unauthenticated, "missing or malformed agent token"));
+            throw new RpcException(new Status(StatusCode.Unauthenticated, "missing or malformed agent token (the agent's REMOTEDEV_AGENT_TOKEN)"));
         }
 
         var owner = credential[..dot];
         var valid = await tokens.VerifyAgentTokenAsync(owner, credential[(dot + 1)..], cancellationToken);
         if (!valid)
         {
-            throw new RpcException(new Status(StatusCode.Unauthenticated, "invalid agent token"));
+            throw new RpcException(new Status(StatusCode.Unauthenticated, "invalid agent token: not the one issued for this sandbox (the agent's REMOTEDEV_AGENT_TOKEN and REMOTEDEV_SANDBOX_ID)"));
         }
 
         if (!string.Equals(owner, sandboxId, StringComparison.Ordinal))

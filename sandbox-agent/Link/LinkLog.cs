@@ -10,7 +10,7 @@ internal static partial class LinkLog
     [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Link up: heartbeat every {HeartbeatMs} ms, usage every {UsageMs} ms")]
     public static partial void Accepted(ILogger logger, double heartbeatMs, double usageMs);
 
-    [LoggerMessage(EventId = 102, Level = LogLevel.Error, Message = "The control plane rejected the agent ({Code}): {Detail}; check REMOTEDEV_AGENT_TOKEN and REMOTEDEV_SANDBOX_ID")]
+    [LoggerMessage(EventId = 102, Level = LogLevel.Error, Message = "The control plane rejected the agent ({Code}): {Detail}; trying again at the capped backoff, processes keep running")]
     public static partial void Rejected(ILogger logger, string code, string detail);
 
     [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "Link down ({Code}): {Detail}")]
