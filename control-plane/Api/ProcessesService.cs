@@ -158,7 +158,9 @@ internal sealed class ProcessesService(
             return EnvRedaction.Status(result.Process);
         }
 
+        // Last reported, else wanted and not started yet (as Add answers while the agent is away).
         return views.ToProto(sandbox).Status.Processes.FirstOrDefault(p => p.Name == request.Name)
+            ?? (sandbox.Spec.Processes.FirstOrDefault(p => p.Name == request.Name) is { } wanted ? NotConnected(wanted) : null)
             ?? throw new RpcException(new Status(StatusCode.NotFound, $"sandbox {sandbox.Id} has no process '{request.Name}' on record"));
     }
 

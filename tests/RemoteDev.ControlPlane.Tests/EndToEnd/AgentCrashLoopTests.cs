@@ -13,7 +13,7 @@ public sealed class AgentCrashLoopTests : IAsyncLifetime
     private ControlPlaneHost? _host;
     private OperatorClient? _admin;
 
-    private string Launches => Path.Combine(_dataDir, "launches");
+    private string Launches(string sandboxId) => Path.Combine(_dataDir, "launches-" + sandboxId);
 
     public async Task InitializeAsync()
     {
@@ -21,7 +21,7 @@ public sealed class AgentCrashLoopTests : IAsyncLifetime
         var agent = Path.Combine(_dataDir, "broken-agent");
         await File.WriteAllTextAsync(agent, $"""
             #!/bin/sh
-            date +%s.%N >> {Launches}
+            date +%s.%N >> {Path.Combine(_dataDir, "launches-")}$REMOTEDEV_SANDBOX_ID
             echo "boom: cannot open the data dir" >&2
             exit 3
 
@@ -56,12 +56,23 @@ public sealed class AgentCrashLoopTests : IAsyncLifetime
         Assert.Contains("exited 5 times in a row", failed.Status.Reason, StringComparison.Ordinal);
         Assert.Contains("exit code 3", failed.Status.Reason, StringComparison.Ordinal);
         Assert.Contains("boom: cannot open the data dir", failed.Status.Reason, StringComparison.Ordinal);
-        var launches = (await File.ReadAllLinesAsync(Launches)).Select(l => double.Parse(l, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var launches = (await File.ReadAllLinesAsync(Launches(sandbox.Id))).Select(l => double.Parse(l, System.Globalization.CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(5, launches.Count);
         var gaps = launches.Zip(launches.Skip(1), (a, b) => b - a).ToList();
         Assert.All(gaps.Zip([1.0, 2.0, 4.0, 8.0]), g => Assert.True(g.First >= g.Second * 0.9, $"launches {string.Join(", ", gaps)} s apart; want at least 1, 2, 4, 8"));
 
         await Task.Delay(TimeSpan.FromSeconds(3));
-        Assert.Equal(5, (await File.ReadAllLinesAsync(Launches)).Length);
+        Assert.Equal(5, (await File.ReadAllLinesAsync(Launches(sandbox.Id))).Length);
+    }
+
+    [Fact]
+    public async Task Process_of_a_sandbox_whose_agent_never_connected_reads_pending_not_not_found()
+    {
+        var sandbox = await _admin!.Sandboxes.CreateAsync(Specs.Sandbox("crash", Specs.Shell("web", "sleep 600")));
+
+        var status = await _admin.Processes.GetAsync(new GetProcessRequest { SandboxId = sandbox.Id, Name = "web" });
+
+        Assert.Equal(ProcessState.Pending, status.State);
+        Assert.Equal("the agent is not connected", status.Reason);
     }
 }
