@@ -11,6 +11,7 @@ internal sealed partial class ProcessActor
     private IReadOnlyDictionary<string, string>? _runEnv;
     private int _runCounter;
     private ITimer? _stateTimer;
+    private DateTimeOffset _killAt;
     private int _stateTimerGeneration;
     private ITimer? _envTimer;
     private int _envTimerGeneration;
@@ -143,8 +144,20 @@ internal sealed partial class ProcessActor
         var run = _run!;
         var signal = _spec.StopSignal is { } name ? Signals.Parse(name) : Signals.SIGTERM;
         Libc.kill(-run.Pid, signal);
-        ArmStateTimer(TimerKind.Kill, grace);
+        _killAt = DateTimeOffset.MaxValue;
+        ArmKillBy(grace);
         MoveTo(ProcessState.Stopping, $"{reason}: {Signals.Name(signal)} to the process group");
+    }
+
+    /// <summary>SIGKILL to the group after <paramref name="grace"/>, unless one is already due sooner (or was sent).</summary>
+    private void ArmKillBy(TimeSpan grace)
+    {
+        var at = _ctx.Time.GetUtcNow() + grace;
+        if (at < _killAt)
+        {
+            _killAt = at;
+            ArmStateTimer(TimerKind.Kill, grace);
+        }
     }
 
     private void SignalGroup(int signal)

@@ -11,6 +11,7 @@ namespace RemoteDev.Supervisor.Supervision;
 /// Running   --exit--> Backoff | CrashLoop | Exited | Failed   (RestartDecider: policy, codes, caps, crash loop)
 /// Running   --stop--> Stopping (stop signal to the group);  --restart / env reload--> Stopping, then Starting
 /// Stopping  --grace over--> Stopping (SIGKILL to the group);  --exit--> Stopped | Starting (restart)
+///           --stop / remove / shutdown--> Stopping (the SIGKILL comes at the earlier of its deadline and the new grace)
 /// Backoff   --delay over / forced restart--> Starting;  --stop--> Stopped
 /// CrashLoop --pause over / forced restart--> Starting;  --stop--> Stopped
 /// </code>
@@ -174,14 +175,17 @@ internal sealed partial class ProcessActor
     {
         _restartAfterStop = false;
         CancelDependencies();
-        CancelStateTimer();
         CancelEnvTimer();
         switch (_state)
         {
             case ProcessState.Running or ProcessState.Starting:
                 BeginStopping(grace, reason);
                 break;
+            case ProcessState.Stopping:
+                ArmKillBy(grace);
+                break;
             case ProcessState.Pending or ProcessState.Backoff or ProcessState.CrashLoop:
+                CancelStateTimer();
                 MoveTo(ProcessState.Stopped, reason);
                 break;
         }
