@@ -30,6 +30,7 @@ public sealed partial class ProcessSupervisor : IAsyncDisposable
     private readonly EnvWatch _envWatch;
     private readonly StateStore _state;
     private readonly ProcessContext _ctx;
+    private TaskCompletionSource _registered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _shutdown;
 
     private ProcessSupervisor(SupervisorOptions options, ILoggerFactory loggerFactory, TimeProvider time)
@@ -44,7 +45,7 @@ public sealed partial class ProcessSupervisor : IAsyncDisposable
         var cache = new EnvFileCache();
         _env = new EnvResolver(cache, options.EnvDirectory, options.GlobalEnvFileName);
         _state = new StateStore(Path.Combine(options.StateDirectory, "state.json"));
-        _ctx = new ProcessContext(options, time, _logger, _io, _events, _env, Find, SaveDurable);
+        _ctx = new ProcessContext(options, time, _logger, _io, _events, _env, Find, NextRegistration, SaveDurable);
         try
         {
             _envWatch = new EnvWatch(_io, cache, _logger, EnvReaders);
@@ -65,15 +66,14 @@ public sealed partial class ProcessSupervisor : IAsyncDisposable
         var supervisor = new ProcessSupervisor(options, loggerFactory, timeProvider);
         try
         {
-            var durable = supervisor._state.Load();
-            foreach (var entry in durable)
+            var durable = DurableSet.Restore(supervisor._state.Load());
+            var actors = durable.Select(spec => supervisor.Create(spec, runtime: true)).ToList();
+            foreach (var actor in actors)
             {
-                var spec = entry.Spec.RestartPolicy == RestartPolicy.UnlessStopped && entry.Stopped
-                    ? entry.Spec with { DesiredState = DesiredState.Stopped }
-                    : entry.Spec;
-                await supervisor.AddAsync(spec, cancellationToken).ConfigureAwait(false);
+                actor.Start();
             }
 
+            await Task.WhenAll(actors.Select(a => a.Initialized)).WaitAsync(cancellationToken).ConfigureAwait(false);
             SupervisorLog.StateRestored(supervisor._logger, durable.Count, supervisor._state.Path);
             return supervisor;
         }
@@ -118,6 +118,7 @@ public sealed partial class ProcessSupervisor : IAsyncDisposable
 
             var actor = Create(spec, runtime: true);
             SaveDurable(actor);
+            actor.Start();
             await actor.Initialized.WaitAsync(cancellationToken).ConfigureAwait(false);
             return actor.Status;
         }
@@ -266,6 +267,9 @@ public sealed partial class ProcessSupervisor : IAsyncDisposable
             return _entries.TryGetValue(name, out var entry) ? entry.Actor : null;
         }
     }
+
+    /// <summary>Completes when the next process is registered.</summary>
+    private Task NextRegistration() => Volatile.Read(ref _registered).Task;
 
     private List<Entry> Snapshot()
     {

@@ -14,4 +14,5 @@ internal sealed record ProcessContext(
     EventHub Events,
     EnvResolver Env,
     Func<string, ProcessActor?> Lookup,
+    Func<Task> NextRegistration,
     Action<ProcessActor> DesiredChanged);
