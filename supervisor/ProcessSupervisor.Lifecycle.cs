@@ -169,7 +169,7 @@ public sealed partial class ProcessSupervisor
         _envWatch.WatchFiles(_env.FilesOf(spec, _options.WorkspaceDirectory));
         lock (_entriesLock)
         {
-            var actor = new ProcessActor(_ctx, spec, new ProcessOutput(log, checked((int)ringBytes), _io));
+            var actor = new ProcessActor(_ctx, spec, log, checked((int)ringBytes));
             _entries[spec.Name] = new Entry(actor, runtime);
             Interlocked.Exchange(ref _registered, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
             return actor;

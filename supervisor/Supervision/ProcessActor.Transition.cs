@@ -148,6 +148,16 @@ internal sealed partial class ProcessActor
                 Publish(ProcessEventKind.EnvFileError, _state, f.Error);
                 break;
 
+            case LogFileFailed f:
+                SupervisorLog.LogFileFailed(_ctx.Logger, Name, f.Error);
+                Publish(ProcessEventKind.LogFileError, _state, $"output is not reaching its log file (the ring still has it): {f.Error}");
+                break;
+
+            case LogFileRecovered:
+                SupervisorLog.LogFileRecovered(_ctx.Logger, Name);
+                Publish(ProcessEventKind.LogFileRecovered, _state, "output reaches its log file again");
+                break;
+
             case DependenciesReady d when d.Generation == _dependencyGeneration && _state == ProcessState.Pending:
                 Spawn("dependencies ready");
                 break;

@@ -22,11 +22,11 @@ internal sealed partial class ProcessActor : IAsyncDisposable
     private readonly TaskCompletionSource _initialized = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public ProcessActor(ProcessContext ctx, ProcessSpec spec, ProcessOutput output)
+    public ProcessActor(ProcessContext ctx, ProcessSpec spec, RotatingLog log, int ringBytes)
     {
         _ctx = ctx;
         _spec = spec;
-        Output = output;
+        Output = new ProcessOutput(log, ringBytes, ctx.Io, new LogFileReport(error => Post(new LogFileFailed(error)), () => Post(new LogFileRecovered())));
         _desired = spec.DesiredState;
         _since = ctx.Time.GetUtcNow();
         _reason = "added";
