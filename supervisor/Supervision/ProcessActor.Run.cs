@@ -133,7 +133,7 @@ internal sealed partial class ProcessActor
         if (_spec.HealthCheck is { } check)
         {
             _health = HealthStatus.Unknown;
-            HealthMonitor.Start(_ctx, check, Output, run, health => Post(new HealthObserved(runId, health)));
+            HealthMonitor.Start(_ctx, check, Output, run, (health, failure) => Post(new HealthObserved(runId, health, failure)));
         }
 
         MoveTo(ProcessState.Running, $"started pid {child.Pid}");

@@ -169,7 +169,7 @@ internal sealed partial class ProcessActor
             case HealthObserved h when _run?.Id == h.Run && h.Health != _health:
                 _health = h.Health;
                 SupervisorLog.HealthChanged(_ctx.Logger, Name, h.Health);
-                Publish(ProcessEventKind.Health, _state, $"health {h.Health}");
+                Publish(ProcessEventKind.Health, _state, h.Failure is null ? $"health {h.Health}" : $"health {h.Health}: {h.Failure}");
                 break;
         }
     }

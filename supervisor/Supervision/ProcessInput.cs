@@ -48,4 +48,5 @@ internal sealed record DependenciesReady(int Generation) : ProcessInput;
 
 internal sealed record DependenciesFailed(int Generation, string Reason) : ProcessInput;
 
-internal sealed record HealthObserved(int Run, HealthStatus Health) : ProcessInput;
+/// <summary>A health result; <paramref name="Failure"/> is why the last check failed (null when healthy).</summary>
+internal sealed record HealthObserved(int Run, HealthStatus Health, string? Failure) : ProcessInput;
