@@ -153,11 +153,14 @@ internal sealed partial class ProcessActor : IAsyncDisposable
         };
     }
 
-    /// <summary>A snapshot with the effective env (secret-looking values redacted) and the current output range.</summary>
+    /// <summary>
+    /// A snapshot for the outside: the current output range, secret-looking values of the spec's env redacted, and
+    /// with includeEnv the effective env, redacted alike.
+    /// </summary>
     public ProcessStatus Describe(bool includeEnv)
     {
         var (start, end) = Output.Ring.Range;
-        var status = Status with { OutputStart = start, OutputEnd = end };
+        var status = Redaction.Redact(Status) with { OutputStart = start, OutputEnd = end };
         return includeEnv ? status with { EffectiveEnv = Redaction.Redact(EffectiveEnv) } : status;
     }
 }
