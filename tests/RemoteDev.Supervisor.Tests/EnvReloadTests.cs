@@ -101,17 +101,23 @@ public sealed class EnvReloadTests
     [Fact]
     public async Task Reload_delay_off_never_restarts_on_an_env_change()
     {
-        await using var h = await SupervisorHarness.StartAsync();
+        var time = new ManualTimeProvider();
+        await using var h = await SupervisorHarness.StartAsync(time);
         h.WriteEnvFile(".env", "COLOR=red\n");
         await h.AddAsync(Printer("p", "COLOR") with { EnvReload = new EnvReloadOff() });
-        var before = (await h.WaitForStateAsync("p", ProcessState.Running)).Pid;
+        await h.ReadOutputUntilAsync("p", "p=red");
+        var before = h.Supervisor.Get("p", false).Pid;
 
         h.WriteEnvFile(".env", "COLOR=blue\n");
         var notice = await h.NextEventAsync(e => e.Kind == ProcessEventKind.EnvChanged);
+        var armed = time.ArmedTimers;
+        time.Advance(TimeSpan.FromMinutes(10));
+        // A command queues behind whatever the timers posted, so its reply shows the process after all of it.
+        var after = await h.Supervisor.StartAsync("p", CancellationToken.None);
 
         Assert.Equal(
-            ("environment changed; reloadDelay off: applies at the next restart", before),
-            (notice.Reason, h.Supervisor.Get("p", false).Pid));
+            ("environment changed; reloadDelay off: applies at the next restart", 0, ProcessState.Running, before),
+            (notice.Reason, armed, after.State, after.Pid));
     }
 
     [Fact]
