@@ -45,7 +45,7 @@ public sealed partial class ProcessSupervisor : IAsyncDisposable
         var cache = new EnvFileCache();
         _env = new EnvResolver(cache, options.EnvDirectory, options.GlobalEnvFileName);
         _state = new StateStore(Path.Combine(options.StateDirectory, "state.json"));
-        _ctx = new ProcessContext(options, time, _logger, _io, _events, _env, Find, NextRegistration, SaveDurable);
+        _ctx = new ProcessContext(options, time, _logger, _io, _events, _env, RefreshUnwatchedEnv, Find, NextRegistration, SaveDurable);
         try
         {
             _envWatch = new EnvWatch(_io, cache, _logger, EnvReaders);
@@ -269,6 +269,8 @@ public sealed partial class ProcessSupervisor : IAsyncDisposable
             return _entries.TryGetValue(name, out var entry) ? entry.Actor : null;
         }
     }
+
+    private void RefreshUnwatchedEnv(ProcessSpec spec) => _envWatch.RefreshUnwatched(_env.FilesOf(spec, _options.WorkspaceDirectory));
 
     /// <summary>Completes when the next process is registered.</summary>
     private Task NextRegistration() => Volatile.Read(ref _registered).Task;

@@ -90,6 +90,7 @@ internal sealed partial class ProcessActor
         CancelStateTimer();
         MoveTo(ProcessState.Starting, reason);
         var cwd = _spec.Cwd ?? _ctx.Options.WorkspaceDirectory;
+        _ctx.RefreshUnwatchedEnv(_spec);
         var env = _ctx.Env.Resolve(_spec, _ctx.Options.WorkspaceDirectory);
         foreach (var error in _ctx.Env.Errors(_spec, _ctx.Options.WorkspaceDirectory))
         {

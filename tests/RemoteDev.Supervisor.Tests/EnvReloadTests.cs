@@ -48,6 +48,38 @@ public sealed class EnvReloadTests
     }
 
     [Fact]
+    public async Task An_env_file_in_a_folder_created_later_applies_like_any_new_env_file()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        await h.AddAsync(Printer("p", "MODE") with { EnvFiles = ["repo/app/.env"] });
+        await h.ReadOutputUntilAsync("p", "p=\n");
+
+        var folder = Directory.CreateDirectory(Path.Combine(h.Options.WorkspaceDirectory, "repo", "app")).FullName;
+        File.WriteAllText(Path.Combine(folder, ".env"), "MODE=cloned\n");
+        var output = await h.ReadOutputUntilAsync("p", "p=cloned\n");
+
+        Assert.EndsWith("p=\np=cloned\n", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_env_file_in_a_folder_deleted_and_created_again_applies_again()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        var folder = Directory.CreateDirectory(Path.Combine(h.Options.WorkspaceDirectory, "repo")).FullName;
+        File.WriteAllText(Path.Combine(folder, ".env"), "MODE=first\n");
+        await h.AddAsync(Printer("p", "MODE") with { EnvFiles = ["repo/.env"] });
+        await h.ReadOutputUntilAsync("p", "p=first\n");
+
+        Directory.Delete(folder, recursive: true);
+        await h.ReadOutputUntilAsync("p", "p=\n");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, ".env"), "MODE=second\n");
+        var output = await h.ReadOutputUntilAsync("p", "p=second\n");
+
+        Assert.EndsWith("p=first\np=\np=second\n", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Deleting_an_env_file_removes_its_values()
     {
         await using var h = await SupervisorHarness.StartAsync();
