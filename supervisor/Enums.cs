@@ -70,6 +70,10 @@ public enum ProcessEventKind
     EnvChanged,
     /// <summary>An env file could not be parsed; Reason names the file and line. The last good env stays.</summary>
     EnvFileError,
+    /// <summary>Output could not be written to the log file; Reason names the file and the error. The ring still has it.</summary>
+    LogFileError,
+    /// <summary>Output reaches the log file again after a <see cref="LogFileError"/>; what came between is not in the files.</summary>
+    LogFileRecovered,
     /// <summary>The spec was replaced by a reload.</summary>
     Reloaded,
     /// <summary>The process was removed from the supervisor.</summary>

@@ -26,6 +26,7 @@ public sealed record ProcessStatus
 
     public DateTimeOffset? StartedAt { get; init; }
 
+    /// <summary>The spec in force, its desired state as of now; values of secret-looking env keys redacted.</summary>
     public required ProcessSpec Spec { get; init; }
 
     /// <summary>Effective environment with secret-looking values redacted; filled only when asked for.</summary>

@@ -24,7 +24,13 @@ public sealed partial class ProcessSupervisor
             var kept = current.Where(e => !names.Contains(e.Actor.Name) && !absent.Contains(e)).Select(e => e.Actor.Status.Spec);
             SpecValidator.Validate(desired, [.. kept, .. desired]);
 
-            var added = new List<string>();
+            // The whole new set is registered before any of it starts, so a dependency listed after its dependent is found.
+            var added = desired.Where(s => current.All(e => e.Actor.Name != s.Name)).Select(s => Create(s, runtime: false)).ToList();
+            foreach (var actor in added)
+            {
+                actor.Start();
+            }
+
             var reloaded = new List<string>();
             var unchanged = new List<string>();
             foreach (var spec in desired)
@@ -32,8 +38,6 @@ public sealed partial class ProcessSupervisor
                 var existing = current.FirstOrDefault(e => e.Actor.Name == spec.Name);
                 if (existing is null)
                 {
-                    Create(spec, runtime: false);
-                    added.Add(spec.Name);
                     continue;
                 }
 
@@ -59,7 +63,7 @@ public sealed partial class ProcessSupervisor
             }
 
             SaveDurable(null);
-            return new ReconcileResult(added, reloaded, absent.Select(e => e.Actor.Name).ToList(), unchanged);
+            return new ReconcileResult(added.Select(a => a.Name).ToList(), reloaded, absent.Select(e => e.Actor.Name).ToList(), unchanged);
         }
         finally
         {
@@ -156,6 +160,7 @@ public sealed partial class ProcessSupervisor
         return actors.GroupBy(Depth).OrderByDescending(g => g.Key).Select(g => g.ToList());
     }
 
+    /// <summary>Registers a process without starting it (see <see cref="ProcessActor.Start"/>).</summary>
     private ProcessActor Create(ProcessSpec spec, bool runtime)
     {
         var ringBytes = spec.OutputBufferBytes == 0 ? _options.DefaultOutputBufferBytes : spec.OutputBufferBytes;
@@ -164,8 +169,9 @@ public sealed partial class ProcessSupervisor
         _envWatch.WatchFiles(_env.FilesOf(spec, _options.WorkspaceDirectory));
         lock (_entriesLock)
         {
-            var actor = new ProcessActor(_ctx, spec, new ProcessOutput(log, checked((int)ringBytes), _io));
+            var actor = new ProcessActor(_ctx, spec, log, checked((int)ringBytes));
             _entries[spec.Name] = new Entry(actor, runtime);
+            Interlocked.Exchange(ref _registered, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
             return actor;
         }
     }

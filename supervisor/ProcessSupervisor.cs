@@ -30,6 +30,7 @@ public sealed partial class ProcessSupervisor : IAsyncDisposable
     private readonly EnvWatch _envWatch;
     private readonly StateStore _state;
     private readonly ProcessContext _ctx;
+    private TaskCompletionSource _registered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _shutdown;
 
     private ProcessSupervisor(SupervisorOptions options, ILoggerFactory loggerFactory, TimeProvider time)
@@ -44,7 +45,7 @@ public sealed partial class ProcessSupervisor : IAsyncDisposable
         var cache = new EnvFileCache();
         _env = new EnvResolver(cache, options.EnvDirectory, options.GlobalEnvFileName);
         _state = new StateStore(Path.Combine(options.StateDirectory, "state.json"));
-        _ctx = new ProcessContext(options, time, _logger, _io, _events, _env, Find, SaveDurable);
+        _ctx = new ProcessContext(options, time, _logger, _io, _events, _env, RefreshUnwatchedEnv, Find, NextRegistration, SaveDurable);
         try
         {
             _envWatch = new EnvWatch(_io, cache, _logger, EnvReaders);
@@ -65,15 +66,14 @@ public sealed partial class ProcessSupervisor : IAsyncDisposable
         var supervisor = new ProcessSupervisor(options, loggerFactory, timeProvider);
         try
         {
-            var durable = supervisor._state.Load();
-            foreach (var entry in durable)
+            var durable = DurableSet.Restore(supervisor._state.Load());
+            var actors = durable.Select(spec => supervisor.Create(spec, runtime: true)).ToList();
+            foreach (var actor in actors)
             {
-                var spec = entry.Spec.RestartPolicy == RestartPolicy.UnlessStopped && entry.Stopped
-                    ? entry.Spec with { DesiredState = DesiredState.Stopped }
-                    : entry.Spec;
-                await supervisor.AddAsync(spec, cancellationToken).ConfigureAwait(false);
+                actor.Start();
             }
 
+            await Task.WhenAll(actors.Select(a => a.Initialized)).WaitAsync(cancellationToken).ConfigureAwait(false);
             SupervisorLog.StateRestored(supervisor._logger, durable.Count, supervisor._state.Path);
             return supervisor;
         }
@@ -98,7 +98,7 @@ public sealed partial class ProcessSupervisor : IAsyncDisposable
             var named = existing.FirstOrDefault(e => e.Actor.Name == spec.Name);
             if (named is not null && SpecEquality.Same(named.Actor.Status.Spec, spec))
             {
-                return named.Actor.Status;
+                return named.Actor.Describe(includeEnv: false);
             }
 
             var problems = named is not null ? [$"duplicate name '{spec.Name}'"] : new List<string>();
@@ -118,8 +118,9 @@ public sealed partial class ProcessSupervisor : IAsyncDisposable
 
             var actor = Create(spec, runtime: true);
             SaveDurable(actor);
+            actor.Start();
             await actor.Initialized.WaitAsync(cancellationToken).ConfigureAwait(false);
-            return actor.Status;
+            return actor.Describe(includeEnv: false);
         }
         finally
         {
@@ -151,18 +152,18 @@ public sealed partial class ProcessSupervisor : IAsyncDisposable
     }
 
     public Task<ProcessStatus> StartAsync(string name, CancellationToken cancellationToken) =>
-        Get(name).SendAsync(new StartCommand(), cancellationToken);
+        Redacted(Get(name).SendAsync(new StartCommand(), cancellationToken));
 
     /// <summary>Stops the process group (stop signal, then SIGKILL after the grace) and returns once it is down.</summary>
     public Task<ProcessStatus> StopAsync(string name, TimeSpan? grace, CancellationToken cancellationToken) =>
-        Get(name).SendAsync(new StopCommand(grace), cancellationToken);
+        Redacted(Get(name).SendAsync(new StopCommand(grace), cancellationToken));
 
     /// <summary>
     /// Restarts a running process at once (its stop signal and grace, then a new run); force also ends a pending backoff
     /// or crash-loop pause. Returns once the new run has begun, so the status carries its pid.
     /// </summary>
     public Task<ProcessStatus> RestartAsync(string name, bool force, CancellationToken cancellationToken) =>
-        Get(name).SendAsync(new RestartCommand(force), cancellationToken);
+        Redacted(Get(name).SendAsync(new RestartCommand(force), cancellationToken));
 
     /// <summary>Replaces the spec of an existing process; it applies at once with restartNow, else at the next start.</summary>
     public async Task<ProcessStatus> ReloadAsync(ProcessSpec spec, bool restartNow, CancellationToken cancellationToken)
@@ -175,7 +176,7 @@ public sealed partial class ProcessSupervisor : IAsyncDisposable
             _envWatch.WatchFiles(_env.FilesOf(spec, _options.WorkspaceDirectory));
             var status = await actor.SendAsync(new ReloadCommand(spec, restartNow), cancellationToken).ConfigureAwait(false);
             SaveDurable(actor);
-            return status;
+            return Redaction.Redact(status);
         }
         finally
         {
@@ -185,7 +186,7 @@ public sealed partial class ProcessSupervisor : IAsyncDisposable
 
     /// <summary>Sends a signal ("SIGHUP", "HUP" or "1") to the whole process group.</summary>
     public Task<ProcessStatus> SignalAsync(string name, string signal, CancellationToken cancellationToken) =>
-        Get(name).SendAsync(new SignalCommand(Signals.Parse(signal)), cancellationToken);
+        Redacted(Get(name).SendAsync(new SignalCommand(Signals.Parse(signal)), cancellationToken));
 
     public Task WriteStdinAsync(string name, ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
         Get(name).WriteStdinAsync(data, cancellationToken);
@@ -257,6 +258,8 @@ public sealed partial class ProcessSupervisor : IAsyncDisposable
         return new OutputSubscription(output.Ring, Math.Max(start, end - Math.Min(end, tailBytes)), output.Epoch);
     }
 
+    private static async Task<ProcessStatus> Redacted(Task<ProcessStatus> reply) => Redaction.Redact(await reply.ConfigureAwait(false));
+
     private ProcessActor Get(string name) => Find(name) ?? throw new ProcessNotFoundException(name);
 
     private ProcessActor? Find(string name)
@@ -266,6 +269,11 @@ public sealed partial class ProcessSupervisor : IAsyncDisposable
             return _entries.TryGetValue(name, out var entry) ? entry.Actor : null;
         }
     }
+
+    private void RefreshUnwatchedEnv(ProcessSpec spec) => _envWatch.RefreshUnwatched(_env.FilesOf(spec, _options.WorkspaceDirectory));
+
+    /// <summary>Completes when the next process is registered.</summary>
+    private Task NextRegistration() => Volatile.Read(ref _registered).Task;
 
     private List<Entry> Snapshot()
     {

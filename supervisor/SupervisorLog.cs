@@ -32,6 +32,12 @@ internal static partial class SupervisorLog
     [LoggerMessage(EventId = 3009, Level = LogLevel.Information, Message = "Shutdown: stopping {count} processes within {grace}")]
     public static partial void ShuttingDown(ILogger logger, int count, TimeSpan grace);
 
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Error, Message = "Output of process {process} is not reaching its log file: {error}")]
+    public static partial void LogFileFailed(ILogger logger, string process, string error);
+
+    [LoggerMessage(EventId = 3013, Level = LogLevel.Information, Message = "Output of process {process} reaches its log file again")]
+    public static partial void LogFileRecovered(ILogger logger, string process);
+
     [LoggerMessage(EventId = 3011, Level = LogLevel.Error, Message = "Process {process} event loop failed: {error}")]
     public static partial void LoopFailed(ILogger logger, string process, string error);
 }

@@ -9,7 +9,9 @@ namespace RemoteDev.Supervisor.Env;
 /// Turns file events in env folders into per-process notices: re-reads each changed env file once, then tells every
 /// process that reads it whether it changed or failed to parse. The process itself decides if its env changed.
 /// <see cref="Refresh"/> does the same at once for an edit the supervisor made itself, so that what starts next sees
-/// it; the file event that follows then finds nothing new.
+/// it; the file event that follows then finds nothing new. A folder that appears later (a repository cloned after the
+/// process started) has each of its env files re-read once, as a file event would. A (re)start re-reads the files
+/// of a folder that could not be watched (<see cref="RefreshUnwatched"/>).
 /// </summary>
 internal sealed class EnvWatch : IDisposable
 {
@@ -17,6 +19,7 @@ internal sealed class EnvWatch : IDisposable
     private readonly ILogger _logger;
     private readonly Func<IEnumerable<(IReadOnlySet<string> Files, Action Changed, Action<string> Failed)>> _readers;
     private readonly ConcurrentDictionary<string, byte> _dirty = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _appeared = new(StringComparer.Ordinal);
     private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly DirectoryWatcher _watcher;
     private readonly Task _loop;
@@ -31,11 +34,11 @@ internal sealed class EnvWatch : IDisposable
         _cache = cache;
         _logger = logger;
         _readers = readers;
-        _watcher = new DirectoryWatcher(io, OnFileEvent);
+        _watcher = new DirectoryWatcher(io, OnFileEvent, OnDirectoryAppeared);
         _loop = Task.Run(RunAsync);
     }
 
-    /// <summary>Watches the folders of these files (those that exist).</summary>
+    /// <summary>Watches the folders of these files (those missing from when they appear).</summary>
     public void WatchFiles(IEnumerable<string> files)
     {
         foreach (var directory in files.Select(Path.GetDirectoryName).OfType<string>().Distinct(StringComparer.Ordinal))
@@ -50,9 +53,24 @@ internal sealed class EnvWatch : IDisposable
         _loop.Wait();
     }
 
+    /// <summary>Re-reads those of <paramref name="files"/> whose folder has no watch, and tells their readers.</summary>
+    public void RefreshUnwatched(IEnumerable<string> files)
+    {
+        foreach (var file in files.Where(f => Path.GetDirectoryName(f) is { } folder && !_watcher.IsWatched(folder)))
+        {
+            Apply(file);
+        }
+    }
+
     private void OnFileEvent(string path)
     {
         _dirty[path] = 0;
+        _signal.Writer.TryWrite(true);
+    }
+
+    private void OnDirectoryAppeared(string directory)
+    {
+        _appeared[directory] = 0;
         _signal.Writer.TryWrite(true);
     }
 
@@ -65,6 +83,17 @@ internal sealed class EnvWatch : IDisposable
             {
                 _dirty.TryRemove(path, out var ignored);
             }
+
+            var appeared = _appeared.Keys.ToList();
+            foreach (var directory in appeared)
+            {
+                _appeared.TryRemove(directory, out var ignored);
+            }
+
+            paths.AddRange(_readers()
+                .SelectMany(r => r.Files)
+                .Where(f => appeared.Contains(Path.GetDirectoryName(f) ?? string.Empty, StringComparer.Ordinal))
+                .Distinct(StringComparer.Ordinal));
 
             foreach (var path in paths)
             {

@@ -11,4 +11,7 @@ internal static class Redaction
 
     public static IReadOnlyDictionary<string, string> Redact(IReadOnlyDictionary<string, string> env) =>
         env.ToDictionary(p => p.Key, p => IsSecret(p.Key) ? Redacted : p.Value, StringComparer.Ordinal);
+
+    /// <summary>A status as it leaves the supervisor: its spec's env redacted (the supervisor keeps the real one).</summary>
+    public static ProcessStatus Redact(ProcessStatus status) => status with { Spec = status.Spec with { Env = Redact(status.Spec.Env) } };
 }

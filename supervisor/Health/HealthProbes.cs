@@ -1,14 +1,15 @@
+using System.ComponentModel;
 using System.Diagnostics;
 using System.Net.Sockets;
 
 namespace RemoteDev.Supervisor.Health;
 
-/// <summary>One check of a TCP, HTTP or exec probe. True when healthy.</summary>
+/// <summary>One check of a TCP, HTTP or exec probe: null when healthy, else why not.</summary>
 internal static class HealthProbes
 {
     private static readonly HttpClient Http = new(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false });
 
-    public static async Task<bool> CheckAsync(HealthProbe probe, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<string?> CheckAsync(HealthProbe probe, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(timeout);
@@ -24,34 +25,34 @@ internal static class HealthProbes
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return false;
+            return $"no answer within {timeout.TotalMilliseconds} ms";
         }
-        catch (SocketException)
+        catch (SocketException e)
         {
-            return false;
+            return e.Message;
         }
-        catch (HttpRequestException)
+        catch (HttpRequestException e)
         {
-            return false;
+            return e.Message;
         }
     }
 
-    private static async Task<bool> TcpAsync(TcpProbe probe, CancellationToken cancellationToken)
+    private static async Task<string?> TcpAsync(TcpProbe probe, CancellationToken cancellationToken)
     {
         using var client = new TcpClient();
         await client.ConnectAsync(probe.Host ?? "127.0.0.1", probe.Port, cancellationToken).ConfigureAwait(false);
-        return true;
+        return null;
     }
 
-    private static async Task<bool> HttpAsync(HttpProbe probe, CancellationToken cancellationToken)
+    private static async Task<string?> HttpAsync(HttpProbe probe, CancellationToken cancellationToken)
     {
         var uri = new UriBuilder("http", probe.Host ?? "127.0.0.1", probe.Port, probe.Path).Uri;
         using var response = await Http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cancellationToken)
             .ConfigureAwait(false);
-        return (int)response.StatusCode < 500;
+        return (int)response.StatusCode < 500 ? null : $"HTTP {(int)response.StatusCode}";
     }
 
-    private static async Task<bool> ExecAsync(ExecProbe probe, CancellationToken cancellationToken)
+    private static async Task<string?> ExecAsync(ExecProbe probe, CancellationToken cancellationToken)
     {
         var info = new ProcessStartInfo(probe.Command[0])
         {
@@ -64,19 +65,31 @@ internal static class HealthProbes
             info.ArgumentList.Add(arg);
         }
 
-        using var process = Process.Start(info)!;
+        Process process;
         try
         {
-            var drainOut = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null, cancellationToken);
-            var drainErr = process.StandardError.BaseStream.CopyToAsync(Stream.Null, cancellationToken);
-            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-            await Task.WhenAll(drainOut, drainErr).ConfigureAwait(false);
-            return process.ExitCode == 0;
+            process = Process.Start(info)!;
         }
-        catch (OperationCanceledException)
+        catch (Win32Exception e)
         {
-            process.Kill(entireProcessTree: true);
-            throw;
+            return $"{probe.Command[0]} could not be run: {e.Message}";
+        }
+
+        using (process)
+        {
+            try
+            {
+                var drainOut = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null, cancellationToken);
+                var drainErr = process.StandardError.BaseStream.CopyToAsync(Stream.Null, cancellationToken);
+                await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+                await Task.WhenAll(drainOut, drainErr).ConfigureAwait(false);
+                return process.ExitCode == 0 ? null : $"{probe.Command[0]} exited with {process.ExitCode}";
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                throw;
+            }
         }
     }
 }

@@ -139,7 +139,11 @@ internal static unsafe partial class Libc
     public const uint IN_CLOSE_WRITE = 0x008;
     public const uint IN_MOVED_FROM = 0x040;
     public const uint IN_MOVED_TO = 0x080;
+    public const uint IN_CREATE = 0x100;
     public const uint IN_DELETE = 0x200;
+    public const uint IN_IGNORED = 0x8000;
+    public const uint IN_ONLYDIR = 0x01000000;
+    public const uint IN_ISDIR = 0x40000000;
 
     public const int EPOLL_CTL_ADD = 1;
     public const int EPOLL_CTL_DEL = 2;

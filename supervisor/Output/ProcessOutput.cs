@@ -5,7 +5,8 @@ namespace RemoteDev.Supervisor.Output;
 /// <summary>
 /// The output of one process over its whole life in the supervisor (all runs): the ring for live readers and the
 /// rotating log on disk. Written only by the I/O thread; the child is never blocked by a reader. Small reads are
-/// gathered into one log write per I/O batch (the ring gets them at once).
+/// gathered into one log write per I/O batch (the ring gets them at once). A log file that cannot be written is
+/// reported once, and again once it can (the ring keeps everything meanwhile).
 /// </summary>
 internal sealed class ProcessOutput : IOutputSink, IBatchFlush, IDisposable
 {
@@ -14,14 +15,17 @@ internal sealed class ProcessOutput : IOutputSink, IBatchFlush, IDisposable
     private readonly object _logLock = new();
     private readonly RotatingLog _log;
     private readonly IoLoop _io;
+    private readonly LogFileReport _report;
     private byte[]? _logBuffer;
     private int _logBuffered;
+    private bool _logFailing;
     private bool _disposed;
 
-    public ProcessOutput(RotatingLog log, int ringBytes, IoLoop io)
+    public ProcessOutput(RotatingLog log, int ringBytes, IoLoop io, LogFileReport report)
     {
         _log = log;
         _io = io;
+        _report = report;
         Ring = new OutputRing(ringBytes, log.EndOffset);
     }
 
@@ -105,9 +109,24 @@ internal sealed class ProcessOutput : IOutputSink, IBatchFlush, IDisposable
 
     private void WriteLogLocked(ReadOnlySpan<byte> data)
     {
-        if (!_disposed)
+        if (_disposed)
         {
-            _log.Write(data);
+            return;
         }
+
+        var error = _log.Write(data);
+        if (error is not null && !_logFailing)
+        {
+            _report.Failed(error);
+        }
+        else if (error is null && _logFailing)
+        {
+            _report.Recovered();
+        }
+
+        _logFailing = error is not null;
     }
 }
+
+/// <summary>Where a process's output tells that its log file failed, and that it is written again.</summary>
+internal sealed record LogFileReport(Action<string> Failed, Action Recovered);

@@ -6,7 +6,9 @@ namespace RemoteDev.Supervisor.Output;
 /// <summary>
 /// A process's output on disk: <c>logs/&lt;name&gt;/&lt;start offset, 20 digits&gt;.log</c>, rotated by size, the
 /// oldest deleted beyond the configured count. The file names carry offsets, so the offset space continues across a
-/// supervisor restart; <c>epoch</c> in the same folder names the offset space.
+/// supervisor restart; <c>epoch</c> in the same folder names the offset space. Bytes that cannot be written (a full
+/// disk, a failed rotation) are skipped in the offset space: the next write starts a new file at the offset it
+/// belongs to, so each file's name still gives the offset of its first byte.
 /// </summary>
 internal sealed class RotatingLog : IDisposable
 {
@@ -16,8 +18,10 @@ internal sealed class RotatingLog : IDisposable
     private readonly long _maxBytes;
     private readonly int _maxFiles;
     private SafeFileHandle _file;
+    private string _path;
     private long _fileLength;
     private ulong _offset;
+    private bool _skipped;
 
     /// <summary>Appends to <paramref name="current"/>, the file that starts at that offset: the offset space goes on where it ends.</summary>
     private RotatingLog(string directory, long maxBytes, int maxFiles, string epoch, (string Path, ulong Start) current)
@@ -26,6 +30,7 @@ internal sealed class RotatingLog : IDisposable
         _maxBytes = maxBytes;
         _maxFiles = maxFiles;
         Epoch = epoch;
+        _path = current.Path;
         _file = File.OpenHandle(current.Path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite);
         _fileLength = RandomAccess.GetLength(_file);
         _offset = current.Start + (ulong)_fileLength;
@@ -58,20 +63,35 @@ internal sealed class RotatingLog : IDisposable
     private static string FilePath(string directory, ulong start) =>
         Path.Combine(directory, start.ToString("D20", CultureInfo.InvariantCulture) + Suffix);
 
-    public void Write(ReadOnlySpan<byte> data)
+    /// <summary>Appends <paramref name="data"/>; null when it reached the file, else the file and the error (the data is skipped).</summary>
+    public string? Write(ReadOnlySpan<byte> data)
     {
-        while (!data.IsEmpty)
+        var path = _path;
+        try
         {
-            if (_fileLength >= _maxBytes)
+            while (!data.IsEmpty)
             {
-                Rotate();
+                if (_skipped || _fileLength >= _maxBytes)
+                {
+                    path = FilePath(_directory, _offset);
+                    Rotate(path);
+                    _skipped = false;
+                }
+
+                var n = (int)Math.Min(data.Length, _maxBytes - _fileLength);
+                RandomAccess.Write(_file, data[..n], _fileLength);
+                _fileLength += n;
+                _offset += (ulong)n;
+                data = data[n..];
             }
 
-            var n = (int)Math.Min(data.Length, _maxBytes - _fileLength);
-            RandomAccess.Write(_file, data[..n], _fileLength);
-            _fileLength += n;
-            _offset += (ulong)n;
-            data = data[n..];
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _offset += (ulong)data.Length;
+            _skipped = true;
+            return $"{path}: {e.Message}";
         }
     }
 
@@ -93,10 +113,12 @@ internal sealed class RotatingLog : IDisposable
         return files;
     }
 
-    private void Rotate()
+    private void Rotate(string path)
     {
+        var next = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite);
         _file.Dispose();
-        _file = File.OpenHandle(FilePath(_directory, _offset), FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite);
+        _file = next;
+        _path = path;
         _fileLength = 0;
         var files = ListFiles(_directory);
         for (var i = 0; i < files.Count - _maxFiles; i++)

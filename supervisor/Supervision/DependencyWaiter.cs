@@ -2,7 +2,9 @@ namespace RemoteDev.Supervisor.Supervision;
 
 /// <summary>
 /// Waits until every dependency holds: a process started (running, or ran and exited), healthy, or completed
-/// (exited 0); or a file exists (checked every <see cref="FilePollInterval"/> until its timeout).
+/// (exited 0); or a file exists (checked every <see cref="FilePollInterval"/> until its timeout). A process not
+/// registered (yet) is waited for: a restored durable process may depend on a configured one that the first
+/// reconcile brings only after the supervisor started.
 /// </summary>
 internal sealed class DependencyWaiter(ProcessContext ctx, IReadOnlyList<DependencySpec> dependencies)
 {
@@ -32,10 +34,12 @@ internal sealed class DependencyWaiter(ProcessContext ctx, IReadOnlyList<Depende
     {
         while (true)
         {
+            var registered = ctx.NextRegistration();
             var actor = ctx.Lookup(dependency.Name);
             if (actor is null)
             {
-                return $"dependency '{dependency.Name}' was removed";
+                await registered.WaitAsync(cancellationToken).ConfigureAwait(false);
+                continue;
             }
 
             var changed = actor.ChangedAsync;

@@ -11,6 +11,7 @@ internal sealed partial class ProcessActor
     private IReadOnlyDictionary<string, string>? _runEnv;
     private int _runCounter;
     private ITimer? _stateTimer;
+    private DateTimeOffset _killAt;
     private int _stateTimerGeneration;
     private ITimer? _envTimer;
     private int _envTimerGeneration;
@@ -89,6 +90,7 @@ internal sealed partial class ProcessActor
         CancelStateTimer();
         MoveTo(ProcessState.Starting, reason);
         var cwd = _spec.Cwd ?? _ctx.Options.WorkspaceDirectory;
+        _ctx.RefreshUnwatchedEnv(_spec);
         var env = _ctx.Env.Resolve(_spec, _ctx.Options.WorkspaceDirectory);
         foreach (var error in _ctx.Env.Errors(_spec, _ctx.Options.WorkspaceDirectory))
         {
@@ -132,7 +134,7 @@ internal sealed partial class ProcessActor
         if (_spec.HealthCheck is { } check)
         {
             _health = HealthStatus.Unknown;
-            HealthMonitor.Start(_ctx, check, Output, run, health => Post(new HealthObserved(runId, health)));
+            HealthMonitor.Start(_ctx, check, Output, run, (health, failure) => Post(new HealthObserved(runId, health, failure)));
         }
 
         MoveTo(ProcessState.Running, $"started pid {child.Pid}");
@@ -143,8 +145,20 @@ internal sealed partial class ProcessActor
         var run = _run!;
         var signal = _spec.StopSignal is { } name ? Signals.Parse(name) : Signals.SIGTERM;
         Libc.kill(-run.Pid, signal);
-        ArmStateTimer(TimerKind.Kill, grace);
+        _killAt = DateTimeOffset.MaxValue;
+        ArmKillBy(grace);
         MoveTo(ProcessState.Stopping, $"{reason}: {Signals.Name(signal)} to the process group");
+    }
+
+    /// <summary>SIGKILL to the group after <paramref name="grace"/>, unless one is already due sooner (or was sent).</summary>
+    private void ArmKillBy(TimeSpan grace)
+    {
+        var at = _ctx.Time.GetUtcNow() + grace;
+        if (at < _killAt)
+        {
+            _killAt = at;
+            ArmStateTimer(TimerKind.Kill, grace);
+        }
     }
 
     private void SignalGroup(int signal)

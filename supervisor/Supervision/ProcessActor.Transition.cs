@@ -11,6 +11,7 @@ namespace RemoteDev.Supervisor.Supervision;
 /// Running   --exit--> Backoff | CrashLoop | Exited | Failed   (RestartDecider: policy, codes, caps, crash loop)
 /// Running   --stop--> Stopping (stop signal to the group);  --restart / env reload--> Stopping, then Starting
 /// Stopping  --grace over--> Stopping (SIGKILL to the group);  --exit--> Stopped | Starting (restart)
+///           --stop / remove / shutdown--> Stopping (the SIGKILL comes at the earlier of its deadline and the new grace)
 /// Backoff   --delay over / forced restart--> Starting;  --stop--> Stopped
 /// CrashLoop --pause over / forced restart--> Starting;  --stop--> Stopped
 /// </code>
@@ -147,6 +148,16 @@ internal sealed partial class ProcessActor
                 Publish(ProcessEventKind.EnvFileError, _state, f.Error);
                 break;
 
+            case LogFileFailed f:
+                SupervisorLog.LogFileFailed(_ctx.Logger, Name, f.Error);
+                Publish(ProcessEventKind.LogFileError, _state, $"output is not reaching its log file (the ring still has it): {f.Error}");
+                break;
+
+            case LogFileRecovered:
+                SupervisorLog.LogFileRecovered(_ctx.Logger, Name);
+                Publish(ProcessEventKind.LogFileRecovered, _state, "output reaches its log file again");
+                break;
+
             case DependenciesReady d when d.Generation == _dependencyGeneration && _state == ProcessState.Pending:
                 Spawn("dependencies ready");
                 break;
@@ -158,7 +169,7 @@ internal sealed partial class ProcessActor
             case HealthObserved h when _run?.Id == h.Run && h.Health != _health:
                 _health = h.Health;
                 SupervisorLog.HealthChanged(_ctx.Logger, Name, h.Health);
-                Publish(ProcessEventKind.Health, _state, $"health {h.Health}");
+                Publish(ProcessEventKind.Health, _state, h.Failure is null ? $"health {h.Health}" : $"health {h.Health}: {h.Failure}");
                 break;
         }
     }
@@ -174,14 +185,17 @@ internal sealed partial class ProcessActor
     {
         _restartAfterStop = false;
         CancelDependencies();
-        CancelStateTimer();
         CancelEnvTimer();
         switch (_state)
         {
             case ProcessState.Running or ProcessState.Starting:
                 BeginStopping(grace, reason);
                 break;
+            case ProcessState.Stopping:
+                ArmKillBy(grace);
+                break;
             case ProcessState.Pending or ProcessState.Backoff or ProcessState.CrashLoop:
+                CancelStateTimer();
                 MoveTo(ProcessState.Stopped, reason);
                 break;
         }

@@ -17,21 +17,20 @@ internal sealed partial class ProcessActor : IAsyncDisposable
     private readonly ProcessContext _ctx;
     private readonly Channel<ProcessInput> _inputs = Channel.CreateBounded<ProcessInput>(
         new BoundedChannelOptions(InputCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-    private readonly Task _loop;
+    private Task _loop = Task.CompletedTask;
     private ProcessStatus _snapshot;
     private readonly TaskCompletionSource _initialized = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public ProcessActor(ProcessContext ctx, ProcessSpec spec, ProcessOutput output)
+    public ProcessActor(ProcessContext ctx, ProcessSpec spec, RotatingLog log, int ringBytes)
     {
         _ctx = ctx;
         _spec = spec;
-        Output = output;
+        Output = new ProcessOutput(log, ringBytes, ctx.Io, new LogFileReport(error => Post(new LogFileFailed(error)), () => Post(new LogFileRecovered())));
         _desired = spec.DesiredState;
         _since = ctx.Time.GetUtcNow();
         _reason = "added";
         _snapshot = BuildSnapshot();
-        _loop = Task.Run(RunLoopAsync);
     }
 
     public string Name => _spec.Name;
@@ -43,6 +42,12 @@ internal sealed partial class ProcessActor : IAsyncDisposable
     /// <summary>The env of the current run, or the env the next run would get.</summary>
     public IReadOnlyDictionary<string, string> EffectiveEnv =>
         Volatile.Read(ref _runEnv) ?? _ctx.Env.Resolve(Status.Spec, _ctx.Options.WorkspaceDirectory);
+
+    /// <summary>
+    /// Starts the event loop: the process starts unless its desired state is stopped. Separate from construction so
+    /// that a set of processes is registered before any of them looks up its dependencies.
+    /// </summary>
+    public void Start() => _loop = Task.Run(RunLoopAsync);
 
     /// <summary>Completes once the first transition (start, pending or stopped) happened.</summary>
     public Task Initialized => _initialized.Task;
@@ -148,11 +153,14 @@ internal sealed partial class ProcessActor : IAsyncDisposable
         };
     }
 
-    /// <summary>A snapshot with the effective env (secret-looking values redacted) and the current output range.</summary>
+    /// <summary>
+    /// A snapshot for the outside: the current output range, secret-looking values of the spec's env redacted, and
+    /// with includeEnv the effective env, redacted alike.
+    /// </summary>
     public ProcessStatus Describe(bool includeEnv)
     {
         var (start, end) = Output.Ring.Range;
-        var status = Status with { OutputStart = start, OutputEnd = end };
+        var status = Redaction.Redact(Status) with { OutputStart = start, OutputEnd = end };
         return includeEnv ? status with { EffectiveEnv = Redaction.Redact(EffectiveEnv) } : status;
     }
 }

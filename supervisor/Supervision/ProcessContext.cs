@@ -13,5 +13,7 @@ internal sealed record ProcessContext(
     IoLoop Io,
     EventHub Events,
     EnvResolver Env,
+    Action<ProcessSpec> RefreshUnwatchedEnv,
     Func<string, ProcessActor?> Lookup,
+    Func<Task> NextRegistration,
     Action<ProcessActor> DesiredChanged);

@@ -39,8 +39,14 @@ internal sealed record EnvFilesChanged : ProcessInput;
 
 internal sealed record EnvFileFailed(string Error) : ProcessInput;
 
+/// <summary>Output stopped reaching the log file (posted by the I/O thread, once until it recovers).</summary>
+internal sealed record LogFileFailed(string Error) : ProcessInput;
+
+internal sealed record LogFileRecovered : ProcessInput;
+
 internal sealed record DependenciesReady(int Generation) : ProcessInput;
 
 internal sealed record DependenciesFailed(int Generation, string Reason) : ProcessInput;
 
-internal sealed record HealthObserved(int Run, HealthStatus Health) : ProcessInput;
+/// <summary>A health result; <paramref name="Failure"/> is why the last check failed (null when healthy).</summary>
+internal sealed record HealthObserved(int Run, HealthStatus Health, string? Failure) : ProcessInput;

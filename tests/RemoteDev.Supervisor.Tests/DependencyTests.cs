@@ -58,4 +58,26 @@ public sealed class DependencyTests
 
         Assert.Equal($"file '{sentinel}' did not appear within 00:00:00.3000000", failed.Reason);
     }
+
+    [Fact]
+    public async Task Reconcile_starts_a_process_listed_before_the_dependency_it_waits_for()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        // db's log epoch is a FIFO: registering db blocks on reading it until the test writes, long after app
+        // (listed first) would have looked db up had it started before the whole set was registered.
+        var logs = Directory.CreateDirectory(Path.Combine(h.Options.StateDirectory, "logs", "db")).FullName;
+        File.WriteAllText(Path.Combine(logs, $"{0:D20}.log"), string.Empty);
+        var epoch = Path.Combine(logs, "epoch");
+        await System.Diagnostics.Process.Start("mkfifo", [epoch]).WaitForExitAsync();
+        var app = SupervisorHarness.Shell("app", "sleep 1000") with { DependsOn = [new ProcessDependency("db", DependencyCondition.Started)] };
+
+        var reconcile = Task.Factory.StartNew(
+            () => h.Supervisor.ReconcileAsync([app, SupervisorHarness.Shell("db", "sleep 1000")], CancellationToken.None),
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        await File.WriteAllTextAsync(epoch, "0123456789abcdef");
+        await reconcile;
+
+        Assert.Equal(ProcessState.Running, (await h.WaitForStateAsync("app", ProcessState.Running)).State);
+    }
 }

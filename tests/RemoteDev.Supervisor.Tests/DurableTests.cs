@@ -19,6 +19,37 @@ public sealed class DurableTests
     }
 
     [Fact]
+    public async Task Durable_processes_that_depend_on_each_other_come_back_after_a_supervisor_restart()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        await h.AddAsync(SupervisorHarness.Shell("db", "sleep 1000") with { Durable = true });
+        await h.AddAsync(SupervisorHarness.Shell("app", "sleep 1000") with { Durable = true, DependsOn = [new ProcessDependency("db", DependencyCondition.Started)] });
+        await h.WaitForStateAsync("app", ProcessState.Running);
+
+        await h.RestartSupervisorAsync(stopFirst: true);
+        var app = await h.WaitForStateAsync("app", ProcessState.Running);
+
+        Assert.Equal(("app,db", "db"), (string.Join(",", h.Supervisor.List([]).Select(s => s.Name)), app.Spec.DependsOn.OfType<ProcessDependency>().Single().Name));
+    }
+
+    [Fact]
+    public async Task A_durable_process_that_depends_on_a_configured_one_starts_once_the_configured_set_is_back()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        var configured = SupervisorHarness.Shell("db", "sleep 1000");
+        await h.Supervisor.ReconcileAsync([configured], CancellationToken.None);
+        await h.AddAsync(SupervisorHarness.Shell("app", "sleep 1000") with { Durable = true, DependsOn = [new ProcessDependency("db", DependencyCondition.Started)] });
+        await h.WaitForStateAsync("app", ProcessState.Running);
+
+        await h.RestartSupervisorAsync(stopFirst: true);
+        var waiting = await h.WaitForStateAsync("app", ProcessState.Pending);
+        await h.Supervisor.ReconcileAsync([configured], CancellationToken.None);
+        var running = await h.WaitForStateAsync("app", ProcessState.Running);
+
+        Assert.Equal((ProcessState.Pending, ProcessState.Running), (waiting.State, running.State));
+    }
+
+    [Fact]
     public async Task An_unless_stopped_process_stopped_on_request_stays_stopped_after_a_restart()
     {
         await using var h = await SupervisorHarness.StartAsync();

@@ -6,6 +6,9 @@ public sealed class EnvReloadTests
 {
     private static readonly EnvReloadSpec AtOnce = new EnvReloadAfter(TimeSpan.Zero);
 
+    private static readonly IReadOnlyDictionary<string, string> Secrets =
+        new Dictionary<string, string> { ["API_TOKEN"] = "t0k", ["db_password"] = "pw", ["PLAIN"] = "visible" };
+
     private static ProcessSpec Printer(string name, string variable) =>
         SupervisorHarness.Shell(name, $"echo \"{name}=${variable}\"; sleep 1000") with { EnvReload = AtOnce };
 
@@ -42,6 +45,38 @@ public sealed class EnvReloadTests
         await h.ReadOutputUntilAsync("a", "a=debug");
 
         Assert.Equal(bPid, h.Supervisor.Get("b", false).Pid);
+    }
+
+    [Fact]
+    public async Task An_env_file_in_a_folder_created_later_applies_like_any_new_env_file()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        await h.AddAsync(Printer("p", "MODE") with { EnvFiles = ["repo/app/.env"] });
+        await h.ReadOutputUntilAsync("p", "p=\n");
+
+        var folder = Directory.CreateDirectory(Path.Combine(h.Options.WorkspaceDirectory, "repo", "app")).FullName;
+        File.WriteAllText(Path.Combine(folder, ".env"), "MODE=cloned\n");
+        var output = await h.ReadOutputUntilAsync("p", "p=cloned\n");
+
+        Assert.EndsWith("p=\np=cloned\n", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_env_file_in_a_folder_deleted_and_created_again_applies_again()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        var folder = Directory.CreateDirectory(Path.Combine(h.Options.WorkspaceDirectory, "repo")).FullName;
+        File.WriteAllText(Path.Combine(folder, ".env"), "MODE=first\n");
+        await h.AddAsync(Printer("p", "MODE") with { EnvFiles = ["repo/.env"] });
+        await h.ReadOutputUntilAsync("p", "p=first\n");
+
+        Directory.Delete(folder, recursive: true);
+        await h.ReadOutputUntilAsync("p", "p=\n");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, ".env"), "MODE=second\n");
+        var output = await h.ReadOutputUntilAsync("p", "p=second\n");
+
+        Assert.EndsWith("p=first\np=\np=second\n", output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -98,17 +133,23 @@ public sealed class EnvReloadTests
     [Fact]
     public async Task Reload_delay_off_never_restarts_on_an_env_change()
     {
-        await using var h = await SupervisorHarness.StartAsync();
+        var time = new ManualTimeProvider();
+        await using var h = await SupervisorHarness.StartAsync(time);
         h.WriteEnvFile(".env", "COLOR=red\n");
         await h.AddAsync(Printer("p", "COLOR") with { EnvReload = new EnvReloadOff() });
-        var before = (await h.WaitForStateAsync("p", ProcessState.Running)).Pid;
+        await h.ReadOutputUntilAsync("p", "p=red");
+        var before = h.Supervisor.Get("p", false).Pid;
 
         h.WriteEnvFile(".env", "COLOR=blue\n");
         var notice = await h.NextEventAsync(e => e.Kind == ProcessEventKind.EnvChanged);
+        var armed = time.ArmedTimers;
+        time.Advance(TimeSpan.FromMinutes(10));
+        // A command queues behind whatever the timers posted, so its reply shows the process after all of it.
+        var after = await h.Supervisor.StartAsync("p", CancellationToken.None);
 
         Assert.Equal(
-            ("environment changed; reloadDelay off: applies at the next restart", before),
-            (notice.Reason, h.Supervisor.Get("p", false).Pid));
+            ("environment changed; reloadDelay off: applies at the next restart", 0, ProcessState.Running, before),
+            (notice.Reason, armed, after.State, after.Pid));
     }
 
     [Fact]
@@ -198,6 +239,34 @@ public sealed class EnvReloadTests
         var env = h.Supervisor.Get("p", includeEnv: true).EffectiveEnv!;
 
         Assert.Equal(("[redacted]", "[redacted]", "visible"), (env["API_TOKEN"], env["db_password"], env["PLAIN"]));
+    }
+
+    [Fact]
+    public async Task Get_list_and_add_redact_values_of_secret_looking_keys_in_the_spec()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        var added = await h.AddAsync(SupervisorHarness.Shell("p", "sleep 1000") with { Env = Secrets });
+
+        var get = h.Supervisor.Get("p", includeEnv: false).Spec.Env;
+        var list = h.Supervisor.List([]).Single().Spec.Env;
+
+        Assert.Equal(
+            ("[redacted]", "[redacted]", "[redacted]", "visible"),
+            (added.Spec.Env["API_TOKEN"], get["API_TOKEN"], list["db_password"], list["PLAIN"]));
+    }
+
+    [Fact]
+    public async Task The_supervisor_keeps_the_real_secret_values_it_redacts_for_a_durable_process_restored_after_a_restart()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        var spec = SupervisorHarness.Shell("p", "echo \"token=$API_TOKEN\"; sleep 1000") with { Env = Secrets, Durable = true };
+        await h.AddAsync(spec);
+
+        await h.RestartSupervisorAsync(stopFirst: true);
+        var output = await h.ReadOutputUntilAsync("p", "token=t0k\n");
+        var again = await h.AddAsync(spec);
+
+        Assert.Equal(("token=t0k\n", ProcessState.Running), (output, again.State));
     }
 
     [Fact]

@@ -72,4 +72,58 @@ public sealed class HealthTests
 
         Assert.Equal(HealthStatus.Unhealthy, evt.Health);
     }
+
+    [Fact]
+    public async Task An_exec_probe_whose_command_does_not_exist_makes_the_process_unhealthy_with_the_OS_error()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        await h.AddAsync(SupervisorHarness.Shell("p", "sleep 1000") with { HealthCheck = Check(new ExecProbe(["/nonexistent/probe"])) });
+
+        var evt = await h.NextEventAsync(e => e.Kind == ProcessEventKind.Health);
+
+        Assert.Equal(HealthStatus.Unhealthy, evt.Health);
+        Assert.StartsWith("health Unhealthy: /nonexistent/probe could not be run: ", evt.Reason, StringComparison.Ordinal);
+        Assert.EndsWith("No such file or directory", evt.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Health_turns_unhealthy_at_the_failure_threshold_with_one_check_per_interval()
+    {
+        var time = new ManualTimeProvider();
+        await using var h = await SupervisorHarness.StartAsync(time);
+        var checks = Path.Combine(h.Root, "checks");
+        var ok = Path.Combine(h.Root, "ok");
+        File.WriteAllText(ok, string.Empty);
+        var interval = TimeSpan.FromSeconds(10);
+        var probe = new ExecProbe(["/bin/sh", "-c", $"echo >> {checks}; test -e {ok}"]);
+        await h.AddAsync(SupervisorHarness.Shell("p", "sleep 1000") with { HealthCheck = new HealthCheckSpec { Probe = probe, Interval = interval, FailureThreshold = 2 } });
+        var healthy = await h.NextEventAsync(e => e.Kind == ProcessEventKind.Health);
+        File.Delete(ok);
+
+        await UntilAsync(() => time.ArmedTimers == 1);
+        time.Advance(interval - TimeSpan.FromMilliseconds(1));
+        var waitsAlmostTheInterval = time.ArmedTimers == 1;
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        await UntilAsync(() => File.ReadAllLines(checks).Length == 2 && time.ArmedTimers == 1);
+        var afterOneFailure = await SettledHealthAsync(h);
+        time.Advance(interval);
+        var unhealthy = await h.NextEventAsync(e => e.Kind == ProcessEventKind.Health);
+
+        Assert.Equal(
+            (HealthStatus.Healthy, true, HealthStatus.Healthy, HealthStatus.Unhealthy, 3),
+            (healthy.Health, waitsAlmostTheInterval, afterOneFailure, unhealthy.Health, File.ReadAllLines(checks).Length));
+    }
+
+    /// <summary>The health once the process has handled every result posted so far (a command queues behind them).</summary>
+    private static async Task<HealthStatus> SettledHealthAsync(SupervisorHarness h) =>
+        (await h.Supervisor.StartAsync("p", CancellationToken.None)).Health;
+
+    private static async Task UntilAsync(Func<bool> condition)
+    {
+        using var cts = new CancellationTokenSource(SupervisorHarness.Timeout);
+        while (!condition())
+        {
+            await Task.Delay(10, cts.Token);
+        }
+    }
 }

@@ -91,4 +91,25 @@ public sealed class OutputTests
 
         Assert.Equal((0, 5ul * 1024 * 1024, typeof(OutputGap)), (exited.ExitCode!.Value, exited.OutputEnd, first!.GetType()));
     }
+
+    [Fact]
+    public async Task Output_that_cannot_reach_its_log_file_still_reaches_readers_and_is_reported_with_the_file_and_error()
+    {
+        await using var h = await SupervisorHarness.StartAsync(TimeProvider.System, o => o with { LogFileMaxBytes = 100 });
+        var logs = Path.Combine(h.Options.StateDirectory, "logs", "cat");
+        var blocked = Directory.CreateDirectory(Path.Combine(logs, $"{100:D20}.log")).FullName;
+        await h.AddAsync(new ProcessSpec { Name = "cat", Command = "cat", StdinOpen = true });
+        await h.WaitForStateAsync("cat", ProcessState.Running);
+
+        await h.Supervisor.WriteStdinAsync("cat", Encoding.UTF8.GetBytes(new string('a', 149) + "\n"), CancellationToken.None);
+        var failed = await h.NextEventAsync(e => e.Kind == ProcessEventKind.LogFileError);
+        await h.Supervisor.WriteStdinAsync("cat", "second\n"u8.ToArray(), CancellationToken.None);
+        var recovered = await h.NextEventAsync(e => e.Kind == ProcessEventKind.LogFileRecovered);
+        var output = await h.ReadOutputUntilAsync("cat", "second\n");
+
+        Assert.StartsWith($"output is not reaching its log file (the ring still has it): {blocked}: ", failed.Reason, StringComparison.Ordinal);
+        Assert.Equal(
+            (ProcessState.Running, 157, "second\n"),
+            (recovered.State, output.Length, File.ReadAllText(Path.Combine(logs, $"{150:D20}.log"))));
+    }
 }

@@ -17,6 +17,50 @@ public sealed class StopTests
     }
 
     [Fact]
+    public async Task A_second_stop_with_a_shorter_grace_kills_a_process_that_ignores_SIGTERM_at_the_shorter_grace()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        await h.AddAsync(Stubborn("p"));
+        await h.ReadOutputUntilAsync("p", "armed");
+        var first = h.Supervisor.StopAsync("p", TimeSpan.FromMinutes(10), CancellationToken.None);
+        await h.NextStateAsync("p", ProcessState.Stopping);
+
+        var second = await h.Supervisor.StopAsync("p", TimeSpan.FromMilliseconds(200), CancellationToken.None).WaitAsync(SupervisorHarness.Timeout);
+
+        Assert.Equal((ProcessState.Stopped, "SIGKILL", ProcessState.Stopped), (second.State, second.Signal, (await first).State));
+    }
+
+    [Fact]
+    public async Task Removing_a_process_that_is_stopping_keeps_the_pending_SIGKILL()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        await h.AddAsync(Stubborn("p") with { StopGrace = TimeSpan.FromMinutes(10) });
+        await h.ReadOutputUntilAsync("p", "armed");
+        var pid = h.Supervisor.Get("p", false).Pid!.Value;
+        _ = h.Supervisor.StopAsync("p", TimeSpan.FromMilliseconds(300), CancellationToken.None);
+        await h.NextStateAsync("p", ProcessState.Stopping);
+
+        await h.Supervisor.RemoveAsync("p", CancellationToken.None).WaitAsync(SupervisorHarness.Timeout);
+
+        Assert.True(await ProcFs.WaitForExitAsync(pid));
+    }
+
+    [Fact]
+    public async Task Shutdown_finishes_within_its_grace_while_a_stop_with_a_longer_grace_is_pending()
+    {
+        var h = await SupervisorHarness.StartAsync(TimeProvider.System, o => o with { ShutdownGrace = TimeSpan.FromMilliseconds(300) });
+        await h.AddAsync(Stubborn("p"));
+        await h.ReadOutputUntilAsync("p", "armed");
+        var pid = h.Supervisor.Get("p", false).Pid!.Value;
+        _ = h.Supervisor.StopAsync("p", TimeSpan.FromMinutes(10), CancellationToken.None);
+        await h.NextStateAsync("p", ProcessState.Stopping);
+
+        await h.DisposeAsync().AsTask().WaitAsync(SupervisorHarness.Timeout);
+
+        Assert.True(await ProcFs.WaitForExitAsync(pid));
+    }
+
+    [Fact]
     public async Task Stop_sends_the_configured_stop_signal()
     {
         await using var h = await SupervisorHarness.StartAsync();
@@ -149,4 +193,7 @@ public sealed class StopTests
 
         Assert.Equal(["app", "db"], order.Where(n => n.Length > 0));
     }
+
+    private static ProcessSpec Stubborn(string name) =>
+        SupervisorHarness.Shell(name, "trap '' TERM; echo armed; while true; do sleep 0.05; done");
 }
