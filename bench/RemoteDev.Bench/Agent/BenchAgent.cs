@@ -24,6 +24,7 @@ internal sealed class BenchAgent : IAsyncDisposable
         info.Environment["REMOTEDEV_DATA_DIR"] = Path.Combine(root, "data");
         info.Environment["REMOTEDEV_LOG_DIR"] = Path.Combine(root, "logs");
         info.Environment["REMOTEDEV_WORKSPACE_DIR"] = Path.Combine(root, "workspace");
+        info.Environment["DOTNET_GCgen0size"] = "0x400000"; // as the sandbox image and the process driver run it
         var process = Process.Start(info)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };

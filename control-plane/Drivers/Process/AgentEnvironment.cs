@@ -12,6 +12,14 @@ internal static class AgentEnvironment
     public const string ProcessFile = "REMOTEDEV_PROCESS_FILE";
     public const string InitialEnvFile = "REMOTEDEV_INITIAL_ENV_FILE";
 
+    /// <summary>
+    /// The agent's own GC budget, as the sandbox image sets it (Dockerfile.sandbox): 4 MiB of gen0 keeps its memory
+    /// while streaming some 15 MiB lower. The agent does not pass it on to sandbox processes.
+    /// </summary>
+    public const string GcGen0Size = "DOTNET_GCgen0size";
+
+    public const string GcGen0SizeValue = "0x400000";
+
     /// <summary>Identity marker: the label of the driver that started the agent.</summary>
     public const string DriverLabel = "REMOTEDEV_DRIVER_LABEL";
 }

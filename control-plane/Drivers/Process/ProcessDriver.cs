@@ -73,6 +73,7 @@ internal sealed class ProcessDriver(ProcessDriverOptions options, ILogger<Proces
         start.Environment[AgentEnvironment.ProcessFile] = processFile;
         start.Environment[AgentEnvironment.InitialEnvFile] = envFile;
         start.Environment[AgentEnvironment.DriverLabel] = options.Label;
+        start.Environment[AgentEnvironment.GcGen0Size] = AgentEnvironment.GcGen0SizeValue;
 
         // The previous agent's record goes first: an agent that exits before it is recorded is found by its exit.
         File.Delete(Path.Combine(dir, AgentRecord.FileName));

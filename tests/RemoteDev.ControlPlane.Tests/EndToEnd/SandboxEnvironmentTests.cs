@@ -21,6 +21,19 @@ public sealed class SandboxEnvironmentTests(SqliteControlPlane cp) : IClassFixtu
         Assert.DoesNotContain("REMOTEDEV_AGENT_TOKEN", env, StringComparison.Ordinal);
         Assert.DoesNotContain("Store__", env, StringComparison.Ordinal);
         Assert.DoesNotContain("ControlPlane__", env, StringComparison.Ordinal);
+        Assert.DoesNotContain("DOTNET_GCgen0size", env, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Agent_runs_with_the_gc_budget_the_sandbox_image_gives_it()
+    {
+        var created = await cp.Admin.Sandboxes.CreateAsync(Specs.Sandbox("environment"));
+        await Waits.PhaseAsync(cp.Admin, created.Id, SandboxPhase.Ready);
+
+        var agentEnv = RemoteDev.ControlPlane.Drivers.Process.ProcFs.Environment(AgentProbe.AgentPid(cp.Config, created.Id));
+
+        Assert.Equal("0x400000", agentEnv["DOTNET_GCgen0size"]);
+        Assert.Contains("ENV DOTNET_GCgen0size=0x400000", await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "Dockerfile.sandbox")), StringComparison.Ordinal);
     }
 
     [Fact]
