@@ -7,6 +7,8 @@ internal sealed class ControlPlaneOptions
 {
     public const string Section = "ControlPlane";
 
+    private static readonly TimeSpan MaxDeletedRetention = TimeSpan.FromDays(3650);
+
     /// <summary>gRPC endpoint (HTTP/2 only).</summary>
     public string GrpcAddress { get; set; } = "127.0.0.1:5080";
 
@@ -39,6 +41,15 @@ internal sealed class ControlPlaneOptions
     /// time to report OFF and exit.
     /// </summary>
     public TimeSpan StopGrace { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// How long a deleted sandbox is kept once its teardown finished (STOPPED): until then Get, List, Watch and Logs
+    /// still show it and its stored output; then it is purged with its output and agent token.
+    /// </summary>
+    public TimeSpan DeletedRetention { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How often deleted sandboxes past <see cref="DeletedRetention"/> are looked for and purged.</summary>
+    public TimeSpan PurgeInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Largest file accepted by Files.Write.</summary>
     public int MaxFileBytes { get; set; } = 4 * 1024 * 1024;
@@ -90,6 +101,13 @@ internal sealed class ControlPlaneOptions
         if (LostGrace < AgentSilenceTimeout)
         {
             errors.Add($"{nameof(LostGrace)}: must be at least {nameof(AgentSilenceTimeout)}");
+        }
+
+        CheckPositive(errors, nameof(DeletedRetention), DeletedRetention);
+        CheckPositive(errors, nameof(PurgeInterval), PurgeInterval);
+        if (DeletedRetention > MaxDeletedRetention)
+        {
+            errors.Add($"{nameof(DeletedRetention)}: at most {MaxDeletedRetention.TotalDays:F0} days");
         }
 
         if (MaxFileBytes <= 0 || AttacherBufferBytes <= 0)

@@ -8,6 +8,7 @@ using RemoteDev.ControlPlane.Gateway;
 using RemoteDev.ControlPlane.Metrics;
 using RemoteDev.ControlPlane.Observed;
 using RemoteDev.ControlPlane.Output;
+using RemoteDev.ControlPlane.Purge;
 using RemoteDev.ControlPlane.Reconcile;
 using RemoteDev.ControlPlane.Store;
 
@@ -40,6 +41,7 @@ internal static class ControlPlaneServices
         services.AddSingleton<SandboxReconciler>();
         services.AddSingleton<ReconcilerHost>();
         services.AddHostedService(sp => sp.GetRequiredService<ReconcilerHost>());
+        services.AddHostedService<DeletedSandboxPurger>();
         services.AddSingleton<SandboxAccess>();
         services.AddSingleton<SandboxViews>();
         services.AddSingleton<SandboxWatcher>();

@@ -14,6 +14,7 @@ internal sealed class ControlPlaneMetrics
     private long _connectedAgents;
     private long _bytesFromAgents;
     private long _bytesToOperators;
+    private long _sandboxesPurged;
 
     public void AgentConnected() => Interlocked.Increment(ref _connectedAgents);
 
@@ -22,6 +23,8 @@ internal sealed class ControlPlaneMetrics
     public void BytesFromAgents(long count) => Interlocked.Add(ref _bytesFromAgents, count);
 
     public void BytesToOperators(long count) => Interlocked.Add(ref _bytesToOperators, count);
+
+    public void SandboxesPurged(int count) => Interlocked.Add(ref _sandboxesPurged, count);
 
     public long ConnectedAgents => Interlocked.Read(ref _connectedAgents);
 
@@ -60,6 +63,8 @@ internal sealed class ControlPlaneMetrics
             text.Append(CultureInfo.InvariantCulture, $"remotedev_sandboxes{{phase=\"{phase}\"}} {count}\n");
         }
 
+        text.Append("# HELP remotedev_sandboxes_purged_total Deleted sandboxes purged after their retention.\n# TYPE remotedev_sandboxes_purged_total counter\n");
+        text.Append(CultureInfo.InvariantCulture, $"remotedev_sandboxes_purged_total {Interlocked.Read(ref _sandboxesPurged)}\n");
         text.Append("# HELP remotedev_output_bytes_total Process output bytes streamed.\n# TYPE remotedev_output_bytes_total counter\n");
         text.Append(CultureInfo.InvariantCulture, $"remotedev_output_bytes_total{{direction=\"from_agents\"}} {Interlocked.Read(ref _bytesFromAgents)}\n");
         text.Append(CultureInfo.InvariantCulture, $"remotedev_output_bytes_total{{direction=\"to_operators\"}} {Interlocked.Read(ref _bytesToOperators)}\n");

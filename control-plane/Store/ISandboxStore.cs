@@ -30,6 +30,19 @@ internal interface ISandboxStore
     /// <summary>Removes the sandbox, its labels, its agent token and its stored output; leaves a purge change. No-op when unknown.</summary>
     Task PurgeAsync(string id, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Purges (as <see cref="PurgeAsync"/>, each in its own transaction) at most <paramref name="limit"/> sandboxes
+    /// deleted and STOPPED since before <paramref name="endedBefore"/> (see <see cref="SandboxRecord.EndedAt"/>), those
+    /// ended longest ago first; returns their ids.
+    /// </summary>
+    Task<IReadOnlyList<string>> PurgeEndedAsync(DateTimeOffset endedBefore, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Drops at most <paramref name="limit"/> purge changes made before <paramref name="purgedBefore"/>; a watcher
+    /// still behind them misses their DELETED. Returns how many.
+    /// </summary>
+    Task<int> ForgetPurgesAsync(DateTimeOffset purgedBefore, int limit, CancellationToken cancellationToken);
+
     /// <summary>The latest committed revision (0 for an empty store).</summary>
     Task<long> GetRevisionAsync(CancellationToken cancellationToken);
 

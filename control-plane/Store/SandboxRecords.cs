@@ -5,7 +5,8 @@ namespace RemoteDev.ControlPlane.Store;
 /// <summary>
 /// One sandbox as stored. Spec and Status are fresh copies owned by the caller. Generation counts desired-state
 /// changes (spec, deletion); Revision is the global revision of the last change of any kind; CreatedRevision tells
-/// a watcher whether the sandbox was added after it started.
+/// a watcher whether the sandbox was added after it started. EndedAt: since when the sandbox is deleted and STOPPED
+/// (its teardown finished), null otherwise.
 /// </summary>
 internal sealed record SandboxRecord(
     string Id,
@@ -18,7 +19,8 @@ internal sealed record SandboxRecord(
     SandboxStatus Status,
     long Revision,
     long CreatedRevision,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? EndedAt);
 
 internal sealed record NewSandbox(string Name, string Project, IReadOnlyDictionary<string, string> Labels, SandboxSpec Spec);
 

@@ -22,7 +22,8 @@ internal static class SandboxRows
         Status: SandboxStatus.Parser.ParseFrom((byte[])reader.GetValue(7)),
         Revision: reader.GetInt64(8),
         CreatedRevision: reader.GetInt64(9),
-        CreatedAt: FromMicros(reader.GetInt64(10)));
+        CreatedAt: FromMicros(reader.GetInt64(10)),
+        EndedAt: reader.IsDBNull(11) ? null : FromMicros(reader.GetInt64(11)));
 
     public static string LabelsJson(IReadOnlyDictionary<string, string> labels) =>
         JsonSerializer.Serialize(new SortedDictionary<string, string>(labels.ToDictionary(), StringComparer.Ordinal));

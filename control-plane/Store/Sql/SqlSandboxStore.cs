@@ -9,7 +9,7 @@ namespace RemoteDev.ControlPlane.Store.Sql;
 
 internal sealed class SqlSandboxStore(Database database, TimeProvider time) : ISandboxStore
 {
-    private const string Columns = "id, name, project, labels, spec, generation, deleted, status, revision, created_revision, created_at";
+    private const string Columns = "id, name, project, labels, spec, generation, deleted, status, revision, created_revision, created_at, ended_at";
     private readonly Signal _changed = new();
     private long _latestRevision;
 
@@ -27,7 +27,7 @@ internal sealed class SqlSandboxStore(Database database, TimeProvider time) : IS
             var record = await database.WriteAsync(async (c, t) =>
             {
                 var revision = await NextRevisionAsync(c, t, cancellationToken);
-                await ExecAsync(c, t, $"INSERT INTO sandboxes ({Columns}) VALUES (@id, @name, @project, @labels, @spec, 1, 0, @status, @rev, @rev, @created)", cancellationToken,
+                await ExecAsync(c, t, $"INSERT INTO sandboxes ({Columns}) VALUES (@id, @name, @project, @labels, @spec, 1, 0, @status, @rev, @rev, @created, NULL)", cancellationToken,
                     ("@id", id), ("@name", sandbox.Name), ("@project", sandbox.Project), ("@labels", SandboxRows.LabelsJson(sandbox.Labels)),
                     ("@spec", sandbox.Spec.ToByteArray()), ("@status", status.ToByteArray()), ("@rev", revision), ("@created", SandboxRows.ToMicros(now)));
                 foreach (var (key, value) in sandbox.Labels)
@@ -87,7 +87,7 @@ internal sealed class SqlSandboxStore(Database database, TimeProvider time) : IS
         while (records.Count < query.PageSize && await reader.ReadAsync(cancellationToken))
         {
             records.Add(SandboxRows.Read(reader));
-            lastSeq = reader.GetInt64(11);
+            lastSeq = reader.GetInt64(12);
         }
 
         var more = await reader.ReadAsync(cancellationToken);
@@ -95,39 +95,59 @@ internal sealed class SqlSandboxStore(Database database, TimeProvider time) : IS
     }
 
     public Task<SandboxRecord> UpdateSpecAsync(string id, SandboxSpec spec, long? expectedRevision, CancellationToken cancellationToken) =>
-        ChangeAsync(id, expectedRevision, "spec = @value, generation = generation + 1", spec.ToByteArray(), cancellationToken, skipIfDeleted: false);
+        ChangeAsync(id, expectedRevision, new Change("spec = @value, generation = generation + 1", spec.ToByteArray(), Deletes: false, Status: null), cancellationToken);
 
     public Task<SandboxRecord> MarkDeletedAsync(string id, CancellationToken cancellationToken) =>
-        ChangeAsync(id, null, "deleted = @value, generation = generation + 1", 1, cancellationToken, skipIfDeleted: true);
+        ChangeAsync(id, null, new Change("deleted = @value, generation = generation + 1", 1, Deletes: true, Status: null), cancellationToken);
 
     public Task<SandboxRecord> UpdateStatusAsync(string id, SandboxStatus status, long expectedRevision, CancellationToken cancellationToken) =>
-        ChangeAsync(id, expectedRevision, "status = @value", status.ToByteArray(), cancellationToken, skipIfDeleted: false);
+        ChangeAsync(id, expectedRevision, new Change("status = @value", status.ToByteArray(), Deletes: false, Status: status), cancellationToken);
 
     public async Task PurgeAsync(string id, CancellationToken cancellationToken)
     {
-        var revision = await database.WriteAsync(async (c, t) =>
-        {
-            var current = await GetAsync(c, t, id, cancellationToken);
-            if (current is null)
-            {
-                return 0L;
-            }
-
-            var rev = await NextRevisionAsync(c, t, cancellationToken);
-            await ExecAsync(c, t, "DELETE FROM output_chunks WHERE stream_id IN (SELECT stream_id FROM output_streams WHERE sandbox_id = @id)", cancellationToken, ("@id", id));
-            await ExecAsync(c, t, "DELETE FROM output_streams WHERE sandbox_id = @id", cancellationToken, ("@id", id));
-            await ExecAsync(c, t, "DELETE FROM agent_tokens WHERE sandbox_id = @id", cancellationToken, ("@id", id));
-            await ExecAsync(c, t, "DELETE FROM sandbox_labels WHERE sandbox_id = @id", cancellationToken, ("@id", id));
-            await ExecAsync(c, t, "DELETE FROM sandboxes WHERE id = @id", cancellationToken, ("@id", id));
-            await ExecAsync(c, t, "INSERT INTO sandbox_purges (id, project, revision) VALUES (@id, @project, @rev)", cancellationToken,
-                ("@id", id), ("@project", current.Project), ("@rev", rev));
-            return rev;
-        }, cancellationToken);
+        var revision = await database.WriteAsync((c, t) => PurgeAsync(c, t, id, null, cancellationToken), cancellationToken);
         if (revision > 0)
         {
             Committed(revision);
         }
     }
+
+    public async Task<IReadOnlyList<string>> PurgeEndedAsync(DateTimeOffset endedBefore, int limit, CancellationToken cancellationToken)
+    {
+        var cutoff = SandboxRows.ToMicros(endedBefore);
+        var candidates = new List<string>();
+        await using (var connection = await database.OpenReadAsync(cancellationToken))
+        await using (var command = Database.Command(connection, null, "SELECT id FROM sandboxes WHERE ended_at <= @cutoff ORDER BY ended_at LIMIT @n", ("@cutoff", cutoff), ("@n", limit)))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                candidates.Add(reader.GetString(0));
+            }
+        }
+
+        var purged = new List<string>();
+        foreach (var id in candidates)
+        {
+            var revision = await database.WriteAsync((c, t) => PurgeAsync(c, t, id, cutoff, cancellationToken), cancellationToken);
+            if (revision > 0)
+            {
+                Committed(revision);
+                purged.Add(id);
+            }
+        }
+
+        return purged;
+    }
+
+    public Task<int> ForgetPurgesAsync(DateTimeOffset purgedBefore, int limit, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (c, t) =>
+        {
+            await using var command = Database.Command(c, t,
+                "DELETE FROM sandbox_purges WHERE id IN (SELECT id FROM sandbox_purges WHERE purged_at <= @cutoff ORDER BY purged_at LIMIT @n)",
+                ("@cutoff", SandboxRows.ToMicros(purgedBefore)), ("@n", limit));
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken);
 
     public async Task<long> GetRevisionAsync(CancellationToken cancellationToken)
     {
@@ -176,7 +196,30 @@ internal sealed class SqlSandboxStore(Database database, TimeProvider time) : IS
         }
     }
 
-    private async Task<SandboxRecord> ChangeAsync(string id, long? expectedRevision, string set, object value, CancellationToken cancellationToken, bool skipIfDeleted)
+    /// <summary>
+    /// Removes the sandbox and everything keyed by it and leaves a purge record, in the open transaction; only when its
+    /// ended_at is at most <paramref name="endedBeforeMicros"/> if given. Returns the purge's revision, 0 when nothing was purged.
+    /// </summary>
+    private async Task<long> PurgeAsync(DbConnection c, DbTransaction t, string id, long? endedBeforeMicros, CancellationToken cancellationToken)
+    {
+        var current = await GetAsync(c, t, id, cancellationToken, lockRow: true);
+        if (current is null || endedBeforeMicros is { } cutoff && (current.EndedAt is not { } ended || SandboxRows.ToMicros(ended) > cutoff))
+        {
+            return 0L;
+        }
+
+        var rev = await NextRevisionAsync(c, t, cancellationToken);
+        await ExecAsync(c, t, "DELETE FROM output_chunks WHERE stream_id IN (SELECT stream_id FROM output_streams WHERE sandbox_id = @id)", cancellationToken, ("@id", id));
+        await ExecAsync(c, t, "DELETE FROM output_streams WHERE sandbox_id = @id", cancellationToken, ("@id", id));
+        await ExecAsync(c, t, "DELETE FROM agent_tokens WHERE sandbox_id = @id", cancellationToken, ("@id", id));
+        await ExecAsync(c, t, "DELETE FROM sandbox_labels WHERE sandbox_id = @id", cancellationToken, ("@id", id));
+        await ExecAsync(c, t, "DELETE FROM sandboxes WHERE id = @id", cancellationToken, ("@id", id));
+        await ExecAsync(c, t, "INSERT INTO sandbox_purges (id, project, revision, purged_at) VALUES (@id, @project, @rev, @at)", cancellationToken,
+            ("@id", id), ("@project", current.Project), ("@rev", rev), ("@at", SandboxRows.ToMicros(time.GetUtcNow())));
+        return rev;
+    }
+
+    private async Task<SandboxRecord> ChangeAsync(string id, long? expectedRevision, Change change, CancellationToken cancellationToken)
     {
         var record = await database.WriteAsync(async (c, t) =>
         {
@@ -186,14 +229,14 @@ internal sealed class SqlSandboxStore(Database database, TimeProvider time) : IS
                 throw new StoreException(StoreError.Conflict, "revision", $"Sandbox {id} changed (revision {current.Revision}, expected {expected}).");
             }
 
-            if (skipIfDeleted && current.Deleted)
+            if (change.Deletes && current.Deleted)
             {
                 return current;
             }
 
             var revision = await NextRevisionAsync(c, t, cancellationToken);
-            await ExecAsync(c, t, $"UPDATE sandboxes SET {set}, revision = @rev WHERE id = @id", cancellationToken,
-                ("@rev", revision), ("@value", value), ("@id", id));
+            await ExecAsync(c, t, $"UPDATE sandboxes SET {change.Set}, revision = @rev, ended_at = @ended WHERE id = @id", cancellationToken,
+                ("@rev", revision), ("@value", change.Value), ("@ended", EndedAt(current, change)), ("@id", id));
             return await GetAsync(c, t, id, cancellationToken) ?? throw NotFound(id);
         }, cancellationToken);
         Committed(record.Revision);
@@ -233,5 +276,21 @@ internal sealed class SqlSandboxStore(Database database, TimeProvider time) : IS
         _changed.Pulse();
     }
 
+    /// <summary>ended_at after the change: kept while the sandbox stays deleted and STOPPED, set when it becomes so.</summary>
+    private long? EndedAt(SandboxRecord current, Change change)
+    {
+        var deleted = current.Deleted || change.Deletes;
+        var phase = change.Status?.Phase ?? current.Status.Phase;
+        if (!deleted || phase != SandboxPhase.Stopped)
+        {
+            return null;
+        }
+
+        return SandboxRows.ToMicros(current.EndedAt ?? time.GetUtcNow());
+    }
+
     private static StoreException NotFound(string id) => new(StoreError.NotFound, "id", $"Sandbox {id} not found.");
+
+    /// <summary>One change of a sandbox row: the SET clause (with @value), whether it deletes, the status it writes.</summary>
+    private sealed record Change(string Set, object Value, bool Deletes, SandboxStatus? Status);
 }

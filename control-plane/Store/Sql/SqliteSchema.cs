@@ -59,6 +59,16 @@ internal static class SqliteSchema
                 revoked INTEGER NOT NULL);
             CREATE TABLE agent_tokens (sandbox_id TEXT PRIMARY KEY, token_hash BLOB NOT NULL, issued_at INTEGER NOT NULL);
             """),
+        // ended_at: since when a sandbox is deleted and STOPPED (its teardown finished), null otherwise; the purge of
+        // deleted sandboxes goes by it. A deleted sandbox stopped before this version counts from the migration on;
+        // its status starts 08 06 (field 1, the phase, is STOPPED) since protobuf writes fields in number order.
+        new(2, """
+            ALTER TABLE sandboxes ADD COLUMN ended_at INTEGER;
+            UPDATE sandboxes SET ended_at = CAST((julianday('now') - 2440587.5) * 86400000000 AS INTEGER) WHERE deleted = 1 AND substr(status, 1, 2) = X'0806';
+            CREATE INDEX sandboxes_ended_at ON sandboxes (ended_at) WHERE ended_at IS NOT NULL;
+            ALTER TABLE sandbox_purges ADD COLUMN purged_at INTEGER NOT NULL DEFAULT 0;
+            CREATE INDEX sandbox_purges_purged_at ON sandbox_purges (purged_at);
+            """),
     ];
 
     public const string CreateMigrationsTable =

@@ -18,11 +18,14 @@ public abstract class ControlPlaneFixture : IAsyncLifetime
 
     protected abstract Task<string?> ConnectionStringAsync();
 
+    /// <summary>Settings (environment variables) on top of the harness's, for fixtures that need their own.</summary>
+    protected virtual IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>();
+
     public async Task InitializeAsync()
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "rdcp-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dataDir);
-        Config = new ControlPlaneConfig(dataDir, await ConnectionStringAsync());
+        Config = new ControlPlaneConfig(dataDir, await ConnectionStringAsync()) { Extra = Settings };
         _host = await ControlPlaneHost.StartAsync(Config);
         _admin = new OperatorClient(_host.GrpcAddress, _host.AdminToken);
     }

@@ -10,7 +10,7 @@ public abstract class MigrationTests : StoreTestBase
     {
         var applied = await Store.AppliedMigrationsAsync(CancellationToken.None);
 
-        Assert.Equal([1], applied);
+        Assert.Equal([1, 2], applied);
     }
 
     [Fact]
@@ -21,7 +21,7 @@ public abstract class MigrationTests : StoreTestBase
         await Store.MigrateAsync(CancellationToken.None);
         await ReopenAsync();
 
-        Assert.Equal([1], await Store.AppliedMigrationsAsync(CancellationToken.None));
+        Assert.Equal([1, 2], await Store.AppliedMigrationsAsync(CancellationToken.None));
         Assert.NotNull(await Store.Sandboxes.GetAsync(created.Id, CancellationToken.None));
     }
 }

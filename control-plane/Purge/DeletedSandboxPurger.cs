@@ -1,0 +1,69 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using RemoteDev.ControlPlane.Metrics;
+using RemoteDev.ControlPlane.Observed;
+using RemoteDev.ControlPlane.Store;
+
+namespace RemoteDev.ControlPlane.Purge;
+
+/// <summary>
+/// Every <see cref="ControlPlaneOptions.PurgeInterval"/>, purges deleted sandboxes that have been STOPPED for
+/// <see cref="ControlPlaneOptions.DeletedRetention"/> (record, stored output, agent token), at most
+/// <see cref="BatchSize"/> a pass, and then their purge changes once as old. A failed pass is logged and the next one
+/// tries again.
+/// </summary>
+internal sealed class DeletedSandboxPurger(
+    ISandboxStore store,
+    ObservedState observed,
+    ControlPlaneMetrics metrics,
+    ControlPlaneOptions options,
+    TimeProvider time,
+    ILogger<DeletedSandboxPurger> logger) : BackgroundService
+{
+    public const int BatchSize = 100;
+    private static readonly TimeSpan PassTimeout = TimeSpan.FromMinutes(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.PurgeInterval, time);
+        try
+        {
+            do
+            {
+                await PassAsync(stoppingToken);
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task PassAsync(CancellationToken stoppingToken)
+    {
+        var cutoff = time.GetUtcNow() - options.DeletedRetention;
+        using var timeout = new CancellationTokenSource(PassTimeout, time);
+        using var pass = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timeout.Token);
+        try
+        {
+            var purged = await store.PurgeEndedAsync(cutoff, BatchSize, pass.Token);
+            foreach (var id in purged)
+            {
+                observed.Forget(id);
+                PurgeLog.Purged(logger, id, options.DeletedRetention);
+            }
+
+            metrics.SandboxesPurged(purged.Count);
+            var forgotten = await store.ForgetPurgesAsync(cutoff, BatchSize, pass.Token);
+            if (forgotten > 0)
+            {
+                PurgeLog.PurgesForgotten(logger, forgotten);
+            }
+        }
+        catch (Exception error) when (!stoppingToken.IsCancellationRequested)
+        {
+            // Store errors included: the service lives on and the next pass finds the same sandboxes again.
+            PurgeLog.PassFailed(logger, options.PurgeInterval, error);
+        }
+    }
+}
