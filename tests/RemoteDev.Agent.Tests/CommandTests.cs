@@ -172,7 +172,7 @@ public sealed class CommandTests(LinkFixture fixture) : IClassFixture<LinkFixtur
     }
 
     [Fact]
-    public async Task Set_env_reaches_a_process_through_the_global_env_file_and_unset_removes_the_name()
+    public async Task Set_env_reaches_a_process_through_the_global_env_file_and_unset_restarts_it_without_the_name()
     {
         var probe = Specs.Shell("cmd-env", "echo \"value=$CMD_GLOBAL\"; exec sleep 600");
         probe.EnvReload = new EnvReload { Delay = Duration.FromTimeSpan(TimeSpan.Zero) };
@@ -185,6 +185,7 @@ public sealed class CommandTests(LinkFixture fixture) : IClassFixture<LinkFixtur
 
         Assert.Contains("CMD_GLOBAL", set.Env.Names);
         Assert.DoesNotContain("CMD_GLOBAL", unset.Env.Names);
+        await Link.WaitAsync(s => s.Streams.Any(kv => kv.Key.Process == "cmd-env" && Encoding.UTF8.GetString(kv.Value.Bytes).EndsWith("value=\n", StringComparison.Ordinal)), "the process restarted without the value");
     }
 
     [Fact]

@@ -29,7 +29,7 @@ public sealed class HelloAndReconcileTests
         await link.WaitAsync(s => s.Lifecycle.Any(l => l.State == AgentLifecycle.Ready), "READY");
 
         var (hello, before) = link.State.Read(s => (s.Hellos[0], s.Arrivals.TakeWhile(a => a != "lifecycle Ready").ToList()));
-        var unknown = names.Where(n => !hello.Processes.Any(p => p.Name == n) && !before.Contains("event " + n)).ToList();
+        var unknown = names.Where(n => !hello.Processes.Any(p => p.Name == n) && !before.Any(a => a.StartsWith($"event {n} ", StringComparison.Ordinal))).ToList();
         Assert.True(unknown.Count == 0, $"READY arrived before anything about {string.Join(", ", unknown)}: {string.Join("; ", before)}");
     }
 

@@ -121,7 +121,7 @@ internal sealed class GatewayService(GatewayState state, ConcurrentDictionary<Ht
                 state.Update(s =>
                 {
                     s.Events.Add(message.ProcessEvent);
-                    s.Arrivals.Add($"event {message.ProcessEvent.Process}");
+                    s.Arrivals.Add($"event {message.ProcessEvent.Process} {message.ProcessEvent.State}");
                 });
                 break;
             case AgentMessage.MsgOneofCase.Usage:
