@@ -82,10 +82,11 @@ internal sealed class AttachBenchmark : IBenchmark
 
     private static async Task<(double P50, double P99, double P999)> AttachLatencyAsync(BenchControlPlane cp, string sandboxId, CancellationToken cancellationToken)
     {
-        using var attach = await OpenAsync(cp, sandboxId, "lat", 0, cancellationToken);
         var spec = new ProcessSpec { Name = "lat", Command = "/usr/bin/python3", RestartPolicy = RestartPolicy.Never };
         spec.Args.Add(["-c", Writer, LatencyLines.ToString(CultureInfo.InvariantCulture)]);
         await cp.Processes.AddAsync(new AddProcessRequest { SandboxId = sandboxId, Spec = spec }, cancellationToken: cancellationToken);
+        // From offset 0: the lines written before the attach opened are replayed, within the warm-up that is not counted.
+        using var attach = await OpenAsync(cp, sandboxId, "lat", 0, cancellationToken);
         var meter = new LineLatency();
         while (meter.Count < LatencyLines && await attach.ResponseStream.MoveNext(cancellationToken))
         {
@@ -104,13 +105,13 @@ internal sealed class AttachBenchmark : IBenchmark
     /// </summary>
     private static async Task<(double MiBs, int Reattached)> AttachBulkAsync(BenchControlPlane cp, string sandboxId, long bulkBytes, CancellationToken cancellationToken)
     {
-        var attach = await OpenAsync(cp, sandboxId, "bulk", 0, cancellationToken);
         var spec = new ProcessSpec { Name = "bulk", Command = "/bin/sh", RestartPolicy = RestartPolicy.Never };
         spec.Args.Add(["-c", $"yes $(printf %099d 0) | head -c {bulkBytes}"]);
         // `yes` outruns any link: a ring holding all of it keeps the measurement free of gaps.
         spec.OutputBufferBytes = (ulong)bulkBytes + (1 << 20);
         var watch = Stopwatch.StartNew();
         await cp.Processes.AddAsync(new AddProcessRequest { SandboxId = sandboxId, Spec = spec }, cancellationToken: cancellationToken);
+        var attach = await OpenAsync(cp, sandboxId, "bulk", 0, cancellationToken);
         long received = 0;
         var reattached = 0;
         try
