@@ -103,7 +103,7 @@ internal sealed class AgentLink(LinkServices services, CallInvoker invoker)
     {
         var headers = new Metadata { { "authorization", "Bearer " + services.Options.AgentToken } };
         using var call = _client.Connect(new CallOptions(headers: headers, cancellationToken: cancellationToken));
-        var session = new LinkSession(services, call);
+        var session = new LinkSession(services, call, new Outbox());
         Volatile.Write(ref _current, session);
         try
         {

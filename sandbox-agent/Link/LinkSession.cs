@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -11,22 +10,19 @@ namespace RemoteDev.Agent.Link;
 /// One connection of the link: hello, HelloAck, then the send loop (the stream's only writer), the receive loop,
 /// output pumps, events, heartbeats, usage and a watchdog, until the first of them ends.
 /// </summary>
-internal sealed class LinkSession(LinkServices services, AsyncDuplexStreamingCall<AgentMessage, ControlMessage> call)
+internal sealed class LinkSession(LinkServices services, AsyncDuplexStreamingCall<AgentMessage, ControlMessage> call, Outbox outbox)
 {
     private static readonly WriteOptions BufferedWrite = new(WriteFlags.BufferHint);
 
-    private readonly ConcurrentDictionary<(string Process, string Epoch), Task> _pumps = new();
     private readonly Lock _forwardGate = new();
-    // Per stream, where a pump starts: the control plane's stored offset from the hello ack, then where this
-    // session's last pump of it ended (a process removed and added again goes on in the same offset space).
-    private readonly ConcurrentDictionary<(string Process, string Epoch), ulong> _resumeAt = new();
+    private readonly SessionPumps _pumps = new(services, outbox);
     private long _lastReceived = Stopwatch.GetTimestamp();
     private TimeSpan _heartbeatInterval = LinkTimings.DefaultHeartbeatInterval;
     private TimeSpan _usageInterval = LinkTimings.DefaultUsageInterval;
     private ulong _forwarded;
     private TaskCompletionSource _forwardedMoved = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public Outbox Outbox { get; } = new();
+    public Outbox Outbox { get; } = outbox;
 
     /// <summary>Set by <see cref="AgentLink.CloseAsync"/>: the end of the stream is expected.</summary>
     public bool Closing { get; set; }
@@ -59,7 +55,7 @@ internal sealed class LinkSession(LinkServices services, AsyncDuplexStreamingCal
 
         foreach (var holding in holdings)
         {
-            EnsurePump(holding, token);
+            _pumps.Ensure(holding, token);
         }
 
         var loops = new List<Task>
@@ -79,7 +75,7 @@ internal sealed class LinkSession(LinkServices services, AsyncDuplexStreamingCal
         {
             await cts.CancelAsync();
             Outbox.Close();
-            await Task.WhenAll(loops.Concat(_pumps.Values)).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            await Task.WhenAll(loops.Concat(_pumps.Running)).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }
 
@@ -119,7 +115,7 @@ internal sealed class LinkSession(LinkServices services, AsyncDuplexStreamingCal
         _usageInterval = ClampInterval(ack.UsageInterval, "usage_interval", LinkTimings.DefaultUsageInterval);
         foreach (var stored in ack.Stored)
         {
-            _resumeAt.AddOrUpdate((stored.Process, stored.Epoch), stored.Offset, (_, old) => Math.Max(old, stored.Offset));
+            _pumps.Stored(stored.Process, stored.Epoch, stored.Offset);
         }
     }
 
@@ -141,52 +137,6 @@ internal sealed class LinkSession(LinkServices services, AsyncDuplexStreamingCal
         }
 
         return interval < LinkTimings.MinInterval ? LinkTimings.MinInterval : interval > LinkTimings.MaxInterval ? LinkTimings.MaxInterval : interval;
-    }
-
-    private void EnsurePump(OutputHolding holding, CancellationToken cancellationToken)
-    {
-        var key = (holding.Process, holding.Epoch);
-        lock (_pumps)
-        {
-            if (_pumps.ContainsKey(key))
-            {
-                return;
-            }
-
-            var from = _resumeAt.GetValueOrDefault(key);
-            var reader = services.Host.OpenOutput(holding.Process, holding.Epoch, from);
-            _pumps[key] = RunPumpAsync(reader, from, holding, key, cancellationToken);
-        }
-    }
-
-    private async Task RunPumpAsync(IOutputReader reader, ulong from, OutputHolding holding, (string, string) key, CancellationToken cancellationToken)
-    {
-        // Never ends inside EnsurePump: the pump is in _pumps before its end takes it out.
-        await Task.Yield();
-        var drained = false;
-        try
-        {
-            var end = await OutputPump.RunAsync(reader, from, holding, Outbox, services.Progress, cancellationToken);
-            _resumeAt.AddOrUpdate(key, end, (_, old) => Math.Max(old, end));
-            drained = true;
-        }
-        catch (Exception e) when (e is OperationCanceledException or System.Threading.Channels.ChannelClosedException)
-        {
-        }
-        catch (Exception e)
-        {
-            LinkLog.PumpFailed(services.Logger, holding.Process, e);
-        }
-        finally
-        {
-            _pumps.TryRemove(key, out _);
-        }
-
-        // Added again while this pump drained the removed one: the event that would have started its pump came first.
-        if (drained && services.Host.Holdings().FirstOrDefault(h => (h.Process, h.Epoch) == key) is { } again)
-        {
-            EnsurePump(again, cancellationToken);
-        }
     }
 
     private async Task SendLoopAsync(CancellationToken cancellationToken)
@@ -301,7 +251,7 @@ internal sealed class LinkSession(LinkServices services, AsyncDuplexStreamingCal
             {
                 if (holding.Process == processEvent.Process)
                 {
-                    EnsurePump(holding, cancellationToken);
+                    _pumps.Ensure(holding, cancellationToken);
                 }
             }
         }
