@@ -9,8 +9,9 @@ namespace RemoteDev.ControlPlane.Purge;
 /// <summary>
 /// Every <see cref="ControlPlaneOptions.PurgeInterval"/>, purges deleted sandboxes that have been STOPPED for
 /// <see cref="ControlPlaneOptions.DeletedRetention"/> (record, stored output, agent token), at most
-/// <see cref="BatchSize"/> a pass, and then their purge changes once as old. A failed pass is logged and the next one
-/// tries again.
+/// <see cref="BatchSize"/> a pass, and then their purge changes once as old. A full batch is followed by another pass at
+/// once, so deletions faster than a batch per interval do not pile up. A failed pass is logged and the next one tries
+/// again.
 /// </summary>
 internal sealed class DeletedSandboxPurger(
     ISandboxStore store,
@@ -30,7 +31,9 @@ internal sealed class DeletedSandboxPurger(
         {
             do
             {
-                await PassAsync(stoppingToken);
+                while (await PassAsync(stoppingToken))
+                {
+                }
             }
             while (await timer.WaitForNextTickAsync(stoppingToken));
         }
@@ -39,7 +42,8 @@ internal sealed class DeletedSandboxPurger(
         }
     }
 
-    private async Task PassAsync(CancellationToken stoppingToken)
+    /// <summary>True when a batch was full: more may be due now.</summary>
+    private async Task<bool> PassAsync(CancellationToken stoppingToken)
     {
         var cutoff = time.GetUtcNow() - options.DeletedRetention;
         using var timeout = new CancellationTokenSource(PassTimeout, time);
@@ -59,11 +63,14 @@ internal sealed class DeletedSandboxPurger(
             {
                 PurgeLog.PurgesForgotten(logger, forgotten);
             }
+
+            return purged.Count == BatchSize || forgotten == BatchSize;
         }
         catch (Exception error) when (!stoppingToken.IsCancellationRequested)
         {
             // Store errors included: the service lives on and the next pass finds the same sandboxes again.
             PurgeLog.PassFailed(logger, options.PurgeInterval, error);
+            return false;
         }
     }
 }

@@ -99,6 +99,43 @@ public abstract class SandboxPurgeStoreTests : StoreTestBase
     }
 
     [Fact]
+    public async Task Purger_goes_on_at_once_after_a_full_batch_instead_of_waiting_for_its_next_interval()
+    {
+        var ids = new List<string>();
+        for (var i = 0; i < RemoteDev.ControlPlane.Purge.DeletedSandboxPurger.BatchSize + 20; i++)
+        {
+            var sandbox = await DeletedAsync();
+            await SetPhaseAsync(sandbox.Id, SandboxPhase.Stopped);
+            ids.Add(sandbox.Id);
+        }
+
+        Time.Advance(Retention);
+        var options = new ControlPlaneOptions { DeletedRetention = Retention, PurgeInterval = TimeSpan.FromHours(1) };
+        using var purger = new RemoteDev.ControlPlane.Purge.DeletedSandboxPurger(
+            Store.Sandboxes, new RemoteDev.ControlPlane.Observed.ObservedState(), new RemoteDev.ControlPlane.Metrics.ControlPlaneMetrics(), options, Time,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<RemoteDev.ControlPlane.Purge.DeletedSandboxPurger>.Instance);
+
+        await purger.StartAsync(None);
+        try
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while (await Store.Sandboxes.GetAsync(ids[^1], None) is not null && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+
+            foreach (var id in ids)
+            {
+                Assert.Null(await Store.Sandboxes.GetAsync(id, None));
+            }
+        }
+        finally
+        {
+            await purger.StopAsync(None);
+        }
+    }
+
+    [Fact]
     public void A_stopped_status_starts_with_its_phase_as_migration_2_reads_it()
     {
         var status = new SandboxStatus { Phase = SandboxPhase.Stopped, Reason = "deleted", Generation = 2, PhaseSince = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UnixEpoch) };
