@@ -55,6 +55,7 @@ internal sealed class BenchControlPlane : IAsyncDisposable
         var grpcPort = FreePort.Next();
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(Root, "control-plane", "bin", "Release", "net10.0", "remotedev-control-plane.dll"));
+        start.Environment["DOTNET_GCgen0size"] = "0x400000"; // as scripts/run starts the control plane
         start.Environment["ControlPlane__GrpcAddress"] = $"127.0.0.1:{grpcPort}";
         var httpPort = FreePort.Next();
         start.Environment["ControlPlane__HttpAddress"] = $"127.0.0.1:{httpPort}";
