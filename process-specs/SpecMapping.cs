@@ -106,14 +106,7 @@ public static class SpecMapping
             return null;
         }
 
-        try
-        {
-            return duration.ToTimeSpan();
-        }
-        catch (InvalidOperationException)
-        {
-            return Problem<TimeSpan?>(problems, $"{field} is not a valid duration (seconds {duration.Seconds}, nanos {duration.Nanos})", null);
-        }
+        return Durations.TryToTimeSpan(duration) ?? Problem<TimeSpan?>(problems, Durations.Invalid(field, duration), null);
     }
 
     internal static T Problem<T>(List<string> problems, string problem, T placeholder)

@@ -1,6 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using RemoteDev.Agent.Hosting;
+using RemoteDev.ProcessSpecs;
 
 namespace RemoteDev.Agent.Commands;
 
@@ -18,15 +19,7 @@ internal static class CommandDurations
             return null;
         }
 
-        TimeSpan span;
-        try
-        {
-            span = value.ToTimeSpan();
-        }
-        catch (InvalidOperationException)
-        {
-            throw new ProcessHostException(StatusCode.InvalidArgument, $"{field} is not a valid duration (seconds {value.Seconds}, nanos {value.Nanos})");
-        }
+        var span = Durations.TryToTimeSpan(value) ?? throw new ProcessHostException(StatusCode.InvalidArgument, Durations.Invalid(field, value));
 
         if (span < TimeSpan.Zero)
         {

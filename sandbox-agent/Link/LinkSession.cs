@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using RemoteDev.Agent.Hosting;
+using RemoteDev.ProcessSpecs;
 using RemoteDev.V1;
 
 namespace RemoteDev.Agent.Link;
@@ -126,15 +127,7 @@ internal sealed class LinkSession(LinkServices services, AsyncDuplexStreamingCal
             return unset;
         }
 
-        TimeSpan interval;
-        try
-        {
-            interval = value.ToTimeSpan();
-        }
-        catch (InvalidOperationException)
-        {
-            throw new LinkProtocolException($"malformed HelloAck: {field} is not a valid duration (seconds {value.Seconds}, nanos {value.Nanos})");
-        }
+        var interval = Durations.TryToTimeSpan(value) ?? throw new LinkProtocolException($"malformed HelloAck: {Durations.Invalid(field, value)}");
 
         return interval < LinkTimings.MinInterval ? LinkTimings.MinInterval : interval > LinkTimings.MaxInterval ? LinkTimings.MaxInterval : interval;
     }
