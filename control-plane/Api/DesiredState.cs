@@ -50,11 +50,11 @@ internal sealed class DesiredState(ISandboxStore store, IOutputStore output, Age
         }
     }
 
-    public static int IndexOf(SandboxSpec spec, string process)
+    public static int IndexOf(IReadOnlyList<ProcessSpec> processes, string process)
     {
-        for (var i = 0; i < spec.Processes.Count; i++)
+        for (var i = 0; i < processes.Count; i++)
         {
-            if (spec.Processes[i].Name == process)
+            if (processes[i].Name == process)
             {
                 return i;
             }
@@ -65,7 +65,7 @@ internal sealed class DesiredState(ISandboxStore store, IOutputStore output, Age
 
     public static int RequireProcess(SandboxSpec spec, string sandboxId, string process)
     {
-        var index = IndexOf(spec, process);
+        var index = IndexOf(spec.Processes, process);
         return index >= 0 ? index : throw new RpcException(new Status(StatusCode.NotFound, $"sandbox {sandboxId} has no process '{process}'"));
     }
 }

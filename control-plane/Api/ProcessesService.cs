@@ -27,7 +27,7 @@ internal sealed class ProcessesService(
         var sandbox = await access.GetLiveAsync(request.SandboxId, "sandbox_id", context);
         var updated = await desired.UpdateAsync(sandbox, spec =>
         {
-            if (DesiredState.IndexOf(spec, request.Spec.Name) >= 0)
+            if (DesiredState.IndexOf(spec.Processes, request.Spec.Name) >= 0)
             {
                 throw new RpcException(new Status(StatusCode.AlreadyExists, $"spec.name: sandbox {sandbox.Id} already has a process '{request.Spec.Name}'"));
             }
@@ -177,7 +177,7 @@ internal sealed class ProcessesService(
     {
         var sandbox = await ImperativeAsync(sandboxId, name, context);
         var result = await agents.RunAsync(sandbox.Id, command, context.CancellationToken);
-        if (DesiredState.IndexOf(sandbox.Spec, name) >= 0)
+        if (DesiredState.IndexOf(sandbox.Spec.Processes, name) >= 0)
         {
             var updated = await desired.UpdateAsync(sandbox, spec => spec.Processes[DesiredState.RequireProcess(spec, sandbox.Id, name)].DesiredState = state, context.CancellationToken);
             await desired.PushAsync(updated, context.CancellationToken);

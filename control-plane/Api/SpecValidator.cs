@@ -113,7 +113,7 @@ internal static partial class SpecValidator
         foreach (var problem in RemoteDev.ProcessSpecs.SpecChecks.Problems(changed, all))
         {
             var colon = problem.IndexOf(": ", StringComparison.Ordinal);
-            var index = colon > 0 ? IndexOf(changed, problem[..colon]) : -1;
+            var index = colon > 0 ? DesiredState.IndexOf(changed, problem[..colon]) : -1;
             if (index >= 0)
             {
                 errors.Add(processField(index), problem[(colon + 2)..]);
@@ -123,19 +123,6 @@ internal static partial class SpecValidator
                 errors.Add(setField, problem);
             }
         }
-    }
-
-    private static int IndexOf(IReadOnlyList<ProcessSpec> specs, string name)
-    {
-        for (var i = 0; i < specs.Count; i++)
-        {
-            if (specs[i].Name == name)
-            {
-                return i;
-            }
-        }
-
-        return -1;
     }
 
     public static void Env(IEnumerable<string> names, string field, FieldErrors errors)
