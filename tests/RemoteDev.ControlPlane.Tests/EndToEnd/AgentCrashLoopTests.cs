@@ -9,49 +9,34 @@ namespace RemoteDev.ControlPlane.Tests.EndToEnd;
 /// </summary>
 public sealed class AgentCrashLoopTests : IAsyncLifetime
 {
-    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "rdcrash-" + Guid.NewGuid().ToString("N")[..8]);
-    private ControlPlaneHost? _host;
-    private OperatorClient? _admin;
+    private StandInAgent? _cp;
 
-    private string Launches(string sandboxId) => Path.Combine(_dataDir, "launches-" + sandboxId);
+    private OperatorClient Admin => _cp!.Admin;
 
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_dataDir);
-        var agent = Path.Combine(_dataDir, "broken-agent");
-        await File.WriteAllTextAsync(agent, $"""
-            #!/bin/sh
-            date +%s.%N >> {Path.Combine(_dataDir, "launches-")}$REMOTEDEV_SANDBOX_ID
-            echo "boom: cannot open the data dir" >&2
-            exit 3
+    private string Launches(string sandboxId) => Path.Combine(_cp!.DataDir, "launches-" + sandboxId);
 
-            """);
-        File.SetUnixFileMode(agent, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var config = new ControlPlaneConfig(_dataDir, null)
-        {
-            Extra = new Dictionary<string, string> { ["ControlPlane__AgentPath"] = agent },
-        };
-        _host = await ControlPlaneHost.StartAsync(config);
-        _admin = new OperatorClient(_host.GrpcAddress, _host.AdminToken);
-    }
+    public async Task InitializeAsync() => _cp = await StandInAgent.StartAsync("rdcrash", dataDir => $"""
+        #!/bin/sh
+        date +%s.%N >> {Path.Combine(dataDir, "launches-")}$REMOTEDEV_SANDBOX_ID
+        echo "boom: cannot open the data dir" >&2
+        exit 3
+
+        """);
 
     public async Task DisposeAsync()
     {
-        _admin?.Dispose();
-        if (_host is not null)
+        if (_cp is not null)
         {
-            await _host.DisposeAsync();
+            await _cp.DisposeAsync();
         }
-
-        ControlPlaneHost.CleanUp(_dataDir);
     }
 
     [Fact]
     public async Task Agent_that_keeps_exiting_is_relaunched_with_backoff_then_fails_the_sandbox_with_its_exit()
     {
-        var sandbox = await _admin!.Sandboxes.CreateAsync(Specs.Sandbox("crash"));
+        var sandbox = await Admin.Sandboxes.CreateAsync(Specs.Sandbox("crash"));
 
-        var failed = await Waits.PhaseAsync(_admin, sandbox.Id, SandboxPhase.Failed);
+        var failed = await Waits.PhaseAsync(Admin, sandbox.Id, SandboxPhase.Failed);
 
         Assert.Contains("exited 5 times in a row", failed.Status.Reason, StringComparison.Ordinal);
         Assert.Contains("exit code 3", failed.Status.Reason, StringComparison.Ordinal);
@@ -68,9 +53,9 @@ public sealed class AgentCrashLoopTests : IAsyncLifetime
     [Fact]
     public async Task Process_of_a_sandbox_whose_agent_never_connected_reads_pending_not_not_found()
     {
-        var sandbox = await _admin!.Sandboxes.CreateAsync(Specs.Sandbox("crash", Specs.Shell("web", "sleep 600")));
+        var sandbox = await Admin.Sandboxes.CreateAsync(Specs.Sandbox("crash", Specs.Shell("web", "sleep 600")));
 
-        var status = await _admin.Processes.GetAsync(new GetProcessRequest { SandboxId = sandbox.Id, Name = "web" });
+        var status = await Admin.Processes.GetAsync(new GetProcessRequest { SandboxId = sandbox.Id, Name = "web" });
 
         Assert.Equal(ProcessState.Pending, status.State);
         Assert.Equal("the agent is not connected", status.Reason);

@@ -46,9 +46,7 @@ public sealed class DemoSandboxTests : IAsyncLifetime
     [Fact]
     public async Task Failed_demo_sandbox_is_replaced_by_a_new_one_on_the_next_start()
     {
-        var broken = Path.Combine(_dataDir, "broken-agent");
-        await File.WriteAllTextAsync(broken, "#!/bin/sh\necho 'boom' >&2\nexit 3\n");
-        File.SetUnixFileMode(broken, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var broken = await StandInAgent.WriteScriptAsync(_dataDir, "#!/bin/sh\necho 'boom' >&2\nexit 3\n");
         string failedId;
         using (var admin = await StartAsync(broken))
         {
