@@ -69,8 +69,11 @@ public sealed record ProcessEvent
     public int? Pid { get; init; }
 
     /// <summary>On <see cref="ProcessEventKind.Removed"/>: where the process's output ended; nothing follows it.</summary>
-    public ulong? OutputEnd { get; init; }
+    public OutputPosition? OutputEnd { get; init; }
 }
+
+/// <summary>An offset in a process's output, in offset space <paramref name="Epoch"/>.</summary>
+public readonly record struct OutputPosition(string Epoch, ulong Offset);
 
 /// <summary>A record of a process's output stream: bytes or a gap.</summary>
 public abstract record OutputRecord(ulong Offset);

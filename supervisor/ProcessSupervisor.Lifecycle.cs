@@ -196,7 +196,7 @@ public sealed partial class ProcessSupervisor
             Previous = status.State,
             Reason = "removed",
             RestartCount = status.RestartCount,
-            OutputEnd = status.OutputEnd,
+            OutputEnd = new OutputPosition(status.OutputEpoch, status.OutputEnd),
             Time = _time.GetUtcNow(),
         });
         SaveDurable(null);

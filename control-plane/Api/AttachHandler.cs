@@ -17,7 +17,7 @@ namespace RemoteDev.ControlPlane.Api;
 /// attach and never stops the process. A process that had already ended when the attach subscribed gets its end event
 /// after the replay, so a client that waits for the end (a reattach racing the exit) is not left waiting.
 /// </summary>
-internal sealed class AttachHandler(SandboxAccess access, KnownProcesses known, AgentCalls agents, OutputHub hub, StoredOutput stored, ObservedState observed, ControlPlaneMetrics metrics)
+internal sealed class AttachHandler(SandboxAccess access, KnownProcesses known, AgentCalls agents, OutputHub hub, StoredOutput stored, ObservedState observed, ProcessStatusViews statuses, ControlPlaneMetrics metrics)
 {
     private static readonly TimeSpan OpenTimeout = TimeSpan.FromSeconds(30);
 
@@ -88,7 +88,7 @@ internal sealed class AttachHandler(SandboxAccess access, KnownProcesses known, 
             switch (item)
             {
                 case HubItem.Event e:
-                    await responses.WriteAsync(new AttachResponse { Event = e.ProcessEvent }, token);
+                    await responses.WriteAsync(new AttachResponse { Event = await statuses.EventAsync(stream.SandboxId, e.ProcessEvent, token) }, token);
                     break;
                 case HubItem.Chunk c:
                     var end = c.Offset + (ulong)c.Data.Length;

@@ -97,7 +97,7 @@ internal sealed class LogsStreamer(
 
         if (agent.RemovedOutputEnds.TryGetValue(stream.Process, out var removedEnd))
         {
-            return state is null ? removedEnd : state.ToStored(removedEnd);
+            return state is null ? removedEnd.Offset : state.ToStored(removedEnd.Epoch, removedEnd.Offset);
         }
 
         if (!agent.Processes.TryGetValue(stream.Process, out var seen))
@@ -128,7 +128,7 @@ internal sealed class LogsStreamer(
             return null;
         }
 
-        return state is null ? result.Process.OutputEnd : state.ToStored(result.Process.OutputEnd);
+        return state is null ? result.Process.OutputEnd : state.ToStored(result.Process.OutputEpoch, result.Process.OutputEnd);
     }
 
     private static async Task WaitForNewsAsync(OutputSubscription subscription, CancellationToken token)

@@ -14,6 +14,7 @@ internal sealed class ProcessesService(
     DesiredState desired,
     AgentCalls agents,
     SandboxViews views,
+    ProcessStatusViews statuses,
     ExecStreamer exec,
     AttachHandler attach,
     LogsStreamer logs) : Processes.ProcessesBase
@@ -39,7 +40,7 @@ internal sealed class ProcessesService(
         await desired.ApplyRetentionAsync(sandbox.Id, [request.Spec], context.CancellationToken);
         if (!agents.IsConnected(sandbox.Id))
         {
-            return NotConnected(request.Spec);
+            return await NotConnectedAsync(sandbox.Id, request.Spec, context);
         }
 
         var result = await agents.RunAsync(sandbox.Id, new Command { Add = request.Spec }, context.CancellationToken);
@@ -111,7 +112,7 @@ internal sealed class ProcessesService(
         await desired.ApplyRetentionAsync(sandbox.Id, [request.Spec], context.CancellationToken);
         if (!agents.IsConnected(sandbox.Id))
         {
-            return NotConnected(request.Spec);
+            return await NotConnectedAsync(sandbox.Id, request.Spec, context);
         }
 
         var result = await agents.RunAsync(sandbox.Id, new Command { Reload = new ReloadProcess { Spec = request.Spec, RestartNow = request.RestartNow } }, context.CancellationToken);
@@ -136,11 +137,12 @@ internal sealed class ProcessesService(
             var list = new ListProcesses();
             list.Tags.Add(request.Tags);
             var result = await agents.RunAsync(sandbox.Id, new Command { List = list }, context.CancellationToken);
-            response.Processes.Add(result.Processes.Processes.Select(EnvRedaction.Status));
+            response.Processes.Add(await statuses.ManyAsync(sandbox.Id, result.Processes.Processes, context.CancellationToken));
             return response;
         }
 
-        response.Processes.Add(views.ToProto(sandbox).Status.Processes.Where(p => request.Tags.All(t => p.Spec?.Tags.Contains(t) == true)));
+        var reported = views.ToProto(sandbox).Status.Processes.Where(p => request.Tags.All(t => p.Spec?.Tags.Contains(t) == true));
+        response.Processes.Add(await statuses.ManyAsync(sandbox.Id, reported, context.CancellationToken));
         return response;
     }
 
@@ -155,13 +157,18 @@ internal sealed class ProcessesService(
         if (agents.IsConnected(sandbox.Id))
         {
             var result = await agents.RunAsync(sandbox.Id, new Command { Get = new GetProcess { Name = request.Name, IncludeEnv = request.IncludeEnv } }, context.CancellationToken);
-            return EnvRedaction.Status(result.Process);
+            return await statuses.OneAsync(sandbox.Id, result.Process, context.CancellationToken);
         }
 
         // Last reported, else wanted and not started yet (as Add answers while the agent is away).
-        return views.ToProto(sandbox).Status.Processes.FirstOrDefault(p => p.Name == request.Name)
-            ?? (sandbox.Spec.Processes.FirstOrDefault(p => p.Name == request.Name) is { } wanted ? NotConnected(wanted) : null)
-            ?? throw new RpcException(new Status(StatusCode.NotFound, $"sandbox {sandbox.Id} has no process '{request.Name}' on record"));
+        if (views.ToProto(sandbox).Status.Processes.FirstOrDefault(p => p.Name == request.Name) is { } reported)
+        {
+            return await statuses.OneAsync(sandbox.Id, reported, context.CancellationToken);
+        }
+
+        return sandbox.Spec.Processes.FirstOrDefault(p => p.Name == request.Name) is { } wanted
+            ? await NotConnectedAsync(sandbox.Id, wanted, context)
+            : throw new RpcException(new Status(StatusCode.NotFound, $"sandbox {sandbox.Id} has no process '{request.Name}' on record"));
     }
 
     public override Task Exec(ExecRequest request, IServerStreamWriter<ExecResponse> responseStream, ServerCallContext context)
@@ -188,10 +195,13 @@ internal sealed class ProcessesService(
 
     /// <summary>The process status the agent answered with, or (for commands answered without one) a fresh Get.</summary>
     private async Task<ProcessStatus> StatusOf(string sandboxId, string name, CommandResult result, ServerCallContext context)
-        => EnvRedaction.Status(result.Process ?? (await agents.RunAsync(sandboxId, new Command { Get = new GetProcess { Name = name } }, context.CancellationToken)).Process);
+    {
+        var status = result.Process ?? (await agents.RunAsync(sandboxId, new Command { Get = new GetProcess { Name = name } }, context.CancellationToken)).Process;
+        return await statuses.OneAsync(sandboxId, status, context.CancellationToken);
+    }
 
-    private static ProcessStatus NotConnected(ProcessSpec spec)
-        => EnvRedaction.Status(new ProcessStatus { Name = spec.Name, State = ProcessState.Pending, Spec = spec, Reason = "the agent is not connected" });
+    private Task<ProcessStatus> NotConnectedAsync(string sandboxId, ProcessSpec spec, ServerCallContext context)
+        => statuses.OneAsync(sandboxId, new ProcessStatus { Name = spec.Name, State = ProcessState.Pending, Spec = spec, Reason = "the agent is not connected" }, context.CancellationToken);
 
     private async Task<SandboxRecord> ImperativeAsync(string sandboxId, string name, ServerCallContext context)
     {

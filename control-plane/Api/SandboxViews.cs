@@ -43,9 +43,15 @@ internal sealed class SandboxViews(ObservedState observed)
             sandbox.Status.Usage = agent.Usage;
         }
 
+        // Output offsets come from Processes.Get and List (ProcessStatusViews): what the agent last reported here is in
+        // its own offsets, and stale.
         for (var i = 0; i < sandbox.Status.Processes.Count; i++)
         {
-            sandbox.Status.Processes[i] = EnvRedaction.Status(sandbox.Status.Processes[i]);
+            var process = EnvRedaction.Status(sandbox.Status.Processes[i]).Clone();
+            process.OutputStart = 0;
+            process.OutputEnd = 0;
+            process.OutputEpoch = "";
+            sandbox.Status.Processes[i] = process;
         }
 
         return sandbox;

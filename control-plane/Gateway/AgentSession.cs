@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using RemoteDev.ControlPlane.Observed;
 using RemoteDev.ControlPlane.Store;
 using RemoteDev.V1;
 
@@ -226,7 +227,7 @@ internal sealed class AgentSession
                     return o with
                     {
                         Processes = o.Processes.Remove(processEvent.Process),
-                        RemovedOutputEnds = o.RemovedOutputEnds.SetItem(processEvent.Process, processEvent.OutputEnd),
+                        RemovedOutputEnds = o.RemovedOutputEnds.SetItem(processEvent.Process, new AgentOffset(processEvent.OutputEpoch, processEvent.OutputEnd)),
                     };
                 }
 

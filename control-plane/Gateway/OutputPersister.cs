@@ -154,7 +154,7 @@ internal sealed class OutputPersister(string sandboxId, GatewayDependencies deps
             var state = states.FirstOrDefault(s => s.Stream == write.Stream);
             if (state is not null && state.Epoch == write.Epoch)
             {
-                deps.Hub.PublishOutput(sandboxId, write.Stream.Process, write.Kind, state.ToStored(write.Offset), write.Data);
+                deps.Hub.PublishOutput(sandboxId, write.Stream.Process, write.Kind, state.ToStored(write.Epoch, write.Offset), write.Data);
             }
         }
 

@@ -44,6 +44,7 @@ internal static class ControlPlaneServices
         services.AddHostedService<DeletedSandboxPurger>();
         services.AddSingleton<SandboxAccess>();
         services.AddSingleton<SandboxViews>();
+        services.AddSingleton<ProcessStatusViews>();
         services.AddSingleton<SandboxWatcher>();
         services.AddSingleton<DesiredState>();
         services.AddSingleton<AgentCalls>();

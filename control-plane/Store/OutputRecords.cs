@@ -28,7 +28,11 @@ internal sealed record OutputStreamState(OutputStreamKey Stream, string Epoch, u
 {
     public ulong EpochEnd => End - EpochBase;
 
-    public ulong ToStored(ulong agentOffset) => EpochBase + agentOffset;
+    /// <summary>
+    /// An agent offset in <paramref name="epoch"/> as a stored offset. An epoch other than the stream's is one not
+    /// opened yet: it will open at <see cref="End"/>.
+    /// </summary>
+    public ulong ToStored(string epoch, ulong agentOffset) => (epoch == Epoch ? EpochBase : End) + agentOffset;
 }
 
 /// <summary>Stored bytes, or a gap (GapLength > 0) for output that was lost or pruned.</summary>

@@ -24,6 +24,7 @@ internal static class StatusMapping
             Spec = SpecMapping.ToProto(status.Spec),
             OutputStart = status.OutputStart,
             OutputEnd = status.OutputEnd,
+            OutputEpoch = status.OutputEpoch,
         };
         if (status.ExitCode is { } code)
         {
@@ -61,7 +62,8 @@ internal static class StatusMapping
 
         if (e.OutputEnd is { } end)
         {
-            proto.OutputEnd = end;
+            proto.OutputEnd = end.Offset;
+            proto.OutputEpoch = end.Epoch;
         }
 
         return proto;

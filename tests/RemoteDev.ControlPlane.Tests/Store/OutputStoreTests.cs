@@ -144,7 +144,9 @@ public abstract class OutputStoreTests : StoreTestBase
         var after = await Store.Output.GetStreamAsync(Main, None);
 
         Assert.Equal((0UL, 100UL), (same.EpochBase, same.EpochEnd));
-        Assert.Equal((100UL, 0UL, 110UL), (next.EpochBase, next.EpochEnd, next.ToStored(10)));
+        Assert.Equal((100UL, 0UL, 110UL), (next.EpochBase, next.EpochEnd, next.ToStored("e2", 10)));
+        Assert.Equal(110UL, same.ToStored("e2", 10)); // an epoch not opened yet opens at the end
+
         Assert.Equal((115UL, 15UL), (after!.End, after.EpochEnd));
     }
 
