@@ -45,7 +45,7 @@ public sealed partial class ProcessSupervisor : IAsyncDisposable
         var cache = new EnvFileCache();
         _env = new EnvResolver(cache, options.EnvDirectory, options.GlobalEnvFileName);
         _state = new StateStore(Path.Combine(options.StateDirectory, "state.json"));
-        _ctx = new ProcessContext(options, time, _logger, _io, _events, _env, RefreshUnwatchedEnv, Find, NextRegistration, SaveDurable);
+        _ctx = new ProcessContext(options, Leftovers.Identity(options.StateDirectory), time, _logger, _io, _events, _env, RefreshUnwatchedEnv, Find, NextRegistration, SaveDurable);
         try
         {
             _envWatch = new EnvWatch(_io, cache, _logger, EnvReaders);
@@ -66,6 +66,7 @@ public sealed partial class ProcessSupervisor : IAsyncDisposable
         var supervisor = new ProcessSupervisor(options, loggerFactory, timeProvider);
         try
         {
+            await supervisor.StopLeftoversAsync().ConfigureAwait(false);
             var durable = DurableSet.Restore(supervisor._state.Load());
             var actors = durable.Select(spec => supervisor.Create(spec, runtime: true)).ToList();
             foreach (var actor in actors)
@@ -82,6 +83,17 @@ public sealed partial class ProcessSupervisor : IAsyncDisposable
             await supervisor.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    private async Task StopLeftoversAsync()
+    {
+        var leftovers = Leftovers.Find(_ctx.Identity);
+        foreach (var leftover in leftovers)
+        {
+            SupervisorLog.LeftoverStopped(_logger, leftover.Pid, leftover.Command);
+        }
+
+        await Leftovers.StopAsync(leftovers, SpecDefaults.StopGrace).ConfigureAwait(false);
     }
 
     /// <summary>

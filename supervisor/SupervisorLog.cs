@@ -38,6 +38,9 @@ internal static partial class SupervisorLog
     [LoggerMessage(EventId = 3013, Level = LogLevel.Information, Message = "Output of process {process} reaches its log file again")]
     public static partial void LogFileRecovered(ILogger logger, string process);
 
+    [LoggerMessage(EventId = 3014, Level = LogLevel.Warning, Message = "Stopping process group {pid} ({command}), left running by an earlier run of this supervisor")]
+    public static partial void LeftoverStopped(ILogger logger, int pid, string command);
+
     [LoggerMessage(EventId = 3011, Level = LogLevel.Error, Message = "Process {process} event loop failed: {error}")]
     public static partial void LoopFailed(ILogger logger, string process, string error);
 }

@@ -6,6 +6,7 @@ internal static class Signals
     public const int SIGHUP = 1;
     public const int SIGINT = 2;
     public const int SIGKILL = 9;
+    public const int SIGCONT = 18;
     public const int SIGTERM = 15;
     public const int SIGWINCH = 28;
 

@@ -101,8 +101,9 @@ internal sealed partial class ProcessActor
         try
         {
             var executable = ExecutableResolver.Resolve(_spec.Command, env, cwd);
+            var marked = new Dictionary<string, string>(env) { [Leftovers.MarkerName] = _ctx.Identity };
             child = Spawner.Spawn(new SpawnRequest(
-                executable, [_spec.Command, .. _spec.Args], env, cwd, _spec.Terminal, _spec.StdinOpen));
+                executable, [_spec.Command, .. _spec.Args], marked, cwd, _spec.Terminal, _spec.StdinOpen));
         }
         catch (SpawnException e)
         {

@@ -8,6 +8,7 @@ namespace RemoteDev.Supervisor.Supervision;
 /// <summary>What every process actor shares with the supervisor.</summary>
 internal sealed record ProcessContext(
     SupervisorOptions Options,
+    string Identity,
     TimeProvider Time,
     ILogger Logger,
     IoLoop Io,

@@ -216,15 +216,17 @@ public sealed class EnvReloadTests
     }
 
     [Fact]
-    public async Task Clean_env_starts_from_an_empty_environment()
+    public async Task Clean_env_starts_from_an_empty_environment_but_for_the_supervisor_marker()
     {
         await using var h = await SupervisorHarness.StartAsync();
         await h.AddAsync(new ProcessSpec { Name = "p", Command = "/usr/bin/env", CleanEnv = true, SkipGlobalEnvFile = true, RestartPolicy = RestartPolicy.Never, Env = new Dictionary<string, string> { ["ONLY"] = "1" } });
         await h.WaitForStateAsync("p", ProcessState.Exited);
 
-        var output = await h.ReadOutputUntilAsync("p", "\n");
+        var identity = (await File.ReadAllTextAsync(Path.Combine(h.Options.StateDirectory, "supervisor-id"))).Trim();
 
-        Assert.Equal("ONLY=1\n", output);
+        var output = await h.ReadOutputUntilAsync("p", identity + "\n");
+
+        Assert.Equal($"ONLY=1\nREMOTEDEV_SUPERVISOR={identity}\n", output);
     }
 
     [Fact]
