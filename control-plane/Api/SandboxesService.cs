@@ -71,9 +71,7 @@ internal sealed class SandboxesService(
             request.PageSize == 0 ? DefaultPageSize : (int)request.PageSize,
             request.PageToken.Length == 0 ? null : request.PageToken);
         var page = await StoreCalls.Run(() => store.ListAsync(query, context.CancellationToken));
-        var response = new ListSandboxesResponse { NextPageToken = page.NextPageToken ?? "" };
-        response.Sandboxes.Add(page.Sandboxes.Select(views.ToProto));
-        return response;
+        return SandboxListPage.Answer(page, views.ToProto);
     }
 
     public override async Task<Sandbox> Delete(DeleteSandboxRequest request, ServerCallContext context)

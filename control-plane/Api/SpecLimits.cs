@@ -8,7 +8,10 @@ namespace RemoteDev.ControlPlane.Api;
 /// Caps on what a sandbox stores, so that every message carrying it stays well inside what its receivers take. The
 /// spec goes whole into the agent's hello ack and every desired push (the agent takes up to 16 MiB), and twice into
 /// each Sandbox that Get, List and Watch answer (as spec and as status.processes[].spec) to clients whose default
-/// receive limit is 4 MiB: a 1 MiB spec and 64 KiB of labels keep a Sandbox near 2.1 MiB, half that limit. Checked by
+/// receive limit is 4 MiB: a 1 MiB spec and 64 KiB of labels keep a Sandbox near 2.1 MiB, half that limit, and under
+/// the List page budget (<see cref="SandboxListPage.BudgetBytes"/>). The spec is measured as stored and as answered,
+/// whichever is larger: redaction turns every env value into "[redacted]", so a spec of many short values grows when
+/// answered. Checked by
 /// Create and by every change that adds to a spec (Env/Set, Processes/Add and Reload; Start and Stop only flip a
 /// process's desired state), inside the update that would exceed it: RESOURCE_EXHAUSTED naming the field, nothing
 /// stored.
@@ -20,10 +23,10 @@ internal static class SpecLimits
 
     public static void RequireSpec(SandboxSpec spec, string field)
     {
-        var size = spec.CalculateSize();
+        var size = Math.Max(spec.CalculateSize(), EnvRedaction.Spec(spec).CalculateSize());
         if (size > MaxSpecBytes)
         {
-            throw new RpcException(new Status(StatusCode.ResourceExhausted, $"{field}: the sandbox's spec would be {size} bytes serialized, over the limit of {MaxSpecBytes} (1 MiB)"));
+            throw new RpcException(new Status(StatusCode.ResourceExhausted, $"{field}: the sandbox's spec would be {size} bytes serialized (as stored or, env values redacted, as answered), over the limit of {MaxSpecBytes} (1 MiB)"));
         }
     }
 

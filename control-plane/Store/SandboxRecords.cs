@@ -27,8 +27,11 @@ internal sealed record NewSandbox(string Name, string Project, IReadOnlyDictiona
 /// <summary>Project null: every project. Every label must match exactly. PageSize 1..1000; PageToken null or from a previous page.</summary>
 internal sealed record SandboxQuery(string? Project, IReadOnlyDictionary<string, string> Labels, int PageSize, string? PageToken);
 
-/// <summary>NextPageToken is null on the last page.</summary>
-internal sealed record SandboxPage(IReadOnlyList<SandboxRecord> Sandboxes, string? NextPageToken);
+/// <summary>
+/// NextPageToken is null on the last page. TokensAfter[i] continues right after Sandboxes[i], for a caller that answers
+/// only the first i + 1 of the page (the API cuts pages by bytes too).
+/// </summary>
+internal sealed record SandboxPage(IReadOnlyList<SandboxRecord> Sandboxes, IReadOnlyList<string> TokensAfter, string? NextPageToken);
 
 /// <summary>Sandbox is the state at Revision, or null when the sandbox was purged at Revision.</summary>
 internal sealed record SandboxChange(long Revision, string Id, string Project, SandboxRecord? Sandbox);

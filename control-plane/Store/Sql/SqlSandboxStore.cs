@@ -83,15 +83,15 @@ internal sealed class SqlSandboxStore(Database database, TimeProvider time) : IS
         await using var command = Database.Command(connection, null, sql.ToString(), [.. parameters]);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var records = new List<SandboxRecord>();
-        long lastSeq = 0;
+        var tokensAfter = new List<string>();
         while (records.Count < query.PageSize && await reader.ReadAsync(cancellationToken))
         {
             records.Add(SandboxRows.Read(reader));
-            lastSeq = reader.GetInt64(12);
+            tokensAfter.Add(SandboxRows.PageToken(reader.GetInt64(12)));
         }
 
         var more = await reader.ReadAsync(cancellationToken);
-        return new SandboxPage(records, more ? SandboxRows.PageToken(lastSeq) : null);
+        return new SandboxPage(records, tokensAfter, more ? tokensAfter[^1] : null);
     }
 
     public Task<SandboxRecord> UpdateSpecAsync(string id, SandboxSpec spec, long? expectedRevision, CancellationToken cancellationToken) =>

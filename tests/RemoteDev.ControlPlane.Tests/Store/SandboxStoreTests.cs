@@ -76,6 +76,23 @@ public abstract class SandboxStoreTests : StoreTestBase
     }
 
     [Fact]
+    public async Task The_token_after_a_listed_sandbox_continues_right_after_it()
+    {
+        var ids = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            ids.Add((await Store.Sandboxes.CreateAsync(New($"s{i}", "alpha"), None)).Id);
+        }
+
+        var page = await Store.Sandboxes.ListAsync(new SandboxQuery("alpha", new Dictionary<string, string>(), 4, null), None);
+        var rest = await Store.Sandboxes.ListAsync(new SandboxQuery("alpha", new Dictionary<string, string>(), 4, page.TokensAfter[1]), None);
+
+        Assert.Equal(page.NextPageToken, page.TokensAfter[^1]);
+        Assert.Equal(ids[2..], rest.Sandboxes.Select(s => s.Id));
+        Assert.Null(rest.NextPageToken);
+    }
+
+    [Fact]
     public async Task List_filters_by_project_and_every_label_exactly()
     {
         var match = await Store.Sandboxes.CreateAsync(New("a", "alpha", ("app", "web"), ("tier", "front")), None);
