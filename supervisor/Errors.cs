@@ -26,3 +26,6 @@ public sealed class EventsLostException(ulong lastSeq) : Exception($"events afte
 /// message names the call, the OS error and, where one applies, the limit to raise.
 /// </summary>
 public sealed class SupervisorStartException(string message) : Exception(message);
+
+/// <summary>A one-shot command could not be started; the message names the executable and the OS error.</summary>
+public sealed class CommandStartException(string message) : Exception(message);

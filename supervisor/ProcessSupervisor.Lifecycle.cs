@@ -127,6 +127,7 @@ public sealed partial class ProcessSupervisor
             entry.Actor.Output.Dispose();
         }
 
+        await _oneShots.CloseAsync(OneShotReapBound, _time).ConfigureAwait(false);
         _envWatch.Dispose();
         _io.Dispose();
         _events.CompleteAll();

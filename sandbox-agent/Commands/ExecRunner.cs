@@ -1,48 +1,48 @@
-using System.Diagnostics;
 using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using RemoteDev.Agent.Hosting;
 using RemoteDev.Agent.Native;
 using RemoteDev.V1;
+using S = RemoteDev.Supervisor;
 
 namespace RemoteDev.Agent.Commands;
 
 /// <summary>
-/// One-shot commands: run in their own session and process group (via setsid, so the pid is the group id), output
-/// streamed as ExecOutput, the whole group killed on timeout. The result is sent once the command itself exited:
-/// a background child it started keeps running (and is not waited for).
+/// One-shot commands, started by the supervisor in their own session and process group (the pid is the group id),
+/// output streamed as ExecOutput, the whole group killed on timeout. The result is sent once the command itself
+/// exited, with its exit code or the signal that killed it: a background child it started keeps running (and is not
+/// waited for).
 /// </summary>
 internal sealed class ExecRunner(string workspaceDir, IProcessHost host, ILogger logger)
 {
-    private const string Setsid = "/usr/bin/setsid";
-
     public static TimeSpan TimeoutOf(ExecCommand exec) =>
         CommandDurations.Optional(exec.Timeout, "exec.timeout") is { } t && t > TimeSpan.Zero ? t : CommandTimings.DefaultExecTimeout;
 
     public async Task<ExecExit> RunAsync(string commandId, ExecCommand exec, ICommandSink sink, CancellationToken cancellationToken)
     {
         var limit = TimeoutOf(exec);
-        using var process = Start(exec);
-        OomScore.TrySetChild(process.Id);
+        var command = host.StartCommand(Describe(exec));
+        OomScore.TrySetChild(command.Pid);
         using var timeout = new CancellationTokenSource(limit);
         using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         ExecOutputPump[] pumps =
         [
-            ExecOutputPump.Start(commandId, process.StandardOutput.BaseStream, StreamKind.Stdout, sink),
-            ExecOutputPump.Start(commandId, process.StandardError.BaseStream, StreamKind.Stderr, sink),
+            ExecOutputPump.Start(commandId, command.Stdout, StreamKind.Stdout, sink),
+            ExecOutputPump.Start(commandId, command.Stderr, StreamKind.Stderr, sink),
         ];
         using var stdinDone = CancellationTokenSource.CreateLinkedTokenSource(either.Token);
-        var stdin = FeedStdinAsync(process.StandardInput.BaseStream, exec.Stdin, stdinDone.Token);
+        var stdin = FeedStdinAsync(command.Stdin, exec.Stdin, stdinDone.Token);
+        S.OneShotExit ended;
         var timedOut = false;
         try
         {
-            await process.WaitForExitAsync(either.Token);
+            ended = await command.Exited.WaitAsync(either.Token);
         }
         catch (OperationCanceledException)
         {
-            Posix.KillGroup(process.Id, Posix.SIGKILL);
-            await process.WaitForExitAsync(CancellationToken.None);
+            Posix.KillGroup(command.Pid, Posix.SIGKILL);
+            ended = await command.Exited;
             timedOut = true;
         }
 
@@ -52,11 +52,11 @@ internal sealed class ExecRunner(string workspaceDir, IProcessHost host, ILogger
         if (timedOut)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            CommandLog.ExecTimedOut(logger, commandId, process.Id);
+            CommandLog.ExecTimedOut(logger, commandId, command.Pid);
             return new ExecExit { Signal = "SIGKILL", TimedOut = true };
         }
 
-        return new ExecExit { ExitCode = process.ExitCode };
+        return ended.ExitCode is { } code ? new ExecExit { ExitCode = code } : new ExecExit { Signal = ended.Signal };
     }
 
     /// <summary>
@@ -77,7 +77,7 @@ internal sealed class ExecRunner(string workspaceDir, IProcessHost host, ILogger
         }
     }
 
-    private Process Start(ExecCommand exec)
+    private S.OneShotCommand Describe(ExecCommand exec)
     {
         if (exec.Command.Count == 0 || string.IsNullOrEmpty(exec.Command[0]))
         {
@@ -93,33 +93,7 @@ internal sealed class ExecRunner(string workspaceDir, IProcessHost host, ILogger
         var env = host.CommandEnv(exec.Env);
         var executable = ExecutableLookup.Resolve(exec.Command[0], env.GetValueOrDefault("PATH") ?? "")
             ?? throw new ProcessHostException(StatusCode.NotFound, $"exec.command: {exec.Command[0]} not found or not executable");
-        var info = new ProcessStartInfo(Setsid)
-        {
-            WorkingDirectory = cwd,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add("--");
-        info.ArgumentList.Add(executable);
-        foreach (var arg in exec.Command.Skip(1))
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        info.Environment.Clear();
-        foreach (var (name, value) in env)
-        {
-            info.Environment[name] = value;
-        }
-
-        if (info.Environment.ContainsKey("PWD"))
-        {
-            info.Environment["PWD"] = Path.GetFullPath(cwd);
-        }
-
-        return Process.Start(info) ?? throw new ProcessHostException(StatusCode.Internal, "exec: the process did not start");
+        return new S.OneShotCommand(executable, [.. exec.Command], env, cwd);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using RemoteDev.V1;
+using S = RemoteDev.Supervisor;
 
 namespace RemoteDev.Agent.Hosting;
 
@@ -66,6 +67,12 @@ internal interface IProcessHost : IAsyncDisposable
 
     /// <summary>Inherited environment, then the global env file, then <paramref name="commandEnv"/>.</summary>
     IReadOnlyDictionary<string, string> CommandEnv(IReadOnlyDictionary<string, string> commandEnv);
+
+    /// <summary>
+    /// Starts a one-shot command in its own session and process group, outside supervision; its leader is reaped
+    /// when it ends, what it left running in its group is not killed. FAILED_PRECONDITION when it cannot be executed.
+    /// </summary>
+    S.OneShotProcess StartCommand(S.OneShotCommand command);
 
     /// <summary>Stops everything in reverse dependency order within the shutdown grace, then kills what remains.</summary>
     Task ShutdownAsync(TimeSpan grace, CancellationToken cancellationToken);

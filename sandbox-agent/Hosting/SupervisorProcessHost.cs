@@ -149,6 +149,18 @@ internal sealed class SupervisorProcessHost(S.ProcessSupervisor supervisor) : IP
         }).GetAwaiter().GetResult();
     }
 
+    public S.OneShotProcess StartCommand(S.OneShotCommand command)
+    {
+        try
+        {
+            return supervisor.StartOneShot(command);
+        }
+        catch (Exception e) when (e is S.CommandStartException or S.ProcessOperationException)
+        {
+            throw new ProcessHostException(StatusCode.FailedPrecondition, e.Message);
+        }
+    }
+
     public Task ShutdownAsync(TimeSpan grace, CancellationToken cancellationToken) => supervisor.ShutdownAsync(grace, cancellationToken);
 
     public ValueTask DisposeAsync() => supervisor.DisposeAsync();

@@ -20,12 +20,13 @@ internal interface IBatchFlush
 /// One thread, one epoll set: every output fd and every child's pidfd of the supervisor. Handlers only read and
 /// post events; the thread never waits on anything but epoll.
 /// </summary>
-internal sealed unsafe class IoLoop : IDisposable
+internal sealed class IoLoop : IDisposable
 {
     private const int MaxEvents = 64;
     public const int ScratchBytes = 256 * 1024;
 
     private readonly ConcurrentDictionary<ulong, (int Fd, IIoHandler Handler)> _handlers = new();
+    private readonly ConcurrentQueue<ulong> _abandoned = new();
     private readonly List<IBatchFlush> _pendingFlushes = [];
     private readonly int _epoll;
     private readonly int _wake;
@@ -54,15 +55,14 @@ internal sealed unsafe class IoLoop : IDisposable
         Control(Libc.EPOLL_CTL_ADD, fd, token, Libc.EPOLLIN);
     }
 
-    /// <summary>Completes once <paramref name="fd"/> is writable (or in error); the fd stays open and unregistered.</summary>
-    public Task WhenWritableAsync(int fd)
-    {
-        var token = Interlocked.Increment(ref _nextToken);
-        var writable = new WritableOnce();
-        _handlers[token] = (fd, writable);
-        Control(Libc.EPOLL_CTL_ADD, fd, token, Libc.EPOLLOUT | Libc.EPOLLONESHOT);
-        return writable.Task;
-    }
+    /// <summary>
+    /// Completes once <paramref name="fd"/> is readable (or hung up); the fd stays open and unregistered. Cancelled
+    /// only after the I/O thread unregistered the fd, so the caller may close it then.
+    /// </summary>
+    public Task WhenReadableAsync(int fd, CancellationToken cancellationToken) => WhenReadyAsync(fd, Libc.EPOLLIN, cancellationToken);
+
+    /// <summary>Completes once <paramref name="fd"/> is writable (or in error); as <see cref="WhenReadableAsync"/> otherwise.</summary>
+    public Task WhenWritableAsync(int fd, CancellationToken cancellationToken) => WhenReadyAsync(fd, Libc.EPOLLOUT, cancellationToken);
 
     /// <summary>Called on the I/O thread only: <paramref name="flush"/> runs once the current batch is handled.</summary>
     public void FlushAfterBatch(IBatchFlush flush) => _pendingFlushes.Add(flush);
@@ -70,14 +70,13 @@ internal sealed unsafe class IoLoop : IDisposable
     public void Dispose()
     {
         _stopping = true;
-        ulong one = 1;
-        Libc.write(_wake, (byte*)&one, sizeof(ulong));
+        Wake();
         _thread.Join();
         foreach (var (_, entry) in _handlers)
         {
-            if (entry.Handler is WritableOnce writable)
+            if (entry.Handler is ReadyOnce ready)
             {
-                writable.Cancel();
+                ready.Cancel();
             }
             else
             {
@@ -89,7 +88,43 @@ internal sealed unsafe class IoLoop : IDisposable
         Libc.close(_epoll);
     }
 
-    private void Control(int op, int fd, ulong token, uint events)
+    private async Task WhenReadyAsync(int fd, uint events, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var token = Interlocked.Increment(ref _nextToken);
+        var ready = new ReadyOnce(cancellationToken);
+        _handlers[token] = (fd, ready);
+        try
+        {
+            Control(Libc.EPOLL_CTL_ADD, fd, token, events | Libc.EPOLLONESHOT);
+        }
+        catch (InvalidOperationException)
+        {
+            _handlers.TryRemove(token, out _);
+            throw;
+        }
+
+        // Registered only now: the I/O thread must never unregister what is not registered yet.
+        await using (cancellationToken.Register(() => Abandon(token)))
+        {
+            await ready.Task.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Any thread: the I/O thread unregisters <paramref name="token"/> (it alone removes registrations).</summary>
+    private void Abandon(ulong token)
+    {
+        _abandoned.Enqueue(token);
+        Wake();
+    }
+
+    private unsafe void Wake()
+    {
+        ulong one = 1;
+        Libc.write(_wake, (byte*)&one, sizeof(ulong));
+    }
+
+    private unsafe void Control(int op, int fd, ulong token, uint events)
     {
         var ev = stackalloc byte[16];
         *(uint*)ev = events;
@@ -100,7 +135,7 @@ internal sealed unsafe class IoLoop : IDisposable
         }
     }
 
-    private void Run()
+    private unsafe void Run()
     {
         var events = (byte*)NativeMemory.Alloc((nuint)(MaxEvents * EpollLayout.Size));
         var scratch = new byte[ScratchBytes];
@@ -112,18 +147,13 @@ internal sealed unsafe class IoLoop : IDisposable
                 for (var i = 0; i < count && !_stopping; i++)
                 {
                     var token = *(ulong*)(events + (i * EpollLayout.Size) + EpollLayout.DataOffset);
-                    if (token != 0 && _handlers.TryGetValue(token, out var entry) && !entry.Handler.OnReady(scratch))
+                    if (token == 0)
                     {
-                        Control(Libc.EPOLL_CTL_DEL, entry.Fd, 0, 0);
-                        _handlers.TryRemove(token, out _);
-                        if (entry.Handler is WritableOnce writable)
-                        {
-                            writable.Complete();
-                        }
-                        else
-                        {
-                            Libc.close(entry.Fd);
-                        }
+                        DropAbandoned();
+                    }
+                    else if (_handlers.TryGetValue(token, out var entry) && !entry.Handler.OnReady(scratch))
+                    {
+                        Remove(token, entry);
                     }
                 }
 
@@ -141,7 +171,36 @@ internal sealed unsafe class IoLoop : IDisposable
         }
     }
 
-    private sealed class WritableOnce : IIoHandler
+    private void Remove(ulong token, (int Fd, IIoHandler Handler) entry)
+    {
+        Control(Libc.EPOLL_CTL_DEL, entry.Fd, 0, 0);
+        _handlers.TryRemove(token, out _);
+        if (entry.Handler is ReadyOnce ready)
+        {
+            ready.Complete();
+        }
+        else
+        {
+            Libc.close(entry.Fd);
+        }
+    }
+
+    private unsafe void DropAbandoned()
+    {
+        ulong count;
+        Libc.read(_wake, (byte*)&count, sizeof(ulong));
+        while (_abandoned.TryDequeue(out var token))
+        {
+            if (_handlers.TryRemove(token, out var entry))
+            {
+                Control(Libc.EPOLL_CTL_DEL, entry.Fd, 0, 0);
+                ((ReadyOnce)entry.Handler).Cancel();
+            }
+        }
+    }
+
+    /// <summary>One wait for readiness: its fd belongs to the caller and is never closed by the loop.</summary>
+    private sealed class ReadyOnce(CancellationToken cancellationToken) : IIoHandler
     {
         private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -151,6 +210,6 @@ internal sealed unsafe class IoLoop : IDisposable
 
         public void Complete() => _done.TrySetResult();
 
-        public void Cancel() => _done.TrySetCanceled();
+        public void Cancel() => _done.TrySetCanceled(cancellationToken);
     }
 }

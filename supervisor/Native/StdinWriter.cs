@@ -34,7 +34,7 @@ internal sealed class StdinWriter(IoLoop loop, int fd, bool isPty) : IDisposable
                     throw new ProcessOperationException($"stdin write failed: {Libc.ErrorText(errno)}");
                 }
 
-                await loop.WhenWritableAsync(fd).WaitAsync(cancellationToken).ConfigureAwait(false);
+                await loop.WhenWritableAsync(fd, cancellationToken).ConfigureAwait(false);
             }
         }
         finally

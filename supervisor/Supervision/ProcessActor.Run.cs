@@ -130,7 +130,7 @@ internal sealed partial class ProcessActor
             _ctx.Io.Add(child.StderrFd, new OutputPump(child.StderrFd, StreamKind.Stderr, Output, completion.PumpClosed));
         }
 
-        ExitWatcher.Watch(_ctx.Io, child.Pid, completion.Exited);
+        ExitWatcher.WatchGroup(_ctx.Io, child.Pid, completion.Exited);
         SetOomScore(child.Pid);
         if (_spec.HealthCheck is { } check)
         {

@@ -43,6 +43,59 @@ public sealed class ExecTests(LinkFixture fixture) : IClassFixture<LinkFixture>
     }
 
     [Fact]
+    public async Task Exec_of_a_command_a_signal_killed_reports_the_signal_and_no_exit_code()
+    {
+        var exec = new ExecCommand { Command = { "sh", "-c", "kill -TERM $$" } };
+
+        var result = await Link.RunAsync(new Command { Exec = exec });
+
+        Assert.Equal(0, result.Code);
+        Assert.Equal(new ExecExit { Signal = "SIGTERM" }, result.Exec);
+    }
+
+    [Fact]
+    public async Task Exec_of_a_command_that_exits_137_reports_exit_code_137_and_no_signal()
+    {
+        var exec = new ExecCommand { Command = { "sh", "-c", "exit 137" } };
+
+        var result = await Link.RunAsync(new Command { Exec = exec });
+
+        Assert.Equal(0, result.Code);
+        Assert.Equal(new ExecExit { ExitCode = 137 }, result.Exec);
+    }
+
+    [Fact]
+    public async Task Exec_runs_in_its_cwd_with_PWD_naming_it_whatever_PWD_it_was_given()
+    {
+        var cwd = Directory.CreateDirectory(Path.Combine(Link.Agent.Root, "exec-cwd")).FullName;
+        var exec = new ExecCommand { Command = { "printenv", "PWD" }, Cwd = cwd, Env = { ["PWD"] = "/elsewhere" } };
+
+        var result = await Link.RunAsync(new Command { Exec = exec });
+
+        Assert.Equal($"{cwd}\n", Link.State.Read(s => Encoding.UTF8.GetString(s.ExecOutput[result.Id].ToArray())));
+    }
+
+    [Fact]
+    public async Task Exec_of_an_executable_not_on_PATH_is_answered_not_found()
+    {
+        var result = await Link.RunAsync(new Command { Exec = new ExecCommand { Command = { "no-such-command-xyz" } } });
+
+        Assert.Equal((int)Grpc.Core.StatusCode.NotFound, result.Code);
+        Assert.Equal("exec.command: no-such-command-xyz not found or not executable", result.Message);
+    }
+
+    [Fact]
+    public async Task Exec_in_a_cwd_that_does_not_exist_is_answered_invalid_argument()
+    {
+        var cwd = Path.Combine(Link.Agent.Root, "no-such-dir");
+
+        var result = await Link.RunAsync(new Command { Exec = new ExecCommand { Command = { "true" }, Cwd = cwd } });
+
+        Assert.Equal((int)Grpc.Core.StatusCode.InvalidArgument, result.Code);
+        Assert.Equal($"exec.cwd does not exist: {cwd}", result.Message);
+    }
+
+    [Fact]
     public async Task Exec_of_a_command_that_never_reads_a_megabyte_of_stdin_times_out_at_its_timeout()
     {
         var exec = new ExecCommand

@@ -49,11 +49,27 @@ public sealed class ProcessIoTests(SandboxFixture sandbox) : IClassFixture<Sandb
     }
 
     [Fact]
-    public async Task Exec_killed_by_its_timeout_exits_124()
+    public async Task Exec_names_the_signal_that_killed_the_command_on_stderr()
+    {
+        var result = await sandbox.Rdev.RunAsync("exec", sandbox.SandboxId, "--", "/bin/sh", "-c", "echo before >&2; kill -TERM $$");
+
+        Assert.Equal("before\nrdev: the command was killed by SIGTERM\n", result.Stderr);
+    }
+
+    [Fact]
+    public async Task Exec_of_a_command_that_exits_137_exits_137_naming_no_signal()
+    {
+        var result = await sandbox.Rdev.RunAsync("exec", sandbox.SandboxId, "--", "/bin/sh", "-c", "exit 137");
+
+        Assert.Equal((137, ""), (result.ExitCode, result.Stderr));
+    }
+
+    [Fact]
+    public async Task Exec_killed_by_its_timeout_exits_124_and_says_so_on_stderr()
     {
         var result = await sandbox.Rdev.RunAsync("exec", sandbox.SandboxId, "--timeout", "1s", "--", "sleep", "600");
 
-        result.AssertExit(124);
+        Assert.Equal((124, "rdev: the command timed out and was killed (SIGKILL)\n"), (result.ExitCode, result.Stderr));
     }
 
     [Fact]

@@ -57,18 +57,29 @@ internal static class ExecCommand
                     await std.StdoutAsync(response.Output.Data, cancellationToken);
                     break;
                 case V1.ExecResponse.EventOneofCase.Exit:
-                    return ExitCode(response.Exit);
+                    return await ExitCodeAsync(response.Exit);
             }
         }
 
         throw new CliException(ExitCodes.Unavailable, "the exec stream ended without the command's exit");
     }
 
-    private static int ExitCode(V1.ExecExit exit) => exit switch
+    /// <summary>Like a shell: the code, or 128 + N for signal N, which is also named on stderr (124 for the timeout).</summary>
+    private static async Task<int> ExitCodeAsync(V1.ExecExit exit)
     {
-        { TimedOut: true } => ExitCodes.ExecTimedOut,
-        { HasExitCode: true } => exit.ExitCode,
-        { Signal.Length: > 0 } => Signals.ExitCode(exit.Signal),
-        _ => throw new CliException(ExitCodes.Failure, "the command ended with neither an exit code nor a signal"),
-    };
+        switch (exit)
+        {
+            case { TimedOut: true }:
+                await Console.Error.WriteLineAsync($"rdev: the command timed out and was killed ({exit.Signal})");
+                return ExitCodes.ExecTimedOut;
+            case { HasExitCode: true }:
+                return exit.ExitCode;
+            case { Signal.Length: > 0 }:
+                var code = Signals.ExitCode(exit.Signal);
+                await Console.Error.WriteLineAsync($"rdev: the command was killed by {exit.Signal}");
+                return code;
+            default:
+                throw new CliException(ExitCodes.Failure, "the command ended with neither an exit code nor a signal");
+        }
+    }
 }

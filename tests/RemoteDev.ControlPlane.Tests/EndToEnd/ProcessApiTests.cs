@@ -191,6 +191,22 @@ public abstract class ProcessApiTests(ControlPlaneFixture cp) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Exec_of_a_command_a_signal_killed_ends_with_the_signal_name_and_no_exit_code()
+    {
+        var command = new ExecCommand();
+        command.Command.Add(["/bin/sh", "-c", "kill -TERM $$"]);
+        using var exec = Processes.Exec(new ExecRequest { SandboxId = _id, Command = command });
+        ExecExit? exit = null;
+
+        await foreach (var message in exec.ResponseStream.ReadAllAsync())
+        {
+            exit = message.Exit ?? exit;
+        }
+
+        Assert.Equal(new ExecExit { Signal = "SIGTERM" }, exit);
+    }
+
+    [Fact]
     public async Task Written_file_reads_back_identical()
     {
         var content = ByteString.CopyFrom(Enumerable.Range(0, 70_000).Select(i => (byte)(i * 7)).ToArray());
