@@ -95,7 +95,14 @@ public sealed class PostgresServer : IAsyncDisposable
             var pidText = Path.GetFileName(dir)[DirPrefix.Length..].Split('-')[0];
             if (int.TryParse(pidText, CultureInfo.InvariantCulture, out var pid) && !IsAlive(pid))
             {
-                StopDirectory(dir);
+                try
+                {
+                    StopDirectory(dir);
+                }
+                catch (DirectoryNotFoundException)
+                {
+                    // Another test process (they run in parallel) reaped the same orphan first.
+                }
             }
         }
 
