@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
 using RemoteDev.Supervisor.Persistence;
 
@@ -48,7 +47,7 @@ internal static class Leftovers
             try
             {
                 var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                if (SessionOf(stat) == pid && Carries(File.ReadAllBytes(Path.Combine(dir, "environ")), marker))
+                if (Stat.Parse(stat) is { State: not 'Z' } parsed && parsed.Session == pid && Carries(File.ReadAllBytes(Path.Combine(dir, "environ")), marker))
                 {
                     found.Add(new Leftover(pid, stat[(stat.IndexOf('(') + 1)..stat.LastIndexOf(')')]));
                 }
@@ -73,25 +72,55 @@ internal static class Leftovers
 
         // The system clock on purpose: these are other processes' exits, outside the supervisor's injected time.
         var deadline = DateTime.UtcNow + grace;
-        while (leftovers.Any(GroupExists) && DateTime.UtcNow < deadline)
+        var groups = leftovers.Select(l => l.Pid).ToHashSet();
+        while (LiveGroups(groups).Count > 0 && DateTime.UtcNow < deadline)
         {
             await Task.Delay(PollInterval).ConfigureAwait(false);
         }
 
-        foreach (var leftover in leftovers.Where(GroupExists))
+        foreach (var group in LiveGroups(groups))
         {
-            Libc.kill(-leftover.Pid, Signals.SIGKILL);
+            Libc.kill(-group, Signals.SIGKILL);
         }
     }
 
-    private static bool GroupExists(Leftover leftover) =>
-        Libc.kill(-leftover.Pid, 0) == 0 || Marshal.GetLastPInvokeError() != Libc.ESRCH;
-
-    /// <summary>Field 6 of /proc/PID/stat, after the parenthesised command (which may hold spaces and parentheses).</summary>
-    private static int SessionOf(string stat)
+    /// <summary>
+    /// The groups of <paramref name="groups"/> with a member that has not exited. A zombie does not count: an orphan's
+    /// zombie waits for whoever reaps orphans here (tini in the sandbox image), which may take its time.
+    /// </summary>
+    private static HashSet<int> LiveGroups(HashSet<int> groups)
     {
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return int.Parse(fields[3], NumberStyles.Integer, CultureInfo.InvariantCulture);
+        var live = new HashSet<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            try
+            {
+                if (int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out _)
+                    && Stat.Parse(File.ReadAllText(Path.Combine(dir, "stat"))) is { State: not 'Z' } stat
+                    && groups.Contains(stat.Group))
+                {
+                    live.Add(stat.Group);
+                }
+            }
+            catch (IOException)
+            {
+                // Gone meanwhile.
+            }
+        }
+
+        return live;
+    }
+
+    /// <summary>Fields of /proc/PID/stat after the parenthesised command (which may hold spaces and parentheses).</summary>
+    private readonly record struct Stat(char State, int Group, int Session)
+    {
+        public static Stat Parse(string stat)
+        {
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return new Stat(fields[0][0], Int(fields[2]), Int(fields[3]));
+        }
+
+        private static int Int(string field) => int.Parse(field, NumberStyles.Integer, CultureInfo.InvariantCulture);
     }
 
     private static bool Carries(ReadOnlySpan<byte> environ, ReadOnlySpan<byte> marker)
