@@ -52,7 +52,7 @@ internal sealed partial class HttpServerCallContext : ServerCallContext, IAsyncD
 
     protected override DateTime DeadlineCore => _deadline;
 
-    protected override Metadata RequestHeadersCore => _requestHeaders ??= MetadataCodec.FromRequestHeaders(HttpContext.Request.Headers);
+    protected override Metadata RequestHeadersCore => _requestHeaders ??= MetadataCodec.FromRequestHeaders(HttpContext.Request.Headers, _settings.Logger, _method);
 
     protected override CancellationToken CancellationTokenCore => _cancellation.Token;
 

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 namespace Grpc.AspNetCore.Server.Internal;
 
@@ -12,7 +13,13 @@ internal static class MetadataCodec
         GrpcWire.TimeoutHeader, GrpcWire.EncodingHeader, GrpcWire.AcceptEncodingHeader,
     };
 
-    public static Metadata FromRequestHeaders(IHeaderDictionary headers)
+    /// <summary>
+    /// The request's custom metadata. A field gRPC metadata cannot carry (a value outside printable ASCII such as a tab
+    /// or "café", a name outside [a-z0-9-_.]) is left out: PROTOCOL-HTTP2.md forbids failing a call over a value that
+    /// is valid HTTP, and proxies and browsers add such headers. A "-bin" value that is not base64 fails the call
+    /// (INTERNAL), as grpc-go does.
+    /// </summary>
+    public static Metadata FromRequestHeaders(IHeaderDictionary headers, ILogger logger, string method)
     {
         var metadata = new Metadata();
         foreach (var (key, values) in headers)
@@ -24,7 +31,14 @@ internal static class MetadataCodec
 
             foreach (var value in values)
             {
-                AddEntry(metadata, key, value ?? string.Empty);
+                try
+                {
+                    AddEntries(metadata, key, value ?? string.Empty);
+                }
+                catch (ArgumentException)
+                {
+                    ServerLog.RequestHeaderLeftOut(logger, method, key);
+                }
             }
         }
 
@@ -40,34 +54,33 @@ internal static class MetadataCodec
         }
     }
 
-    private static void AddEntry(Metadata metadata, string key, string value)
+    /// <summary>Throws <see cref="ArgumentException"/> when <see cref="Metadata.Entry"/> cannot carry the field.</summary>
+    private static void AddEntries(Metadata metadata, string key, string value)
     {
-        try
+        if (!key.EndsWith(Metadata.BinaryHeaderSuffix, StringComparison.OrdinalIgnoreCase))
         {
-            if (key.EndsWith(Metadata.BinaryHeaderSuffix, StringComparison.OrdinalIgnoreCase))
-            {
-                // A peer may join several binary values with commas.
-                foreach (var part in value.Split(',', StringSplitOptions.TrimEntries))
-                {
-                    metadata.Add(key, DecodeBase64(part));
-                }
-            }
-            else
-            {
-                metadata.Add(key, value);
-            }
+            metadata.Add(new Metadata.Entry(key, value));
+            return;
         }
-        catch (Exception e) when (e is ArgumentException or FormatException)
+
+        // A peer may join several binary values with commas.
+        foreach (var part in value.Split(',', StringSplitOptions.TrimEntries))
         {
-            throw new RpcException(new Status(StatusCode.Internal, $"Request header '{key}' is not valid gRPC metadata."));
+            metadata.Add(new Metadata.Entry(key, DecodeBase64(key, part)));
         }
     }
 
     /// <summary>Base64 with or without padding, as the spec requires receivers to accept both.</summary>
-    private static byte[] DecodeBase64(string value)
+    private static byte[] DecodeBase64(string key, string value)
     {
         var padding = (4 - (value.Length % 4)) % 4;
-        return padding == 0 ? Convert.FromBase64String(value) : Convert.FromBase64String(value + new string('=', padding));
+        try
+        {
+            return Convert.FromBase64String(padding == 0 ? value : value + new string('=', padding));
+        }
+        catch (FormatException)
+        {
+            throw new RpcException(new Status(StatusCode.Internal, $"Request header '{key}' is not valid base64."));
+        }
     }
-
 }

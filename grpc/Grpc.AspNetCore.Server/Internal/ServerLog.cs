@@ -27,4 +27,7 @@ internal static partial class ServerLog
 
     [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Could not send the status of gRPC call {Method}")]
     public static partial void StatusNotSent(ILogger logger, string method, Exception error);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Debug, Message = "gRPC call {Method}: request header {Header} is not valid gRPC metadata and was left out")]
+    public static partial void RequestHeaderLeftOut(ILogger logger, string method, string header);
 }

@@ -9,6 +9,13 @@ internal static class ResponseStatus
 {
     private const int MaxStatusCode = (int)StatusCode.Unauthenticated;
 
+    /// <summary>
+    /// How SocketsHttpHandler words a RST_STREAM (resource net_http_http2_stream_error; its messages are not localized).
+    /// A GOAWAY or a connection error carries the same exception type, error code property and HttpRequestError, so
+    /// this text is the only public mark of a stream reset; ClientTransportTests fail if a runtime update changes it.
+    /// </summary>
+    private const string StreamResetMessage = "The HTTP/2 server reset the stream.";
+
     /// <summary>grpc-status and grpc-message of <paramref name="headers"/>, if they carry a status.</summary>
     public static Status? Find(HttpHeaders headers)
     {
@@ -62,7 +69,7 @@ internal static class ResponseStatus
         {
             if (e is HttpProtocolException protocol)
             {
-                return new Status(GrpcProtocol.StatusFromHttp2Error(protocol.ErrorCode), $"{operation} {protocol.GetType().Name}: {protocol.Message}", exception);
+                return new Status(StatusOf(protocol), $"{operation} {protocol.GetType().Name}: {protocol.Message}", exception);
             }
         }
 
@@ -74,6 +81,16 @@ internal static class ResponseStatus
         };
         return new Status(code, $"{operation} {exception.GetType().Name}: {exception.Message}", exception);
     }
+
+    /// <summary>
+    /// A stream the server reset maps by its RST_STREAM error code (PROTOCOL-HTTP2.md, "Errors"); the end of the whole
+    /// connection (GOAWAY, a keepalive PING left unanswered, a peer that does not speak HTTP/2) is UNAVAILABLE for every
+    /// call on it ("Connection Management"), so callers retry.
+    /// </summary>
+    private static StatusCode StatusOf(HttpProtocolException protocol) =>
+        protocol.Message.StartsWith(StreamResetMessage, StringComparison.Ordinal)
+            ? GrpcProtocol.StatusFromHttp2Error(protocol.ErrorCode)
+            : StatusCode.Unavailable;
 
     private static bool IsGrpcContentType(string contentType) =>
         contentType.StartsWith(GrpcWire.ContentType, StringComparison.OrdinalIgnoreCase)

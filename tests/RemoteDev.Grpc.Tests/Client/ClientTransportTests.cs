@@ -13,6 +13,9 @@ public sealed class ClientTransportTests(RawHttp2Server raw) : IClassFixture<Raw
 {
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>Keepalive ping delay and timeout of the dead-server test: the call fails after about two of these.</summary>
+    private static readonly TimeSpan KeepAlivePing = TimeSpan.FromSeconds(1);
+
     private static DateTime Deadline => DateTime.UtcNow + CallTimeout;
 
     [Fact]
@@ -27,6 +30,76 @@ public sealed class ClientTransportTests(RawHttp2Server raw) : IClassFixture<Raw
         var error = await Assert.ThrowsAsync<RpcException>(async () => await new InteropClient(channel).UnaryAsync(new EchoRequest(), deadline: Deadline));
 
         Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task Server_that_stops_answering_keepalive_pings_gives_UNAVAILABLE()
+    {
+        await using var server = ScriptedHttp2Server.Start(Http2Script.Silent);
+        using var channel = GrpcChannel.ForAddress(server.Address, new GrpcChannelOptions
+        {
+            HttpHandler = new SocketsHttpHandler { KeepAlivePingDelay = KeepAlivePing, KeepAlivePingTimeout = KeepAlivePing },
+        });
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await new InteropClient(channel).UnaryAsync(new EchoRequest(), deadline: Deadline));
+
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.Contains("ping", error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Server_that_answers_the_HTTP2_preface_in_HTTP11_gives_UNAVAILABLE()
+    {
+        await using var server = ScriptedHttp2Server.Start(Http2Script.Http11Response);
+        using var channel = GrpcChannel.ForAddress(server.Address);
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await new InteropClient(channel).UnaryAsync(new EchoRequest(), deadline: Deadline));
+
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task Server_that_requires_HTTP11_gives_UNAVAILABLE()
+    {
+        await using var server = ScriptedHttp2Server.Start(Http2Script.Http11Required);
+        using var channel = GrpcChannel.ForAddress(server.Address);
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await new InteropClient(channel).UnaryAsync(new EchoRequest(), deadline: Deadline));
+
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.Contains("HTTP_1_1_REQUIRED", error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0x0u)] // NO_ERROR
+    [InlineData(0x1u)] // PROTOCOL_ERROR
+    [InlineData(0x2u)] // INTERNAL_ERROR
+    [InlineData(0xbu)] // ENHANCE_YOUR_CALM
+    public async Task GOAWAY_before_the_call_was_processed_gives_UNAVAILABLE_whatever_its_error_code(uint errorCode)
+    {
+        await using var server = ScriptedHttp2Server.Start(Http2Script.GoAway(errorCode));
+        using var channel = GrpcChannel.ForAddress(server.Address);
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await new InteropClient(channel).UnaryAsync(new EchoRequest(), deadline: Deadline));
+
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(0x2u, StatusCode.Internal)] // INTERNAL_ERROR
+    [InlineData(0x1u, StatusCode.Internal)] // PROTOCOL_ERROR
+    [InlineData(0x7u, StatusCode.Unavailable)] // REFUSED_STREAM
+    [InlineData(0x8u, StatusCode.Cancelled)] // CANCEL
+    [InlineData(0xbu, StatusCode.ResourceExhausted)] // ENHANCE_YOUR_CALM
+    [InlineData(0xcu, StatusCode.PermissionDenied)] // INADEQUATE_SECURITY
+    public async Task RST_STREAM_maps_by_the_error_code_table_of_the_spec(uint errorCode, StatusCode expected)
+    {
+        await using var server = ScriptedHttp2Server.Start(Http2Script.ResetStream(errorCode));
+        using var channel = GrpcChannel.ForAddress(server.Address);
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await new InteropClient(channel).UnaryAsync(new EchoRequest(), deadline: Deadline));
+
+        Assert.Equal(expected, error.StatusCode);
     }
 
     [Fact]

@@ -133,6 +133,33 @@ public sealed class BadInputTests(BadInputServerFixture fixture) : IClassFixture
         Assert.Equal("13: Invalid grpc-timeout value '123456789S'.", response.Outcome);
     }
 
+    [Theory]
+    [InlineData("caf\u00e9")]
+    [InlineData("a\tb")]
+    public async Task Request_header_value_metadata_cannot_carry_is_left_out_and_the_call_succeeds(string value)
+    {
+        var request = RawGrpc.Request(UnaryPath, RawGrpc.Frame(new EchoRequest { EchoMetadata = { "x-foo", "x-ok" } }));
+        request.Headers.TryAddWithoutValidation("x-foo", value);
+        request.Headers.TryAddWithoutValidation("x-ok", "fine");
+
+        var response = await RawGrpc.SendAsync(_client, request);
+
+        Assert.Equal("0: ", response.Outcome);
+        Assert.Equal(["fine"], response.TrailerValues("x-ok"));
+        Assert.Empty(response.TrailerValues("x-foo"));
+    }
+
+    [Fact]
+    public async Task Binary_request_header_that_is_not_base64_is_INTERNAL()
+    {
+        var request = RawGrpc.Request(UnaryPath, RawGrpc.Frame(new EchoRequest()));
+        request.Headers.TryAddWithoutValidation("x-foo-bin", "!!not base64!!");
+
+        var response = await RawGrpc.SendAsync(_client, request);
+
+        Assert.Equal("13: Request header 'x-foo-bin' is not valid base64.", response.Outcome);
+    }
+
     [Fact]
     public async Task Exception_from_a_handler_is_UNKNOWN_without_its_message_by_default()
     {

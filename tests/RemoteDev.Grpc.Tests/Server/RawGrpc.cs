@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text;
 using Google.Protobuf;
 
 namespace RemoteDev.Grpc.Tests.Server;
@@ -10,7 +11,8 @@ internal static class RawGrpc
 {
     public static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
 
-    public static HttpClient CreateClient(Uri baseUri) => new(new SocketsHttpHandler { EnableMultipleHttp2Connections = false })
+    /// <summary>Header values go out as UTF-8, as browsers and proxies may send them, so tests can send non-ASCII.</summary>
+    public static HttpClient CreateClient(Uri baseUri) => new(new SocketsHttpHandler { EnableMultipleHttp2Connections = false, RequestHeaderEncodingSelector = (_, _) => Encoding.UTF8 })
     {
         BaseAddress = baseUri,
         DefaultRequestVersion = HttpVersion.Version20,
