@@ -85,8 +85,11 @@ internal sealed class FaultySandboxStore(ISandboxStore store) : ISandboxStore
             return true;
         });
 
-    public Task<IReadOnlyList<string>> PurgeEndedAsync(DateTimeOffset endedBefore, int limit, CancellationToken cancellationToken) =>
-        Call(nameof(PurgeEndedAsync), () => store.PurgeEndedAsync(endedBefore, limit, cancellationToken));
+    public Task<IReadOnlyList<string>> ListEndedAsync(DateTimeOffset endedBefore, int limit, CancellationToken cancellationToken) =>
+        Call(nameof(ListEndedAsync), () => store.ListEndedAsync(endedBefore, limit, cancellationToken));
+
+    public Task<bool> PurgeEndedAsync(string id, DateTimeOffset endedBefore, CancellationToken cancellationToken) =>
+        Call(nameof(PurgeEndedAsync), () => store.PurgeEndedAsync(id, endedBefore, cancellationToken));
 
     public Task<int> ForgetPurgesAsync(DateTimeOffset purgedBefore, int limit, CancellationToken cancellationToken) =>
         Call(nameof(ForgetPurgesAsync), () => store.ForgetPurgesAsync(purgedBefore, limit, cancellationToken));

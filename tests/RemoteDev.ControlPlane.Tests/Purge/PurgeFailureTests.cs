@@ -34,7 +34,7 @@ public abstract class PurgeFailureTests : StoreTestBase
         var revision = await Store.Sandboxes.GetRevisionAsync(None);
         await InjectedPurgeFailure.AddAsync(Options, sandbox.Id);
 
-        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => Store.Sandboxes.PurgeEndedAsync(Time.GetUtcNow(), 10, None));
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => Store.Sandboxes.PurgeEndedAsync(sandbox.Id, Time.GetUtcNow(), None));
 
         var kept = await Store.Sandboxes.GetAsync(sandbox.Id, None);
         Assert.Equal((sandbox.Revision, sandbox.EndedAt, sandbox.Status), (kept!.Revision, kept.EndedAt, kept.Status));
@@ -49,12 +49,12 @@ public abstract class PurgeFailureTests : StoreTestBase
     {
         var sandbox = await EndedWithOutputAsync();
         await InjectedPurgeFailure.AddAsync(Options, sandbox.Id);
-        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => Store.Sandboxes.PurgeEndedAsync(Time.GetUtcNow(), 10, None));
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => Store.Sandboxes.PurgeEndedAsync(sandbox.Id, Time.GetUtcNow(), None));
         await InjectedPurgeFailure.RemoveAsync(Options);
 
-        var purged = await Store.Sandboxes.PurgeEndedAsync(Time.GetUtcNow(), 10, None);
+        var purged = await Store.Sandboxes.PurgeEndedAsync(sandbox.Id, Time.GetUtcNow(), None);
 
-        Assert.Equal([sandbox.Id], purged);
+        Assert.True(purged);
         Assert.Null(await Store.Sandboxes.GetAsync(sandbox.Id, None));
         Assert.Null(await Store.Output.GetStreamAsync(new OutputStreamKey(sandbox.Id, "app"), None));
         Assert.Null(await Store.AgentTokens.GetHashAsync(sandbox.Id, None));
@@ -66,7 +66,7 @@ public abstract class PurgeFailureTests : StoreTestBase
     {
         var sandbox = await EndedWithOutputAsync();
         var store = new FaultySandboxStore(Store.Sandboxes);
-        store.FailCalls(nameof(ISandboxStore.PurgeEndedAsync), 1);
+        store.FailCalls(nameof(ISandboxStore.ListEndedAsync), 1);
         Time.Advance(Retention);
 
         await using var purger = await StartPurgerAsync(store);
@@ -78,6 +78,32 @@ public abstract class PurgeFailureTests : StoreTestBase
         Assert.Null(await Store.Sandboxes.GetAsync(sandbox.Id, None));
         Assert.Null(purger.Service.ExecuteTask!.Exception);
         Assert.False(purger.Service.ExecuteTask.IsCompleted);
+    }
+
+    [Fact]
+    public async Task Purges_committed_before_a_failure_in_the_same_pass_are_recorded_and_the_failed_one_is_retried()
+    {
+        var first = await EndedWithOutputAsync();
+        Time.Advance(TimeSpan.FromSeconds(1));
+        var second = await EndedWithOutputAsync();
+        Observed.Update(first.Id, o => o with { SeenAt = Time.GetUtcNow() }, phaseRelevant: false);
+        Observed.Update(second.Id, o => o with { SeenAt = Time.GetUtcNow() }, phaseRelevant: false);
+        await InjectedPurgeFailure.AddAsync(Options, second.Id);
+        Time.Advance(Retention);
+
+        await using var purger = await StartPurgerAsync(Store.Sandboxes);
+        await EventuallyAsync(() => Task.FromResult(Logs.WithEventId(EventPassFailed).Count > 0), "a failed pass");
+        var logged = Logs.Entries;
+        var counted = Metrics.Render(new Dictionary<string, int>());
+        var observedFirst = Observed.Get(first.Id);
+        await InjectedPurgeFailure.RemoveAsync(Options);
+        await LoggedPurgeOfAsync(second.Id);
+
+        Assert.Null(await Store.Sandboxes.GetAsync(first.Id, None));
+        Assert.Single(logged, e => e.EventId == EventPurged && e.Message.Contains(first.Id, StringComparison.Ordinal));
+        Assert.Contains("remotedev_sandboxes_purged_total 1\n", counted, StringComparison.Ordinal);
+        Assert.Same(ObservedSandbox.Never, observedFirst);
+        Assert.Contains("remotedev_sandboxes_purged_total 2\n", Metrics.Render(new Dictionary<string, int>()), StringComparison.Ordinal);
     }
 
     private protected static readonly byte[] Output = "built and then deleted\n"u8.ToArray();

@@ -125,12 +125,15 @@ public abstract class UpgradeFromSchemaV1Tests : IAsyncLifetime
         var finished = DateTimeOffset.UtcNow;
 
         var ended = (await store.Sandboxes.GetAsync(_deletedStopped, None))!.EndedAt!.Value;
-        var early = await store.Sandboxes.PurgeEndedAsync(ended - TimeSpan.FromTicks(10), 100, None);
-        var due = await store.Sandboxes.PurgeEndedAsync(ended, 100, None);
+        var early = await store.Sandboxes.ListEndedAsync(ended - TimeSpan.FromTicks(10), 100, None);
+        var due = await store.Sandboxes.ListEndedAsync(ended, 100, None);
+        var purged = await store.Sandboxes.PurgeEndedAsync(_deletedStopped, ended, None);
 
         Assert.InRange(ended, started - ClockSlack, finished + ClockSlack);
         Assert.Empty(early);
         Assert.Equal([_deletedStopped], due);
+        Assert.True(purged);
+        Assert.Null(await store.Sandboxes.GetAsync(_deletedStopped, None));
         Assert.Null(await store.Output.GetStreamAsync(new OutputStreamKey(_deletedStopped, "app"), None));
         Assert.Null(await store.AgentTokens.GetHashAsync(_deletedStopped, None));
         Assert.NotNull(await store.Output.GetStreamAsync(new OutputStreamKey(_live, "app"), None));
@@ -145,13 +148,15 @@ public abstract class UpgradeFromSchemaV1Tests : IAsyncLifetime
         var teardownEnd = _time.GetUtcNow();
 
         var stopped = await store.Sandboxes.UpdateStatusAsync(_deletedStopping, Status(SandboxPhase.Stopped, "deleted", generation: 2), stopping.Revision, None);
-        var early = await store.Sandboxes.PurgeEndedAsync(teardownEnd - TimeSpan.FromTicks(10), 100, None);
-        var due = await store.Sandboxes.PurgeEndedAsync(teardownEnd, 100, None);
+        var early = await store.Sandboxes.ListEndedAsync(teardownEnd - TimeSpan.FromTicks(10), 100, None);
+        var due = await store.Sandboxes.ListEndedAsync(teardownEnd, 100, None);
+        var purged = await store.Sandboxes.PurgeEndedAsync(_deletedStopping, teardownEnd, None);
 
         Assert.Null(stopping.EndedAt);
         Assert.Equal(teardownEnd, stopped.EndedAt);
         Assert.Equal([_deletedStopped], early);
-        Assert.Equal([_deletedStopping], due);
+        Assert.Equal([_deletedStopped, _deletedStopping], due);
+        Assert.True(purged);
     }
 
     [Fact]
@@ -159,9 +164,11 @@ public abstract class UpgradeFromSchemaV1Tests : IAsyncLifetime
     {
         var store = await UpgradeAsync();
 
-        var purged = await store.Sandboxes.PurgeEndedAsync(DateTimeOffset.MaxValue.AddYears(-1), 100, None);
+        var due = await store.Sandboxes.ListEndedAsync(DateTimeOffset.MaxValue.AddYears(-1), 100, None);
+        var purged = await store.Sandboxes.PurgeEndedAsync(_live, DateTimeOffset.MaxValue.AddYears(-1), None);
 
-        Assert.Equal([_deletedStopped], purged);
+        Assert.Equal([_deletedStopped], due);
+        Assert.False(purged);
         Assert.NotNull(await store.Sandboxes.GetAsync(_live, None));
     }
 
