@@ -61,6 +61,20 @@ public abstract class ReconcilerStoreFailureTests : StoreTestBase
         Assert.Equal([200.0, 400.0, 800.0], _logs.WithEventId(EventRetrying).Select(e => e.Value("BackoffMs")));
     }
 
+    [Fact]
+    public async Task Failure_the_store_could_not_record_is_recorded_on_the_retry_without_starting_the_agent_again()
+    {
+        var crashing = await Store.Sandboxes.CreateAsync(new NewSandbox("crashing", "alpha", new Dictionary<string, string>(), new SandboxSpec()), None);
+
+        await StartAsync(faulty => faulty.FailNextStatusWrite(SandboxPhase.Failed));
+
+        var failed = await PhaseAsync(crashing.Id, SandboxPhase.Failed);
+        Assert.Equal(
+            [(SandboxPhase.Failed, true), (SandboxPhase.Failed, false)],
+            _faulty.StatusWrites.SkipWhile(w => !w.Failed).Select(w => (w.Phase, w.Failed)));
+        Assert.StartsWith("the agent exited 5 times in a row", failed.Status.Reason, StringComparison.Ordinal);
+    }
+
     private Task StartAsync(string method, params int[] calls) => StartAsync(faulty => faulty.FailCalls(method, calls));
 
     private async Task StartAsync(Action<FaultySandboxStore> faults)
