@@ -50,21 +50,25 @@ internal sealed class DeletedSandboxPurger(
         using var pass = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timeout.Token);
         try
         {
-            var purged = await store.PurgeEndedAsync(cutoff, BatchSize, pass.Token);
-            foreach (var id in purged)
+            var due = await store.ListEndedAsync(cutoff, BatchSize, pass.Token);
+            foreach (var id in due)
             {
-                observed.Forget(id);
-                PurgeLog.Purged(logger, id, options.DeletedRetention);
+                // Recorded as each commits: a failure later in the pass leaves these purged, and they are not due again.
+                if (await store.PurgeEndedAsync(id, cutoff, pass.Token))
+                {
+                    observed.Forget(id);
+                    metrics.SandboxesPurged(1);
+                    PurgeLog.Purged(logger, id, options.DeletedRetention);
+                }
             }
 
-            metrics.SandboxesPurged(purged.Count);
             var forgotten = await store.ForgetPurgesAsync(cutoff, BatchSize, pass.Token);
             if (forgotten > 0)
             {
                 PurgeLog.PurgesForgotten(logger, forgotten);
             }
 
-            return purged.Count == BatchSize || forgotten == BatchSize;
+            return due.Count == BatchSize || forgotten == BatchSize;
         }
         catch (Exception error) when (!stoppingToken.IsCancellationRequested)
         {

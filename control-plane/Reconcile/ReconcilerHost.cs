@@ -28,6 +28,7 @@ internal sealed class ReconcilerHost(
 
     private readonly WorkQueue _queue = new(time);
     private readonly ConcurrentDictionary<string, int> _failures = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _pendingFailures = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Completes once adoption and orphan reaping are done.</summary>
@@ -91,17 +92,12 @@ internal sealed class ReconcilerHost(
 
             try
             {
-                var result = await reconciler.ReconcileAsync(id, stoppingToken);
-                _failures.TryRemove(id, out _);
-                if (result.RequeueAfter is { } delay)
+                if (!await RecordPendingFailureAsync(id, stoppingToken))
                 {
-                    _queue.EnqueueAfter(id, delay);
+                    await ReconcileAsync(id, stoppingToken);
                 }
-            }
-            catch (TerminalReconcileException error)
-            {
-                ReconcileLog.Terminal(logger, id, error.Message);
-                await MarkFailedAsync(id, error.Message, stoppingToken);
+
+                _failures.TryRemove(id, out _);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -121,20 +117,47 @@ internal sealed class ReconcilerHost(
         }
     }
 
-    private async Task MarkFailedAsync(string id, string reason, CancellationToken cancellationToken)
+    private async Task ReconcileAsync(string id, CancellationToken cancellationToken)
     {
+        ReconcileResult result;
         try
         {
-            if (await store.GetAsync(id, cancellationToken) is { } sandbox)
-            {
-                await reconciler.SetPhaseAsync(sandbox, SandboxPhase.Failed, reason, cancellationToken);
-            }
+            result = await reconciler.ReconcileAsync(id, cancellationToken);
         }
-        catch (Exception error) when (error is not OperationCanceledException)
+        catch (TerminalReconcileException error)
         {
-            // Any store error (not only the wrapped ones): the worker must live on and the failure be recorded later.
-            ReconcileLog.Retrying(logger, id, InitialBackoff.TotalMilliseconds, error);
-            _queue.EnqueueAfter(id, InitialBackoff);
+            ReconcileLog.Terminal(logger, id, error.Message);
+            _pendingFailures[id] = error.Message;
+            await RecordPendingFailureAsync(id, cancellationToken);
+            return;
         }
+
+        if (result.RequeueAfter is { } delay)
+        {
+            _queue.EnqueueAfter(id, delay);
+        }
+    }
+
+    /// <summary>
+    /// Records the sandbox's terminal failure (FAILED) if one is pending; true when that was this run's work. It stays
+    /// pending until the store took it, so a store error has the retry record it rather than reconcile again, which
+    /// would start over (launch a crash-looping agent again, restart a readiness timeout). A sandbox deleted or purged
+    /// meanwhile is reconciled instead.
+    /// </summary>
+    private async Task<bool> RecordPendingFailureAsync(string id, CancellationToken cancellationToken)
+    {
+        if (!_pendingFailures.TryGetValue(id, out var reason))
+        {
+            return false;
+        }
+
+        var sandbox = await store.GetAsync(id, cancellationToken);
+        if (sandbox is { Deleted: false })
+        {
+            await reconciler.SetPhaseAsync(sandbox, SandboxPhase.Failed, reason, cancellationToken);
+        }
+
+        _pendingFailures.TryRemove(id, out _);
+        return sandbox is { Deleted: false };
     }
 }

@@ -31,11 +31,16 @@ internal interface ISandboxStore
     Task PurgeAsync(string id, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Purges (as <see cref="PurgeAsync"/>, each in its own transaction) at most <paramref name="limit"/> sandboxes
-    /// deleted and STOPPED since before <paramref name="endedBefore"/> (see <see cref="SandboxRecord.EndedAt"/>), those
-    /// ended longest ago first; returns their ids.
+    /// Ids of at most <paramref name="limit"/> sandboxes deleted and STOPPED since before <paramref name="endedBefore"/>
+    /// (see <see cref="SandboxRecord.EndedAt"/>), those ended longest ago first.
     /// </summary>
-    Task<IReadOnlyList<string>> PurgeEndedAsync(DateTimeOffset endedBefore, int limit, CancellationToken cancellationToken);
+    Task<IReadOnlyList<string>> ListEndedAsync(DateTimeOffset endedBefore, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Purges the sandbox as <see cref="PurgeAsync"/> does, in one transaction, if it is (still) deleted and STOPPED
+    /// since before <paramref name="endedBefore"/>; false, changing nothing, otherwise.
+    /// </summary>
+    Task<bool> PurgeEndedAsync(string id, DateTimeOffset endedBefore, CancellationToken cancellationToken);
 
     /// <summary>
     /// Drops at most <paramref name="limit"/> purge changes made before <paramref name="purgedBefore"/>; a watcher

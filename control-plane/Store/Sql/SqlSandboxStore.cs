@@ -112,32 +112,31 @@ internal sealed class SqlSandboxStore(Database database, TimeProvider time) : IS
         }
     }
 
-    public async Task<IReadOnlyList<string>> PurgeEndedAsync(DateTimeOffset endedBefore, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> ListEndedAsync(DateTimeOffset endedBefore, int limit, CancellationToken cancellationToken)
     {
-        var cutoff = SandboxRows.ToMicros(endedBefore);
-        var candidates = new List<string>();
-        await using (var connection = await database.OpenReadAsync(cancellationToken))
-        await using (var command = Database.Command(connection, null, "SELECT id FROM sandboxes WHERE ended_at <= @cutoff ORDER BY ended_at LIMIT @n", ("@cutoff", cutoff), ("@n", limit)))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        await using var connection = await database.OpenReadAsync(cancellationToken);
+        await using var command = Database.Command(connection, null, "SELECT id FROM sandboxes WHERE ended_at <= @cutoff ORDER BY ended_at LIMIT @n",
+            ("@cutoff", SandboxRows.ToMicros(endedBefore)), ("@n", limit));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var ids = new List<string>();
+        while (await reader.ReadAsync(cancellationToken))
         {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                candidates.Add(reader.GetString(0));
-            }
+            ids.Add(reader.GetString(0));
         }
 
-        var purged = new List<string>();
-        foreach (var id in candidates)
+        return ids;
+    }
+
+    public async Task<bool> PurgeEndedAsync(string id, DateTimeOffset endedBefore, CancellationToken cancellationToken)
+    {
+        var revision = await database.WriteAsync((c, t) => PurgeAsync(c, t, id, SandboxRows.ToMicros(endedBefore), cancellationToken), cancellationToken);
+        if (revision == 0)
         {
-            var revision = await database.WriteAsync((c, t) => PurgeAsync(c, t, id, cutoff, cancellationToken), cancellationToken);
-            if (revision > 0)
-            {
-                Committed(revision);
-                purged.Add(id);
-            }
+            return false;
         }
 
-        return purged;
+        Committed(revision);
+        return true;
     }
 
     public Task<int> ForgetPurgesAsync(DateTimeOffset purgedBefore, int limit, CancellationToken cancellationToken) =>

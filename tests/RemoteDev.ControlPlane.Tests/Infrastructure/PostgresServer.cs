@@ -93,24 +93,34 @@ public sealed class PostgresServer : IAsyncDisposable
         foreach (var dir in Directory.GetDirectories(Path.GetTempPath(), DirPrefix + "*"))
         {
             var pidText = Path.GetFileName(dir)[DirPrefix.Length..].Split('-')[0];
-            if (int.TryParse(pidText, CultureInfo.InvariantCulture, out var pid) && !IsAlive(pid))
+            if (int.TryParse(pidText, CultureInfo.InvariantCulture, out var pid) && !IsAlive(pid) && TryClaim(dir) is { } claimed)
             {
-                try
-                {
-                    StopDirectory(dir);
-                }
-                catch (DirectoryNotFoundException)
-                {
-                    // Another test process (they run in parallel) reaped the same orphan first.
-                }
+                StopDirectory(claimed);
             }
         }
 
         return Task.CompletedTask;
     }
 
-    private static bool IsAlive(int pid) => Directory.Exists($"/proc/{pid}");
+    /// <summary>
+    /// Moves an orphan's directory under this process's name, so that of test processes (other worktrees') reaping at
+    /// the same time exactly one stops and removes it; null when another one got there first.
+    /// </summary>
+    private static string? TryClaim(string dir)
+    {
+        var claimed = Path.Combine(Path.GetTempPath(), $"{DirPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}");
+        try
+        {
+            Directory.Move(dir, claimed);
+            return claimed;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
 
+    private static bool IsAlive(int pid) => Directory.Exists($"/proc/{pid}");
 
     private static Task RunAsPostgresAsync(params string[] command) => RunAsync("runuser", ["-u", "postgres", "--", .. command]);
 

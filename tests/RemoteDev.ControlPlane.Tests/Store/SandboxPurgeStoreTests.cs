@@ -31,9 +31,11 @@ public abstract class SandboxPurgeStoreTests : StoreTestBase
         await SetPhaseAsync(sandbox.Id, SandboxPhase.Stopped);
         Time.Advance(Retention);
 
-        var purged = await Store.Sandboxes.PurgeEndedAsync(Time.GetUtcNow() - Retention, 10, None);
+        var due = await Store.Sandboxes.ListEndedAsync(Time.GetUtcNow() - Retention, 10, None);
+        var purged = await Store.Sandboxes.PurgeEndedAsync(sandbox.Id, Time.GetUtcNow() - Retention, None);
 
-        Assert.Equal([sandbox.Id], purged);
+        Assert.Equal([sandbox.Id], due);
+        Assert.True(purged);
         Assert.Null(await Store.Sandboxes.GetAsync(sandbox.Id, None));
         Assert.Null(await Store.Output.GetStreamAsync(stream, None));
         Assert.Null(await Store.AgentTokens.GetHashAsync(sandbox.Id, None));
@@ -46,9 +48,11 @@ public abstract class SandboxPurgeStoreTests : StoreTestBase
         await SetPhaseAsync(sandbox.Id, SandboxPhase.Stopped);
         Time.Advance(Retention - TimeSpan.FromSeconds(1));
 
-        var purged = await Store.Sandboxes.PurgeEndedAsync(Time.GetUtcNow() - Retention, 10, None);
+        var due = await Store.Sandboxes.ListEndedAsync(Time.GetUtcNow() - Retention, 10, None);
+        var purged = await Store.Sandboxes.PurgeEndedAsync(sandbox.Id, Time.GetUtcNow() - Retention, None);
 
-        Assert.Empty(purged);
+        Assert.Empty(due);
+        Assert.False(purged);
         Assert.NotNull(await Store.Sandboxes.GetAsync(sandbox.Id, None));
     }
 
@@ -59,14 +63,16 @@ public abstract class SandboxPurgeStoreTests : StoreTestBase
         var stopping = await SetPhaseAsync(sandbox.Id, SandboxPhase.Stopping);
         Time.Advance(Retention * 10);
 
-        var purged = await Store.Sandboxes.PurgeEndedAsync(Time.GetUtcNow() - Retention, 10, None);
+        var due = await Store.Sandboxes.ListEndedAsync(Time.GetUtcNow() - Retention, 10, None);
+        var purged = await Store.Sandboxes.PurgeEndedAsync(sandbox.Id, Time.GetUtcNow() - Retention, None);
 
-        Assert.Empty(purged);
+        Assert.Empty(due);
+        Assert.False(purged);
         Assert.Equal((true, SandboxPhase.Stopping), (stopping.Deleted, (await Store.Sandboxes.GetAsync(sandbox.Id, None))!.Status.Phase));
     }
 
     [Fact]
-    public async Task A_pass_purges_at_most_its_limit_those_ended_longest_ago_first()
+    public async Task Ended_sandboxes_are_listed_at_most_the_limit_those_ended_longest_ago_first()
     {
         var first = await DeletedAsync();
         await SetPhaseAsync(first.Id, SandboxPhase.Stopped);
@@ -75,10 +81,9 @@ public abstract class SandboxPurgeStoreTests : StoreTestBase
         await SetPhaseAsync(second.Id, SandboxPhase.Stopped);
         Time.Advance(Retention);
 
-        var purged = await Store.Sandboxes.PurgeEndedAsync(Time.GetUtcNow() - Retention, 1, None);
+        var due = await Store.Sandboxes.ListEndedAsync(Time.GetUtcNow() - Retention, 1, None);
 
-        Assert.Equal([first.Id], purged);
-        Assert.NotNull(await Store.Sandboxes.GetAsync(second.Id, None));
+        Assert.Equal([first.Id], due);
     }
 
     [Fact]
@@ -87,7 +92,7 @@ public abstract class SandboxPurgeStoreTests : StoreTestBase
         var sandbox = await DeletedAsync();
         await SetPhaseAsync(sandbox.Id, SandboxPhase.Stopped);
         var before = await Store.Sandboxes.GetRevisionAsync(None);
-        await Store.Sandboxes.PurgeEndedAsync(Time.GetUtcNow(), 10, None);
+        await Store.Sandboxes.PurgeEndedAsync(sandbox.Id, Time.GetUtcNow(), None);
         var change = Assert.Single(await Store.Sandboxes.ListChangedSinceAsync(before, 10, None));
         Time.Advance(Retention);
 
