@@ -7,32 +7,54 @@ namespace RemoteDev.Cli.Infrastructure;
 internal static class CliAction
 {
     public static void Set(Command command, Func<CliContext, CancellationToken, Task<int>> run) =>
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetAction((parse, cancellationToken) => RunAsync(parse, run, watchOutput: false, cancellationToken));
+
+    /// <summary>For commands that may wait long between writes: they also end (141) once their stdout's reader is gone.</summary>
+    public static void SetStreaming(Command command, Func<CliContext, CancellationToken, Task<int>> run) =>
+        command.SetAction((parse, cancellationToken) => RunAsync(parse, run, watchOutput: true, cancellationToken));
+
+    private static async Task<int> RunAsync(ParseResult parse, Func<CliContext, CancellationToken, Task<int>> run, bool watchOutput, CancellationToken cancellationToken)
+    {
+        using var interruption = new Interruption(cancellationToken);
+        if (watchOutput)
         {
-            using var context = new CliContext(parse);
-            try
-            {
-                return await run(context, cancellationToken);
-            }
-            catch (RpcException error) when (error.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
-            {
-                return ExitCodes.Interrupted;
-            }
-            catch (RpcException error)
-            {
-                await Console.Error.WriteLineAsync($"rdev: {error.StatusCode.ToWireName()}: {error.Status.Detail}");
-                return ExitCodes.For(error.StatusCode);
-            }
-            catch (CliException error)
-            {
-                await Console.Error.WriteLineAsync($"rdev: {error.Message}");
-                return error.ExitCode;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return ExitCodes.Interrupted;
-            }
-        });
+            OutputWatch.Start(interruption);
+        }
+
+        using var context = new CliContext(parse);
+        try
+        {
+            return await run(context, interruption.Token);
+        }
+        catch (Exception) when (interruption.ExitCode is { } code)
+        {
+            // Whatever the stop broke on its way out (a cancelled call, a write to the closed pipe) is no error.
+            return code;
+        }
+        catch (OutputException error) when (error.IsBrokenPipe)
+        {
+            // Unwinding ended (cancelled) the calls in flight; like a Unix tool killed by SIGPIPE, say nothing.
+            return ExitCodes.OutputClosed;
+        }
+        catch (RpcException error) when (error.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
+        {
+            return ExitCodes.Interrupted;
+        }
+        catch (RpcException error)
+        {
+            await Console.Error.WriteLineAsync($"rdev: {error.StatusCode.ToWireName()}: {error.Status.Detail}");
+            return ExitCodes.For(error.StatusCode);
+        }
+        catch (CliException error)
+        {
+            await Console.Error.WriteLineAsync($"rdev: {error.Message}");
+            return error.ExitCode;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return ExitCodes.Interrupted;
+        }
+    }
 
     /// <summary>UNAUTHENTICATED rather than Unauthenticated: the form gRPC documents and other tools print.</summary>
     private static string ToWireName(this StatusCode code)

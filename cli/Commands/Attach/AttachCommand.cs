@@ -26,7 +26,7 @@ internal static class AttachCommand
                 result.AddError("--tail and --offset: give at most one");
             }
         });
-        CliAction.Set(command, RunAsync);
+        CliAction.SetStreaming(command, RunAsync);
         return command;
     }
 

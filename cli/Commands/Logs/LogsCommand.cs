@@ -24,7 +24,7 @@ internal static class LogsCommand
                 result.AddError("--tail and --offset: give at most one");
             }
         });
-        CliAction.Set(command, RunAsync);
+        CliAction.SetStreaming(command, RunAsync);
         return command;
     }
 

@@ -13,7 +13,7 @@ internal static class SandboxWatchCommand
     public static Command Create()
     {
         var command = new Command("watch", "Print every sandbox's current state, then every change, until interrupted") { Project, Id };
-        CliAction.Set(command, RunAsync);
+        CliAction.SetStreaming(command, RunAsync);
         return command;
     }
 
