@@ -16,6 +16,7 @@ internal static class CliAction
     private static async Task<int> RunAsync(ParseResult parse, Func<CliContext, CancellationToken, Task<int>> run, bool watchOutput, CancellationToken cancellationToken)
     {
         using var interruption = new Interruption(cancellationToken);
+        using var signals = TerminationSignals.Register(interruption);
         if (watchOutput)
         {
             OutputWatch.Start(interruption);
@@ -28,17 +29,14 @@ internal static class CliAction
         }
         catch (Exception) when (interruption.ExitCode is { } code)
         {
-            // Whatever the stop broke on its way out (a cancelled call, a write to the closed pipe) is no error.
+            // Whatever the stop broke on its way out (a cancelled call, a write to the closed pipe) is no error: the
+            // exit code says why rdev stopped (128+N for signal N).
             return code;
         }
         catch (OutputException error) when (error.IsBrokenPipe)
         {
             // Unwinding ended (cancelled) the calls in flight; like a Unix tool killed by SIGPIPE, say nothing.
             return ExitCodes.OutputClosed;
-        }
-        catch (RpcException error) when (error.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
-        {
-            return ExitCodes.Interrupted;
         }
         catch (RpcException error)
         {
@@ -49,10 +47,6 @@ internal static class CliAction
         {
             await Console.Error.WriteLineAsync($"rdev: {error.Message}");
             return error.ExitCode;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return ExitCodes.Interrupted;
         }
     }
 
