@@ -34,8 +34,9 @@ internal sealed class AttachSession(V1.Processes.ProcessesClient client, AttachS
             throw new CliException(ExitCodes.Conflict, $"process {settings.Process} is {ProcessViews.State(status.State)}; its output: rdev logs {settings.SandboxId} {settings.Process}");
         }
 
+        var stdin = StdinModes.For(settings.Input, status.Spec);
         var start = await StartAsync(cancellationToken);
-        using var terminal = settings.Stdin == StdinMode.Terminal ? Terminal.EnterRaw() : null;
+        using var terminal = stdin == StdinMode.Terminal ? Terminal.EnterRaw() : null;
         var copier = new OutputCopier(std, start);
         var call = Open(copier.Next, cancellationToken);
         using var winch = terminal is null || OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create(PosixSignal.SIGWINCH, _ => _resizes.Writer.TryWrite(true));
@@ -46,10 +47,10 @@ internal sealed class AttachSession(V1.Processes.ProcessesClient client, AttachS
             _ = Task.Run(() => SendResizesAsync(cancellationToken), cancellationToken);
         }
 
-        if (settings.Stdin != StdinMode.None)
+        if (stdin != StdinMode.None)
         {
             // A blocking read of stdin cannot be cancelled: this task is left behind when the attach ends.
-            _ = Task.Run(() => PumpStdinAsync(cancellationToken), cancellationToken);
+            _ = Task.Run(() => PumpStdinAsync(stdin, cancellationToken), cancellationToken);
         }
 
         V1.ProcessEvent? ended;
@@ -180,13 +181,13 @@ internal sealed class AttachSession(V1.Processes.ProcessesClient client, AttachS
         }
     }
 
-    private async Task PumpStdinAsync(CancellationToken cancellationToken)
+    private async Task PumpStdinAsync(StdinMode mode, CancellationToken cancellationToken)
     {
         try
         {
             await using var stdin = StdStreams.OpenStdin();
             var buffer = new byte[StdinChunkBytes];
-            var detachKeys = settings.Stdin == StdinMode.Terminal ? new DetachKeys() : null;
+            var detachKeys = mode == StdinMode.Terminal ? new DetachKeys() : null;
             var forward = new List<byte>(StdinChunkBytes);
             int read;
             while ((read = await stdin.ReadAsync(buffer, cancellationToken)) > 0)
@@ -211,7 +212,7 @@ internal sealed class AttachSession(V1.Processes.ProcessesClient client, AttachS
                 }
             }
 
-            if (settings.Stdin == StdinMode.Terminal)
+            if (mode == StdinMode.Terminal)
             {
                 await DetachAsync(cancellationToken);
                 return;
