@@ -21,11 +21,7 @@ internal static class GlobalOptions
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable(ServerVariable) is { Length: > 0 } value ? value : DefaultServer,
     };
 
-    public static readonly Option<string?> ApiKey = new("--api-key")
-    {
-        Description = $"API key <id>.<secret>; else env {ApiKeyResolver.KeyVariable}, else the control plane's admin.key file (see rdev --help)",
-        Recursive = true,
-    };
+    public static readonly Option<string?> ApiKey = CreateApiKey();
 
     public static readonly Option<OutputFormat> Output = new("--output", "-o")
     {
@@ -33,6 +29,24 @@ internal static class GlobalOptions
         Recursive = true,
         DefaultValueFactory = _ => OutputFormat.Table,
     };
+
+    /// <summary>Given empty (a script's unset variable), it is a usage error rather than "no key given".</summary>
+    private static Option<string?> CreateApiKey()
+    {
+        var option = new Option<string?>("--api-key")
+        {
+            Description = $"API key <id>.<secret>; else env {ApiKeyResolver.KeyVariable}, else the control plane's admin.key file (see rdev --help)",
+            Recursive = true,
+        };
+        option.Validators.Add(result =>
+        {
+            if (string.IsNullOrWhiteSpace(result.GetValueOrDefault<string?>()))
+            {
+                result.AddError("--api-key: empty; give a key, or leave the option out to use the next source");
+            }
+        });
+        return option;
+    }
 
     public static void AddTo(RootCommand root)
     {

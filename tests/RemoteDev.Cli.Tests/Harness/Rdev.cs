@@ -38,6 +38,10 @@ public sealed class Rdev(ControlPlaneProcess controlPlane)
         start.Environment.Remove("RDEV_API_KEY");
         start.Environment["RDEV_SERVER"] = controlPlane.Server;
         start.Environment["REMOTEDEV_DATA_DIR"] = run.DataDir ?? controlPlane.DataDir;
+        foreach (var (name, value) in run.Environment)
+        {
+            start.Environment[name] = value;
+        }
         using var process = Process.Start(start) ?? throw new InvalidOperationException("rdev did not start");
         using var timeout = new CancellationTokenSource(run.Timeout);
         var stdout = new MemoryStream();
@@ -92,6 +96,9 @@ public sealed record RdevRun(string[] Args)
     public byte[] Stdin { get; init; } = [];
 
     public string? DataDir { get; init; }
+
+    /// <summary>Environment variables on top of the ones every run gets (RDEV_API_KEY is never inherited).</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
     /// <summary>For commands that run until interrupted: Ctrl-C (SIGINT) once rdev's stdout so far satisfies this.</summary>
     public Func<string, bool>? StopWhen { get; init; }
