@@ -1,9 +1,8 @@
 using System.CommandLine;
-using Grpc.Core;
 
 namespace RemoteDev.Cli.Infrastructure;
 
-/// <summary>Runs a command's action and turns failures into one stderr line and a class-specific exit code.</summary>
+/// <summary>Runs a command's action; a failure becomes one stderr line and a class-specific exit code (<see cref="Failures"/>).</summary>
 internal static class CliAction
 {
     public static void Set(Command command, Func<CliContext, CancellationToken, Task<int>> run) =>
@@ -33,27 +32,9 @@ internal static class CliAction
             // exit code says why rdev stopped (128+N for signal N).
             return code;
         }
-        catch (OutputException error) when (error.IsBrokenPipe)
+        catch (Exception error)
         {
-            // Unwinding ended (cancelled) the calls in flight; like a Unix tool killed by SIGPIPE, say nothing.
-            return ExitCodes.OutputClosed;
+            return await Failures.ReportAsync(error);
         }
-        catch (RpcException error)
-        {
-            await Console.Error.WriteLineAsync($"rdev: {error.StatusCode.ToWireName()}: {error.Status.Detail}");
-            return ExitCodes.For(error.StatusCode);
-        }
-        catch (CliException error)
-        {
-            await Console.Error.WriteLineAsync($"rdev: {error.Message}");
-            return error.ExitCode;
-        }
-    }
-
-    /// <summary>UNAUTHENTICATED rather than Unauthenticated: the form gRPC documents and other tools print.</summary>
-    private static string ToWireName(this StatusCode code)
-    {
-        var name = code.ToString();
-        return string.Concat(name.Select((c, i) => i > 0 && char.IsUpper(c) && char.IsLower(name[i - 1]) ? "_" + c : c.ToString())).ToUpperInvariant();
     }
 }

@@ -33,7 +33,7 @@ internal sealed class OutputStream(int fd) : Stream
         {
             _file.Write(buffer);
         }
-        catch (IOException error)
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
             throw new OutputException(error);
         }
@@ -48,7 +48,7 @@ internal sealed class OutputStream(int fd) : Stream
         {
             await _file.WriteAsync(buffer, cancellationToken);
         }
-        catch (IOException error)
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
             throw new OutputException(error);
         }

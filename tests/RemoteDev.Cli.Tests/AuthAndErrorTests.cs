@@ -161,4 +161,22 @@ public sealed class AuthAndErrorTests(SandboxFixture fixture) : IClassFixture<Sa
         result.AssertExit(5);
         Assert.Contains("UNAVAILABLE", result.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Output_that_cannot_be_written_is_one_line_with_exit_code_1()
+    {
+        var result = await fixture.Rdev.RunAsync(new RdevRun(["sandbox", "list"]) { ShellRedirect = "> /dev/full" });
+
+        result.AssertExit(1);
+        Assert.Equal("rdev: cannot write output: No space left on device\n", result.Stderr);
+    }
+
+    [Fact]
+    public async Task An_unexpected_failure_is_one_internal_error_line_with_exit_code_1()
+    {
+        var result = await fixture.Rdev.RunAsync(new RdevRun(["files", "write", fixture.SandboxId, "/tmp/never-written"]) { ShellRedirect = "< /" });
+
+        result.AssertExit(1);
+        Assert.Equal("rdev: internal error: IOException: Is a directory\n", result.Stderr);
+    }
 }

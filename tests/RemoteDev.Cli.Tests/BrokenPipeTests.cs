@@ -16,7 +16,7 @@ public sealed class BrokenPipeTests(SandboxFixture sandbox) : IClassFixture<Sand
     {
         await sandbox.Rdev.RunAsync("process", "add", sandbox.SandboxId, "quiet", "--", "/bin/sh", "-c", "echo only-line; sleep 100000");
 
-        var result = await sandbox.Rdev.RunAsync(new RdevRun(["logs", sandbox.SandboxId, "quiet", "--follow"]) { HeadLines = 1, Timeout = Promptly });
+        var result = await sandbox.Rdev.RunAsync(new RdevRun(["logs", sandbox.SandboxId, "quiet", "--follow"]) { ShellRedirect = "| head -n 1", Timeout = Promptly });
 
         Assert.Equal((141, "only-line\n", ""), (result.ExitCode, result.Text, result.Stderr));
     }
@@ -26,7 +26,7 @@ public sealed class BrokenPipeTests(SandboxFixture sandbox) : IClassFixture<Sand
     {
         var marker = "rdev-pipe-" + Guid.NewGuid().ToString("N");
 
-        var result = await sandbox.Rdev.RunAsync(new RdevRun(["exec", sandbox.SandboxId, "--", "yes", marker]) { HeadLines = 1, Timeout = Promptly });
+        var result = await sandbox.Rdev.RunAsync(new RdevRun(["exec", sandbox.SandboxId, "--", "yes", marker]) { ShellRedirect = "| head -n 1", Timeout = Promptly });
 
         Assert.Equal((141, marker + "\n", ""), (result.ExitCode, result.Text, result.Stderr));
         Assert.True(await LocalProcesses.GoneAsync(marker), "the remote `yes` still runs");
@@ -35,7 +35,7 @@ public sealed class BrokenPipeTests(SandboxFixture sandbox) : IClassFixture<Sand
     [Fact]
     public async Task Watch_ends_with_141_once_the_reader_of_its_first_event_is_gone()
     {
-        var result = await sandbox.Rdev.RunAsync(new RdevRun(["sandbox", "watch", "--id", sandbox.SandboxId, "-o", "json"]) { HeadLines = 1, Timeout = Promptly });
+        var result = await sandbox.Rdev.RunAsync(new RdevRun(["sandbox", "watch", "--id", sandbox.SandboxId, "-o", "json"]) { ShellRedirect = "| head -n 1", Timeout = Promptly });
 
         result.AssertExit(141);
         Assert.Contains(sandbox.SandboxId, result.Text, StringComparison.Ordinal);
@@ -47,7 +47,7 @@ public sealed class BrokenPipeTests(SandboxFixture sandbox) : IClassFixture<Sand
         var path = Path.Combine(sandbox.ControlPlane.DataDir, "many-lines.txt");
         await File.WriteAllLinesAsync(path, Enumerable.Range(1, 200_000).Select(i => $"line {i}"));
 
-        var result = await sandbox.Rdev.RunAsync(new RdevRun(["files", "read", sandbox.SandboxId, path]) { HeadLines = 1, Timeout = Promptly });
+        var result = await sandbox.Rdev.RunAsync(new RdevRun(["files", "read", sandbox.SandboxId, path]) { ShellRedirect = "| head -n 1", Timeout = Promptly });
 
         Assert.Equal((141, "line 1\n", ""), (result.ExitCode, result.Text, result.Stderr));
     }

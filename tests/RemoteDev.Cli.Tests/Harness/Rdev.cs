@@ -16,10 +16,10 @@ public sealed class Rdev(ControlPlaneProcess controlPlane)
         // Through env(1) with SIGINT at its default: a test run started in the background by a shell inherits SIGINT
         // ignored, and rdev, like any program, keeps an ignored SIGINT ignored, so Ctrl-C would never arrive.
         string[] command = ["/usr/bin/env", "--default-signal=INT", RepoPaths.Rdev, .. run.Args];
-        if (run.HeadLines is { } lines)
+        if (run.ShellRedirect is { } redirect)
         {
-            // The exit code is rdev's, not head's.
-            command = ["/bin/bash", "-c", $"\"$@\" | head -n {lines}; exit \"${{PIPESTATUS[0]}}\"", "bash", .. command];
+            // The exit code is rdev's, not that of what its output goes to.
+            command = ["/bin/bash", "-c", $"\"$@\" {redirect}; exit \"${{PIPESTATUS[0]}}\"", "bash", .. command];
         }
 
         var start = new ProcessStartInfo(command[0])
@@ -107,10 +107,11 @@ public sealed record RdevRun(string[] Args)
     public StdoutHold? StdoutHold { get; init; }
 
     /// <summary>
-    /// Pipes stdout through `head -n HeadLines`, which exits once it printed them and so closes the pipe rdev writes
-    /// to; stdout is then what head printed, the exit code still rdev's.
+    /// Runs rdev through bash with this after its command line: "| head -n 1" (a reader that exits after one line and
+    /// so closes the pipe rdev writes to; stdout is then what head printed), "> /dev/full", "&lt; /". The exit code
+    /// stays rdev's.
     /// </summary>
-    public int? HeadLines { get; init; }
+    public string? ShellRedirect { get; init; }
 
     /// <summary>Longer than this, and the run fails (rdev is killed).</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(120);
