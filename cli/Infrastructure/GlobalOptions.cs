@@ -13,6 +13,7 @@ internal static class GlobalOptions
 {
     public const string DefaultServer = "http://127.0.0.1:5080";
     public const string ServerVariable = "RDEV_SERVER";
+    public const string RequestTimeoutVariable = "RDEV_REQUEST_TIMEOUT";
 
     public static readonly Option<string> Server = new("--server")
     {
@@ -22,6 +23,14 @@ internal static class GlobalOptions
     };
 
     public static readonly Option<string?> ApiKey = CreateApiKey();
+
+    /// <summary>Not --timeout: exec's --timeout bounds the command it runs, sandbox create's the wait for READY.</summary>
+    public static readonly Option<TimeSpan?> RequestTimeout = new("--request-timeout")
+    {
+        Description = $"How long a request-response call may take (env {RequestTimeoutVariable}, default {Deadlines.Request.TotalSeconds:0}s; process stop and restart add the stop grace)",
+        Recursive = true,
+        CustomParser = r => Parsers.PositiveDuration(r),
+    };
 
     public static readonly Option<OutputFormat> Output = new("--output", "-o")
     {
@@ -52,6 +61,7 @@ internal static class GlobalOptions
     {
         root.Add(Server);
         root.Add(ApiKey);
+        root.Add(RequestTimeout);
         root.Add(Output);
     }
 }

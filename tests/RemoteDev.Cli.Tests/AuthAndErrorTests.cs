@@ -163,6 +163,24 @@ public sealed class AuthAndErrorTests(SandboxFixture fixture) : IClassFixture<Sa
     }
 
     [Fact]
+    public async Task A_request_timeout_shorter_than_the_call_is_deadline_exceeded_with_exit_code_5()
+    {
+        var result = await fixture.Rdev.RunAsync("sandbox", "list", "--request-timeout", "1ms");
+
+        result.AssertExit(5);
+        Assert.Contains("DEADLINE_EXCEEDED", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RDEV_REQUEST_TIMEOUT_sets_the_request_timeout()
+    {
+        var result = await fixture.Rdev.RunAsync(new RdevRun(["sandbox", "list"]) { Environment = new Dictionary<string, string> { ["RDEV_REQUEST_TIMEOUT"] = "1ms" } });
+
+        result.AssertExit(5);
+        Assert.Contains("DEADLINE_EXCEEDED", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Output_that_cannot_be_written_is_one_line_with_exit_code_1()
     {
         var result = await fixture.Rdev.RunAsync(new RdevRun(["sandbox", "list"]) { ShellRedirect = "> /dev/full" });

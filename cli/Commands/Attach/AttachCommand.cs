@@ -35,7 +35,7 @@ internal static class AttachCommand
         var input = cli.Get(NoStdin) ? LocalInput.None : Console.IsInputRedirected ? LocalInput.Pipe : LocalInput.Terminal;
         var settings = new AttachSettings(cli.Get(Sandbox), cli.Get(Process), cli.Parse.GetValue(Tail), cli.Parse.GetValue(Offset), input);
         using var std = new StdStreams();
-        var session = new AttachSession(cli.Api.Processes, settings, std);
+        var session = new AttachSession(cli.Api, settings, std);
         return await session.RunAsync(cancellationToken);
     }
 }

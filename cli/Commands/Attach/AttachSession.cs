@@ -18,17 +18,18 @@ namespace RemoteDev.Cli.Commands.Attach;
 /// byte, as long as the last one made progress: nothing is lost or repeated, and input queued meanwhile goes out on
 /// the new call.
 /// </summary>
-internal sealed class AttachSession(V1.Processes.ProcessesClient client, AttachSettings settings, StdStreams std)
+internal sealed class AttachSession(Connection api, AttachSettings settings, StdStreams std)
 {
     private const int RequestQueueLength = 16;
     private const int StdinChunkBytes = 32 * 1024;
 
+    private readonly V1.Processes.ProcessesClient _client = api.Processes;
     private readonly Channel<V1.AttachRequest> _requests = Channel.CreateBounded<V1.AttachRequest>(RequestQueueLength);
     private readonly Channel<bool> _resizes = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        var status = await client.GetAsync(new V1.GetProcessRequest { SandboxId = settings.SandboxId, Name = settings.Process }, deadline: Deadlines.UnaryFromNow(), cancellationToken: cancellationToken);
+        var status = await _client.GetAsync(new V1.GetProcessRequest { SandboxId = settings.SandboxId, Name = settings.Process }, deadline: api.Deadline(), cancellationToken: cancellationToken);
         if (ProcessEnd.HasEnded(status.State))
         {
             throw new CliException(ExitCodes.Conflict, $"process {settings.Process} is {ProcessViews.State(status.State)}; its output: rdev logs {settings.SandboxId} {settings.Process}");
@@ -100,7 +101,7 @@ internal sealed class AttachSession(V1.Processes.ProcessesClient client, AttachS
         _requests.Writer.TryComplete();
         await call.CloseAsync();
         var drain = LogsCommand.Request(settings.SandboxId, settings.Process, tail: null, offset: copier.Next, follow: true);
-        await LogsCommand.CopyAsync(client, drain, copier, cancellationToken);
+        await LogsCommand.CopyAsync(_client, drain, copier, cancellationToken);
         return await ProcessEnd.ExitCodeAsync(ended);
     }
 
@@ -115,14 +116,14 @@ internal sealed class AttachSession(V1.Processes.ProcessesClient client, AttachS
             return offset;
         }
 
-        var end = await StoredEnd.GetAsync(client, settings.SandboxId, settings.Process, cancellationToken);
+        var end = await StoredEnd.GetAsync(api, settings.SandboxId, settings.Process, cancellationToken);
         return end - Math.Min(end, settings.Tail ?? 0);
     }
 
     /// <summary>The process's end as an event when it has ended, else null.</summary>
     private async Task<V1.ProcessEvent?> EndedAsync(CancellationToken cancellationToken)
     {
-        var status = await client.GetAsync(new V1.GetProcessRequest { SandboxId = settings.SandboxId, Name = settings.Process }, deadline: Deadlines.UnaryFromNow(), cancellationToken: cancellationToken);
+        var status = await _client.GetAsync(new V1.GetProcessRequest { SandboxId = settings.SandboxId, Name = settings.Process }, deadline: api.Deadline(), cancellationToken: cancellationToken);
         if (!ProcessEnd.HasEnded(status.State))
         {
             return null;
@@ -161,7 +162,7 @@ internal sealed class AttachSession(V1.Processes.ProcessesClient client, AttachS
     private AttachCall Open(ulong offset, CancellationToken cancellationToken)
     {
         var open = new V1.AttachOpen { SandboxId = settings.SandboxId, Process = settings.Process, Offset = offset };
-        return AttachCall.Start(client.Attach(cancellationToken: cancellationToken), open, _requests.Reader, cancellationToken);
+        return AttachCall.Start(_client.Attach(cancellationToken: cancellationToken), open, _requests.Reader, cancellationToken);
     }
 
     private async Task SendResizesAsync(CancellationToken cancellationToken)

@@ -41,7 +41,7 @@ internal static class SandboxCreateCommand
 
         var request = new V1.CreateSandboxRequest { Name = cli.Get(Name), Project = cli.Get(Project), Spec = spec };
         request.Labels.Add(KeyValues.ToDictionary(cli.Get(Labels)));
-        var sandbox = await cli.Api.Sandboxes.CreateAsync(request, deadline: Deadlines.UnaryFromNow(), cancellationToken: cancellationToken);
+        var sandbox = await cli.Api.Sandboxes.CreateAsync(request, deadline: cli.Api.Deadline(), cancellationToken: cancellationToken);
         if (cli.Get(WaitReady))
         {
             sandbox = await ReadyWaiter.WaitAsync(cli.Api.Sandboxes, sandbox.Id, cli.Get(Timeout), cancellationToken);
