@@ -10,6 +10,19 @@ internal static class CliApp
 {
     public static async Task<int> RunAsync(string[] args)
     {
+        try
+        {
+            return await ParseAndInvokeAsync(args);
+        }
+        catch (Exception error)
+        {
+            // Failures outside a command's action: writing help or a parse error.
+            return await Failures.ReportAsync(error);
+        }
+    }
+
+    private static async Task<int> ParseAndInvokeAsync(string[] args)
+    {
         var root = RootCommandFactory.Create();
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -23,7 +36,7 @@ internal static class CliApp
             return ExitCodes.Usage;
         }
 
-        return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = true });
+        return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
     }
 
     /// <summary>"rdev sandbox get ID [options]": names the arguments a parse error may be about.</summary>

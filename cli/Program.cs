@@ -1,3 +1,5 @@
 using RemoteDev.Cli;
+using RemoteDev.Cli.Infrastructure;
 
+StdStreams.RouteConsole();
 return await CliApp.RunAsync(args);

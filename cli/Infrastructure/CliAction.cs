@@ -1,43 +1,40 @@
 using System.CommandLine;
-using Grpc.Core;
 
 namespace RemoteDev.Cli.Infrastructure;
 
-/// <summary>Runs a command's action and turns failures into one stderr line and a class-specific exit code.</summary>
+/// <summary>Runs a command's action; a failure becomes one stderr line and a class-specific exit code (<see cref="Failures"/>).</summary>
 internal static class CliAction
 {
     public static void Set(Command command, Func<CliContext, CancellationToken, Task<int>> run) =>
-        command.SetAction(async (parse, cancellationToken) =>
-        {
-            using var context = new CliContext(parse);
-            try
-            {
-                return await run(context, cancellationToken);
-            }
-            catch (RpcException error) when (error.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
-            {
-                return ExitCodes.Interrupted;
-            }
-            catch (RpcException error)
-            {
-                await Console.Error.WriteLineAsync($"rdev: {error.StatusCode.ToWireName()}: {error.Status.Detail}");
-                return ExitCodes.For(error.StatusCode);
-            }
-            catch (CliException error)
-            {
-                await Console.Error.WriteLineAsync($"rdev: {error.Message}");
-                return error.ExitCode;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return ExitCodes.Interrupted;
-            }
-        });
+        command.SetAction((parse, cancellationToken) => RunAsync(parse, run, watchOutput: false, cancellationToken));
 
-    /// <summary>UNAUTHENTICATED rather than Unauthenticated: the form gRPC documents and other tools print.</summary>
-    private static string ToWireName(this StatusCode code)
+    /// <summary>For commands that may wait long between writes: they also end (141) once their stdout's reader is gone.</summary>
+    public static void SetStreaming(Command command, Func<CliContext, CancellationToken, Task<int>> run) =>
+        command.SetAction((parse, cancellationToken) => RunAsync(parse, run, watchOutput: true, cancellationToken));
+
+    private static async Task<int> RunAsync(ParseResult parse, Func<CliContext, CancellationToken, Task<int>> run, bool watchOutput, CancellationToken cancellationToken)
     {
-        var name = code.ToString();
-        return string.Concat(name.Select((c, i) => i > 0 && char.IsUpper(c) && char.IsLower(name[i - 1]) ? "_" + c : c.ToString())).ToUpperInvariant();
+        using var interruption = new Interruption(cancellationToken);
+        using var signals = TerminationSignals.Register(interruption);
+        if (watchOutput)
+        {
+            OutputWatch.Start(interruption);
+        }
+
+        using var context = new CliContext(parse);
+        try
+        {
+            return await run(context, interruption.Token);
+        }
+        catch (Exception) when (interruption.ExitCode is { } code)
+        {
+            // Whatever the stop broke on its way out (a cancelled call, a write to the closed pipe) is no error: the
+            // exit code says why rdev stopped (128+N for signal N).
+            return code;
+        }
+        catch (Exception error)
+        {
+            return await Failures.ReportAsync(error);
+        }
     }
 }

@@ -13,7 +13,8 @@ internal sealed class CliContext(ParseResult parse) : IDisposable
 
     public Connection Api => _connection ??= new Connection(
         Parse.GetValue(GlobalOptions.Server)!,
-        ApiKeyResolver.Resolve(Parse.GetValue(GlobalOptions.ApiKey)));
+        ApiKeyResolver.Resolve(Parse.GetValue(GlobalOptions.ApiKey)),
+        Deadlines.RequestTimeout(Parse.GetValue(GlobalOptions.RequestTimeout)));
 
     public T Get<T>(Argument<T> argument) => Parse.GetValue(argument)!;
 

@@ -12,9 +12,11 @@ internal sealed class Connection : IDisposable
 
     private readonly GrpcChannel _channel;
     private readonly CallInvoker _invoker;
+    private readonly TimeSpan _requestTimeout;
 
-    public Connection(string server, string apiKey)
+    public Connection(string server, string apiKey, TimeSpan requestTimeout)
     {
+        _requestTimeout = requestTimeout;
         if (!Uri.TryCreate(server, UriKind.Absolute, out var address) || address.Scheme is not ("http" or "https"))
         {
             throw CliException.Usage($"--server: '{server}' is not an http:// or https:// address");
@@ -41,6 +43,12 @@ internal sealed class Connection : IDisposable
             return headers;
         });
     }
+
+    /// <summary>The deadline of a request-response call started now.</summary>
+    public DateTime Deadline() => DateTime.UtcNow + _requestTimeout;
+
+    /// <summary>For a call that first waits <paramref name="wait"/> on the server (a process's stop grace).</summary>
+    public DateTime DeadlineAfter(TimeSpan wait) => Deadline() + wait;
 
     public Sandboxes.SandboxesClient Sandboxes => new(_invoker);
 

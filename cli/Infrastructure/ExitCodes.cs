@@ -21,7 +21,8 @@ internal static class ExitCodes
     public const int Conflict = 6;
     public const int ExecTimedOut = 124;
     public const int SignalBase = 128;
-    public const int Interrupted = 130;
+    /// <summary>128 + SIGPIPE: the reader of rdev's output went away (like `| head`), as a shell reports for Unix tools.</summary>
+    public const int OutputClosed = 141;
 
     public static int For(StatusCode code) => code switch
     {

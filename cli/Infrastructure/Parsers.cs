@@ -10,6 +10,32 @@ internal static class Parsers
     public static TimeSpan Duration(ArgumentResult result)
     {
         var text = result.Tokens.Single().Value;
+        if (TryDuration(text, out var duration))
+        {
+            return duration;
+        }
+
+        result.AddError($"{Name(result)}: '{text}' is not a duration like 500ms, 5s, 2m or 1h");
+        return TimeSpan.Zero;
+    }
+
+    /// <summary>A <see cref="Duration(ArgumentResult)"/> above zero.</summary>
+    public static TimeSpan PositiveDuration(ArgumentResult result)
+    {
+        var text = result.Tokens.Single().Value;
+        if (TryPositiveDuration(text, out var duration))
+        {
+            return duration;
+        }
+
+        result.AddError($"{Name(result)}: '{text}' is not a duration above zero like 500ms, 5s, 2m or 1h");
+        return TimeSpan.Zero;
+    }
+
+    public static bool TryPositiveDuration(string text, out TimeSpan duration) => TryDuration(text, out duration) && duration > TimeSpan.Zero;
+
+    private static bool TryDuration(string text, out TimeSpan duration)
+    {
         (string Suffix, Func<double, TimeSpan> Make)[] units =
             [("ms", TimeSpan.FromMilliseconds), ("s", TimeSpan.FromSeconds), ("m", TimeSpan.FromMinutes), ("h", TimeSpan.FromHours)];
         foreach (var (suffix, make) in units)
@@ -18,12 +44,13 @@ internal static class Parsers
                 && double.TryParse(text[..^suffix.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out var amount)
                 && amount >= 0)
             {
-                return make(amount);
+                duration = make(amount);
+                return true;
             }
         }
 
-        result.AddError($"{Name(result)}: '{text}' is not a duration like 500ms, 5s, 2m or 1h");
-        return TimeSpan.Zero;
+        duration = TimeSpan.Zero;
+        return false;
     }
 
     /// <summary>Unix permission bits in octal, like 0644.</summary>

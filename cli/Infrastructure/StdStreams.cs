@@ -1,3 +1,4 @@
+using System.Text;
 using Google.Protobuf;
 using Microsoft.Win32.SafeHandles;
 
@@ -6,8 +7,21 @@ namespace RemoteDev.Cli.Infrastructure;
 /// <summary>The raw standard streams: process output is copied byte-exact, never through a text encoder.</summary>
 internal sealed class StdStreams : IDisposable
 {
-    private readonly Stream _stdout = Console.OpenStandardOutput();
-    private readonly Stream _stderr = Console.OpenStandardError();
+    private const int StdoutFd = 1;
+    private const int StderrFd = 2;
+
+    private readonly OutputStream _stdout = new(StdoutFd);
+    private readonly OutputStream _stderr = new(StderrFd);
+
+    /// <summary>
+    /// Console.Out and Console.Error (tables, JSON, messages) write through <see cref="OutputStream"/> too, so a
+    /// failed write of any output is an <see cref="OutputException"/>.
+    /// </summary>
+    public static void RouteConsole()
+    {
+        Console.SetOut(Writer(StdoutFd));
+        Console.SetError(Writer(StderrFd));
+    }
 
     public async Task StdoutAsync(ByteString data, CancellationToken cancellationToken) => await WriteAsync(_stdout, data, cancellationToken);
 
@@ -44,6 +58,8 @@ internal sealed class StdStreams : IDisposable
         _stdout.Dispose();
         _stderr.Dispose();
     }
+
+    private static StreamWriter Writer(int fd) => new(new OutputStream(fd), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)) { AutoFlush = true };
 
     private static async Task WriteAsync(Stream stream, ByteString data, CancellationToken cancellationToken)
     {

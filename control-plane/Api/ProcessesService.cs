@@ -52,12 +52,12 @@ internal sealed class ProcessesService(
         => await SetDesiredStateAsync(request.SandboxId, request.Name, DesiredProcessState.Running, new Command { Start = new ProcessName { Name = request.Name } }, context);
 
     public override async Task<ProcessStatus> Stop(StopProcessRequest request, ServerCallContext context)
-        => await SetDesiredStateAsync(request.SandboxId, request.Name, DesiredProcessState.Stopped, new Command { Stop = new StopProcess { Name = request.Name, Grace = request.Grace } }, context);
+        => await SetDesiredStateAsync(request.SandboxId, request.Name, DesiredProcessState.Stopped, new Command { Stop = new StopProcess { Name = request.Name, Grace = request.Grace }, Timeout = StopWait.CommandTimeout(context) }, context);
 
     public override async Task<ProcessStatus> Restart(RestartProcessRequest request, ServerCallContext context)
     {
         var sandbox = await ImperativeAsync(request.SandboxId, request.Name, context);
-        var result = await agents.RunAsync(sandbox.Id, new Command { Restart = new RestartProcess { Name = request.Name, Force = request.Force } }, context.CancellationToken);
+        var result = await agents.RunAsync(sandbox.Id, new Command { Restart = new RestartProcess { Name = request.Name, Force = request.Force }, Timeout = StopWait.CommandTimeout(context) }, context.CancellationToken);
         return await StatusOf(sandbox.Id, request.Name, result, context);
     }
 

@@ -17,7 +17,8 @@ internal sealed class AgentSession
 {
     private const int OutboxCapacity = 256;
     private static readonly TimeSpan CommandResultMargin = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan DefaultCommandTimeout = TimeSpan.FromSeconds(30);
+    /// <summary>A command without a timeout of its own gets this long (the agent's default too).</summary>
+    public static readonly TimeSpan DefaultCommandTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan CancelSendTimeout = TimeSpan.FromSeconds(5);
 
     private readonly Channel<ControlMessage> _outbox = Channel.CreateBounded<ControlMessage>(new BoundedChannelOptions(OutboxCapacity)

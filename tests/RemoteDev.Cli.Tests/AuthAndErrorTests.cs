@@ -19,6 +19,33 @@ public sealed class AuthAndErrorTests(SandboxFixture fixture) : IClassFixture<Sa
     }
 
     [Fact]
+    public async Task An_empty_api_key_option_is_a_usage_error_rather_than_the_admin_key()
+    {
+        var result = await fixture.Rdev.RunAsync("apikey", "list", "--api-key", "");
+
+        result.AssertExit(2);
+        Assert.Contains("--api-key: empty", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_blank_RDEV_API_KEY_is_refused_with_exit_code_4_rather_than_replaced_by_the_admin_key()
+    {
+        var result = await fixture.Rdev.RunAsync(new RdevRun(["apikey", "list"]) { Environment = new Dictionary<string, string> { ["RDEV_API_KEY"] = "" } });
+
+        result.AssertExit(4);
+        Assert.Contains("RDEV_API_KEY is set but empty", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_key_with_a_control_character_is_refused_with_exit_code_4_in_one_line_without_showing_it()
+    {
+        var result = await fixture.Rdev.RunAsync(new RdevRun(["apikey", "list"]) { Environment = new Dictionary<string, string> { ["RDEV_API_KEY"] = "kfirst.se\u0001cret" } });
+
+        result.AssertExit(4);
+        Assert.Equal("rdev: the API key in RDEV_API_KEY has characters outside printable ASCII (not shown)\n", result.Stderr);
+    }
+
+    [Fact]
     public async Task A_wrong_api_key_is_unauthenticated_with_exit_code_4()
     {
         var result = await fixture.Rdev.RunAsync("sandbox", "list", "--api-key", "kdoesnotexist.secret");
@@ -133,5 +160,41 @@ public sealed class AuthAndErrorTests(SandboxFixture fixture) : IClassFixture<Sa
 
         result.AssertExit(5);
         Assert.Contains("UNAVAILABLE", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_request_timeout_shorter_than_the_call_is_deadline_exceeded_with_exit_code_5()
+    {
+        var result = await fixture.Rdev.RunAsync("sandbox", "list", "--request-timeout", "1ms");
+
+        result.AssertExit(5);
+        Assert.Contains("DEADLINE_EXCEEDED", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RDEV_REQUEST_TIMEOUT_sets_the_request_timeout()
+    {
+        var result = await fixture.Rdev.RunAsync(new RdevRun(["sandbox", "list"]) { Environment = new Dictionary<string, string> { ["RDEV_REQUEST_TIMEOUT"] = "1ms" } });
+
+        result.AssertExit(5);
+        Assert.Contains("DEADLINE_EXCEEDED", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Output_that_cannot_be_written_is_one_line_with_exit_code_1()
+    {
+        var result = await fixture.Rdev.RunAsync(new RdevRun(["sandbox", "list"]) { ShellRedirect = "> /dev/full" });
+
+        result.AssertExit(1);
+        Assert.Equal("rdev: cannot write output: No space left on device\n", result.Stderr);
+    }
+
+    [Fact]
+    public async Task An_unexpected_failure_is_one_internal_error_line_with_exit_code_1()
+    {
+        var result = await fixture.Rdev.RunAsync(new RdevRun(["files", "write", fixture.SandboxId, "/tmp/never-written"]) { ShellRedirect = "< /" });
+
+        result.AssertExit(1);
+        Assert.Equal("rdev: internal error: IOException: Is a directory\n", result.Stderr);
     }
 }

@@ -16,6 +16,17 @@ public sealed class ProcessCommandTests(SandboxFixture sandbox) : IClassFixture<
     }
 
     [Fact]
+    public async Task Stop_with_a_grace_longer_than_the_request_timeout_waits_it_out_and_succeeds()
+    {
+        await sandbox.Rdev.RunAsync("process", "add", sandbox.SandboxId, "stubborn", "--", "/bin/sh", "-c", "trap '' TERM; while :; do sleep 1; done");
+
+        var stopped = await sandbox.Rdev.RunAsync("process", "stop", sandbox.SandboxId, "stubborn", "--grace", "32s", "-o", "json");
+
+        stopped.AssertExit(0);
+        Assert.Equal(("PROCESS_STATE_STOPPED", "SIGKILL"), (stopped.Json.GetProperty("state").GetString(), stopped.Json.GetProperty("signal").GetString()));
+    }
+
+    [Fact]
     public async Task Start_runs_a_stopped_process_again()
     {
         await AddSleeperAsync("to-start");

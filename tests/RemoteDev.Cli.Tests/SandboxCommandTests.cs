@@ -17,6 +17,32 @@ public sealed class SandboxCommandTests(SandboxFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task Create_with_a_spec_file_sets_its_readiness_probe_which_get_shows()
+    {
+        var file = Path.Combine(fixture.ControlPlane.DataDir, "probed-spec.json");
+        await File.WriteAllTextAsync(file, """{"readiness": {"probeCommand": ["/bin/sh", "-c", "echo probe-ok"], "expectOutput": "probe-ok"}}""");
+        var created = await fixture.Rdev.RunAsync("sandbox", "create", "probed", "--project", "spec-file", "--spec-file", file, "-o", "json");
+
+        var got = await fixture.Rdev.RunAsync("sandbox", "get", created.Json.GetProperty("id").GetString()!, "-o", "json");
+
+        var readiness = got.Json.GetProperty("spec").GetProperty("readiness");
+        Assert.Equal("probe-ok", readiness.GetProperty("expectOutput").GetString());
+        Assert.Equal(["/bin/sh", "-c", "echo probe-ok"], readiness.GetProperty("probeCommand").EnumerateArray().Select(a => a.GetString()));
+    }
+
+    [Fact]
+    public async Task A_spec_file_that_is_not_SandboxSpec_json_is_a_usage_error_naming_the_option()
+    {
+        var file = Path.Combine(fixture.ControlPlane.DataDir, "not-a-spec.json");
+        await File.WriteAllTextAsync(file, """{"readyness": {}}""");
+
+        var result = await fixture.Rdev.RunAsync("sandbox", "create", "misspelled", "--spec-file", file);
+
+        result.AssertExit(2);
+        Assert.Contains("--spec-file", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Get_as_json_is_the_proto_json_of_the_sandbox()
     {
         var result = await fixture.Rdev.RunAsync("sandbox", "get", fixture.SandboxId, "-o", "json");

@@ -2,9 +2,13 @@ using RemoteDev.Cli.Tests.Harness;
 
 namespace RemoteDev.Cli.Tests;
 
-/// <summary>rdev attach with a terminal on stdin: raw mode, window size, Ctrl-P Ctrl-Q detach.</summary>
+/// <summary>
+/// rdev attach with a terminal on stdin: to a process with a terminal, raw mode, window size, Ctrl-P Ctrl-Q detach; to
+/// one on pipes, the terminal as it was, Ctrl-C detaches.
+/// </summary>
 public sealed class TerminalAttachTests(SandboxFixture sandbox) : IClassFixture<SandboxFixture>
 {
+    private const byte CtrlC = 0x03;
     private static readonly byte[] DetachKeys = [0x10, 0x11];
 
     [Fact]
@@ -33,5 +37,21 @@ public sealed class TerminalAttachTests(SandboxFixture sandbox) : IClassFixture<
         await terminal.WaitForOutputAsync("45 123");
         await terminal.TypeAsync(DetachKeys);
         Assert.Equal(0, await terminal.ExitCodeAsync());
+    }
+
+    [Fact]
+    public async Task To_a_process_without_a_terminal_the_terminal_stays_cooked_and_ctrl_c_detaches_with_130()
+    {
+        await sandbox.Rdev.RunAsync("process", "add", sandbox.SandboxId, "pipe-ticker", "--", "/bin/sh", "-c", "while :; do echo tick; sleep 0.3; done");
+        await using var terminal = TerminalRdev.StartInShell(sandbox.ControlPlane, "attach", sandbox.SandboxId, "pipe-ticker");
+        await terminal.WaitForOutputAsync("tick");
+        var attached = await terminal.ModesAsync();
+
+        await terminal.TypeAsync([CtrlC]);
+
+        Assert.Equal("opost icanon echo", attached);
+        Assert.Equal((130, "opost icanon echo"), await terminal.RdevEndAsync());
+        var process = await sandbox.Rdev.RunAsync("process", "get", sandbox.SandboxId, "pipe-ticker", "-o", "json");
+        Assert.Equal("PROCESS_STATE_RUNNING", process.Json.GetProperty("state").GetString());
     }
 }

@@ -36,7 +36,7 @@ internal static class ApiKeyCreateCommand
             request.ExpiresAt = Timestamp.FromDateTime(DateTime.UtcNow + expiresIn);
         }
 
-        var created = await cli.Api.ApiKeys.CreateAsync(request, deadline: Deadlines.UnaryFromNow(), cancellationToken: cancellationToken);
+        var created = await cli.Api.ApiKeys.CreateAsync(request, deadline: cli.Api.Deadline(), cancellationToken: cancellationToken);
         cli.Out.Show(created, () => new Rows(ApiKeyCommand.Table([created.Key]), new Text($"token (shown once): {created.Token}")));
         return ExitCodes.Ok;
     }

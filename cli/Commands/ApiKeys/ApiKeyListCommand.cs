@@ -16,7 +16,7 @@ internal static class ApiKeyListCommand
 
     private static async Task<int> RunAsync(CliContext cli, CancellationToken cancellationToken)
     {
-        var response = await cli.Api.ApiKeys.ListAsync(new V1.ListApiKeysRequest(), deadline: Deadlines.UnaryFromNow(), cancellationToken: cancellationToken);
+        var response = await cli.Api.ApiKeys.ListAsync(new V1.ListApiKeysRequest(), deadline: cli.Api.Deadline(), cancellationToken: cancellationToken);
         cli.Out.Show(response, () => ApiKeyCommand.Table(response.Keys));
         return ExitCodes.Ok;
     }

@@ -17,7 +17,7 @@ internal static class ApiKeyRevokeCommand
 
     private static async Task<int> RunAsync(CliContext cli, CancellationToken cancellationToken)
     {
-        var key = await cli.Api.ApiKeys.RevokeAsync(new V1.RevokeApiKeyRequest { Id = cli.Get(Id) }, deadline: Deadlines.UnaryFromNow(), cancellationToken: cancellationToken);
+        var key = await cli.Api.ApiKeys.RevokeAsync(new V1.RevokeApiKeyRequest { Id = cli.Get(Id) }, deadline: cli.Api.Deadline(), cancellationToken: cancellationToken);
         cli.Out.Show(key, () => ApiKeyCommand.Table([key]));
         return ExitCodes.Ok;
     }

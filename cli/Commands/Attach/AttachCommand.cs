@@ -5,8 +5,8 @@ namespace RemoteDev.Cli.Commands.Attach;
 
 /// <summary>
 /// rdev attach SANDBOX PROCESS: the process's output byte-exact on stdout, local stdin forwarded. Ends when the
-/// process ends (exit code: the process's), on Ctrl-P Ctrl-Q at a terminal, or on Ctrl-C elsewhere (130). Detaching
-/// never stops the process.
+/// process ends (exit code: the process's), on Ctrl-P Ctrl-Q at a terminal in raw mode (a process with a terminal), or
+/// on Ctrl-C otherwise (130). Detaching never stops the process.
 /// </summary>
 internal static class AttachCommand
 {
@@ -26,16 +26,16 @@ internal static class AttachCommand
                 result.AddError("--tail and --offset: give at most one");
             }
         });
-        CliAction.Set(command, RunAsync);
+        CliAction.SetStreaming(command, RunAsync);
         return command;
     }
 
     private static async Task<int> RunAsync(CliContext cli, CancellationToken cancellationToken)
     {
-        var stdin = cli.Get(NoStdin) ? StdinMode.None : Console.IsInputRedirected ? StdinMode.Piped : StdinMode.Terminal;
-        var settings = new AttachSettings(cli.Get(Sandbox), cli.Get(Process), cli.Parse.GetValue(Tail), cli.Parse.GetValue(Offset), stdin);
+        var input = cli.Get(NoStdin) ? LocalInput.None : Console.IsInputRedirected ? LocalInput.Pipe : LocalInput.Terminal;
+        var settings = new AttachSettings(cli.Get(Sandbox), cli.Get(Process), cli.Parse.GetValue(Tail), cli.Parse.GetValue(Offset), input);
         using var std = new StdStreams();
-        var session = new AttachSession(cli.Api.Processes, settings, std);
+        var session = new AttachSession(cli.Api, settings, std);
         return await session.RunAsync(cancellationToken);
     }
 }

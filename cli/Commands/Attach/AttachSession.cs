@@ -18,24 +18,26 @@ namespace RemoteDev.Cli.Commands.Attach;
 /// byte, as long as the last one made progress: nothing is lost or repeated, and input queued meanwhile goes out on
 /// the new call.
 /// </summary>
-internal sealed class AttachSession(V1.Processes.ProcessesClient client, AttachSettings settings, StdStreams std)
+internal sealed class AttachSession(Connection api, AttachSettings settings, StdStreams std)
 {
     private const int RequestQueueLength = 16;
     private const int StdinChunkBytes = 32 * 1024;
 
+    private readonly V1.Processes.ProcessesClient _client = api.Processes;
     private readonly Channel<V1.AttachRequest> _requests = Channel.CreateBounded<V1.AttachRequest>(RequestQueueLength);
     private readonly Channel<bool> _resizes = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        var status = await client.GetAsync(new V1.GetProcessRequest { SandboxId = settings.SandboxId, Name = settings.Process }, deadline: Deadlines.UnaryFromNow(), cancellationToken: cancellationToken);
+        var status = await _client.GetAsync(new V1.GetProcessRequest { SandboxId = settings.SandboxId, Name = settings.Process }, deadline: api.Deadline(), cancellationToken: cancellationToken);
         if (ProcessEnd.HasEnded(status.State))
         {
             throw new CliException(ExitCodes.Conflict, $"process {settings.Process} is {ProcessViews.State(status.State)}; its output: rdev logs {settings.SandboxId} {settings.Process}");
         }
 
+        var stdin = StdinModes.For(settings.Input, status.Spec);
         var start = await StartAsync(cancellationToken);
-        using var terminal = settings.Stdin == StdinMode.Terminal ? Terminal.EnterRaw() : null;
+        using var terminal = stdin == StdinMode.Terminal ? Terminal.EnterRaw() : null;
         var copier = new OutputCopier(std, start);
         var call = Open(copier.Next, cancellationToken);
         using var winch = terminal is null || OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create(PosixSignal.SIGWINCH, _ => _resizes.Writer.TryWrite(true));
@@ -46,10 +48,10 @@ internal sealed class AttachSession(V1.Processes.ProcessesClient client, AttachS
             _ = Task.Run(() => SendResizesAsync(cancellationToken), cancellationToken);
         }
 
-        if (settings.Stdin != StdinMode.None)
+        if (stdin != StdinMode.None)
         {
             // A blocking read of stdin cannot be cancelled: this task is left behind when the attach ends.
-            _ = Task.Run(() => PumpStdinAsync(cancellationToken), cancellationToken);
+            _ = Task.Run(() => PumpStdinAsync(stdin, cancellationToken), cancellationToken);
         }
 
         V1.ProcessEvent? ended;
@@ -99,7 +101,7 @@ internal sealed class AttachSession(V1.Processes.ProcessesClient client, AttachS
         _requests.Writer.TryComplete();
         await call.CloseAsync();
         var drain = LogsCommand.Request(settings.SandboxId, settings.Process, tail: null, offset: copier.Next, follow: true);
-        await LogsCommand.CopyAsync(client, drain, copier, cancellationToken);
+        await LogsCommand.CopyAsync(_client, drain, copier, cancellationToken);
         return await ProcessEnd.ExitCodeAsync(ended);
     }
 
@@ -114,14 +116,14 @@ internal sealed class AttachSession(V1.Processes.ProcessesClient client, AttachS
             return offset;
         }
 
-        var end = await StoredEnd.GetAsync(client, settings.SandboxId, settings.Process, cancellationToken);
+        var end = await StoredEnd.GetAsync(api, settings.SandboxId, settings.Process, cancellationToken);
         return end - Math.Min(end, settings.Tail ?? 0);
     }
 
     /// <summary>The process's end as an event when it has ended, else null.</summary>
     private async Task<V1.ProcessEvent?> EndedAsync(CancellationToken cancellationToken)
     {
-        var status = await client.GetAsync(new V1.GetProcessRequest { SandboxId = settings.SandboxId, Name = settings.Process }, deadline: Deadlines.UnaryFromNow(), cancellationToken: cancellationToken);
+        var status = await _client.GetAsync(new V1.GetProcessRequest { SandboxId = settings.SandboxId, Name = settings.Process }, deadline: api.Deadline(), cancellationToken: cancellationToken);
         if (!ProcessEnd.HasEnded(status.State))
         {
             return null;
@@ -160,7 +162,7 @@ internal sealed class AttachSession(V1.Processes.ProcessesClient client, AttachS
     private AttachCall Open(ulong offset, CancellationToken cancellationToken)
     {
         var open = new V1.AttachOpen { SandboxId = settings.SandboxId, Process = settings.Process, Offset = offset };
-        return AttachCall.Start(client.Attach(cancellationToken: cancellationToken), open, _requests.Reader, cancellationToken);
+        return AttachCall.Start(_client.Attach(cancellationToken: cancellationToken), open, _requests.Reader, cancellationToken);
     }
 
     private async Task SendResizesAsync(CancellationToken cancellationToken)
@@ -180,13 +182,13 @@ internal sealed class AttachSession(V1.Processes.ProcessesClient client, AttachS
         }
     }
 
-    private async Task PumpStdinAsync(CancellationToken cancellationToken)
+    private async Task PumpStdinAsync(StdinMode mode, CancellationToken cancellationToken)
     {
         try
         {
             await using var stdin = StdStreams.OpenStdin();
             var buffer = new byte[StdinChunkBytes];
-            var detachKeys = settings.Stdin == StdinMode.Terminal ? new DetachKeys() : null;
+            var detachKeys = mode == StdinMode.Terminal ? new DetachKeys() : null;
             var forward = new List<byte>(StdinChunkBytes);
             int read;
             while ((read = await stdin.ReadAsync(buffer, cancellationToken)) > 0)
@@ -211,7 +213,7 @@ internal sealed class AttachSession(V1.Processes.ProcessesClient client, AttachS
                 }
             }
 
-            if (settings.Stdin == StdinMode.Terminal)
+            if (mode == StdinMode.Terminal)
             {
                 await DetachAsync(cancellationToken);
                 return;

@@ -1,13 +1,24 @@
 namespace RemoteDev.Cli.Commands.Attach;
 
-internal enum StdinMode
+/// <summary>What rdev's own stdin is.</summary>
+internal enum LocalInput
 {
-    /// <summary>--no-stdin: output only.</summary>
+    /// <summary>--no-stdin.</summary>
     None,
-    /// <summary>stdin is a pipe or file: bytes forwarded as they are; at its end the process's stdin is closed.</summary>
-    Piped,
-    /// <summary>stdin is a terminal: raw mode, window size, Ctrl-P Ctrl-Q detaches.</summary>
+    /// <summary>A pipe or file.</summary>
+    Pipe,
     Terminal,
 }
 
-internal sealed record AttachSettings(string SandboxId, string Process, ulong? Tail, ulong? Offset, StdinMode Stdin);
+/// <summary>How an attach forwards local stdin: see <see cref="StdinModes.For"/>.</summary>
+internal enum StdinMode
+{
+    /// <summary>Output only.</summary>
+    None,
+    /// <summary>Bytes forwarded as they come (from a terminal: as its line editing hands them over); at their end the process's stdin is closed.</summary>
+    Piped,
+    /// <summary>To a process on a PTY from a terminal: raw mode, window size, Ctrl-P Ctrl-Q detaches.</summary>
+    Terminal,
+}
+
+internal sealed record AttachSettings(string SandboxId, string Process, ulong? Tail, ulong? Offset, LocalInput Input);

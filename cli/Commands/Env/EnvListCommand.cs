@@ -19,7 +19,7 @@ internal static class EnvListCommand
     private static async Task<int> RunAsync(CliContext cli, CancellationToken cancellationToken)
     {
         var request = new V1.ListEnvRequest { SandboxId = cli.Get(Sandbox) };
-        EnvCommand.Show(cli, await cli.Api.Env.ListAsync(request, deadline: Deadlines.UnaryFromNow(), cancellationToken: cancellationToken));
+        EnvCommand.Show(cli, await cli.Api.Env.ListAsync(request, deadline: cli.Api.Deadline(), cancellationToken: cancellationToken));
         return ExitCodes.Ok;
     }
 }

@@ -20,7 +20,7 @@ internal static class EnvSetCommand
     {
         var request = new V1.SetEnvRequest { SandboxId = cli.Get(Sandbox) };
         request.Values.Add(KeyValues.ToDictionary(cli.Get(Values)));
-        EnvCommand.Show(cli, await cli.Api.Env.SetAsync(request, deadline: Deadlines.UnaryFromNow(), cancellationToken: cancellationToken));
+        EnvCommand.Show(cli, await cli.Api.Env.SetAsync(request, deadline: cli.Api.Deadline(), cancellationToken: cancellationToken));
         return ExitCodes.Ok;
     }
 }

@@ -20,7 +20,7 @@ internal static class EnvUnsetCommand
     {
         var request = new V1.UnsetEnvRequest { SandboxId = cli.Get(Sandbox) };
         request.Names.Add(cli.Get(Names));
-        EnvCommand.Show(cli, await cli.Api.Env.UnsetAsync(request, deadline: Deadlines.UnaryFromNow(), cancellationToken: cancellationToken));
+        EnvCommand.Show(cli, await cli.Api.Env.UnsetAsync(request, deadline: cli.Api.Deadline(), cancellationToken: cancellationToken));
         return ExitCodes.Ok;
     }
 }

@@ -25,7 +25,7 @@ internal static class ExecCommand
     public static Command Create()
     {
         var command = new Command("exec", "Run a one-shot command in a sandbox") { Sandbox, CommandLine, Cwd, EnvValues, Stdin, Timeout };
-        CliAction.Set(command, RunAsync);
+        CliAction.SetStreaming(command, RunAsync);
         return command;
     }
 

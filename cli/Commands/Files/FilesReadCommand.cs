@@ -19,7 +19,7 @@ internal static class FilesReadCommand
     private static async Task<int> RunAsync(CliContext cli, CancellationToken cancellationToken)
     {
         var request = new V1.ReadFileRequest { SandboxId = cli.Get(Sandbox), Path = cli.Get(Path) };
-        var response = await cli.Api.Files.ReadAsync(request, deadline: Deadlines.UnaryFromNow(), cancellationToken: cancellationToken);
+        var response = await cli.Api.Files.ReadAsync(request, deadline: cli.Api.Deadline(), cancellationToken: cancellationToken);
         using var std = new StdStreams();
         await std.StdoutAsync(response.Content, cancellationToken);
         return ExitCodes.Ok;

@@ -29,7 +29,7 @@ internal static class FilesWriteCommand
     {
         var content = await StdStreams.ReadStdinAsync(MaxFileBytes, "files write", cancellationToken);
         var request = new V1.WriteFileRequest { SandboxId = cli.Get(Sandbox), Path = cli.Get(Path), Content = content, Mode = cli.Get(Mode) };
-        var response = await cli.Api.Files.WriteAsync(request, deadline: Deadlines.UnaryFromNow(), cancellationToken: cancellationToken);
+        var response = await cli.Api.Files.WriteAsync(request, deadline: cli.Api.Deadline(), cancellationToken: cancellationToken);
         if (cli.Out.IsJson)
         {
             cli.Out.Message(response);

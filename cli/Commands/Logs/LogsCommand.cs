@@ -24,7 +24,7 @@ internal static class LogsCommand
                 result.AddError("--tail and --offset: give at most one");
             }
         });
-        CliAction.Set(command, RunAsync);
+        CliAction.SetStreaming(command, RunAsync);
         return command;
     }
 
@@ -60,11 +60,40 @@ internal static class LogsCommand
         }
     }
 
+    /// <summary>
+    /// A control-plane restart does not end it: the call is opened again from the offset reached, so what is printed
+    /// stays byte-exact, nothing twice. When the control plane stays away, the error names the offset to resume from.
+    /// </summary>
     private static async Task<int> RunAsync(CliContext cli, CancellationToken cancellationToken)
     {
-        var request = Request(cli.Get(Sandbox), cli.Get(Process), cli.Parse.GetValue(Tail), cli.Parse.GetValue(Offset), cli.Get(Follow));
+        var (sandbox, process, follow) = (cli.Get(Sandbox), cli.Get(Process), cli.Get(Follow));
+        var request = Request(sandbox, process, cli.Parse.GetValue(Tail), cli.Parse.GetValue(Offset), follow);
         using var std = new StdStreams();
-        await CopyAsync(cli.Api.Processes, request, new OutputCopier(std, start: 0), cancellationToken);
-        return ExitCodes.Ok;
+        var copier = new OutputCopier(std, start: 0);
+        var reconnects = new Reconnects();
+        var reached = copier.Next;
+        while (true)
+        {
+            try
+            {
+                await CopyAsync(cli.Api.Processes, request, copier, cancellationToken);
+                return ExitCodes.Ok;
+            }
+            catch (RpcException error) when (error.StatusCode == StatusCode.Unavailable)
+            {
+                var progressed = copier.Next != reached;
+                reached = copier.Next;
+                if (!await reconnects.WaitAsync(error, progressed, cancellationToken))
+                {
+                    var resume = copier.Copied ? $"; resume with: rdev logs {sandbox} {process}{(follow ? " --follow" : "")} --offset {copier.Next}" : "";
+                    throw new CliException(ExitCodes.Unavailable, $"UNAVAILABLE: {error.Status.Detail}{resume}");
+                }
+
+                if (copier.Copied)
+                {
+                    request = Request(sandbox, process, tail: null, offset: copier.Next, follow);
+                }
+            }
+        }
     }
 }

@@ -10,10 +10,10 @@ namespace RemoteDev.Cli.Commands.Logs;
 /// </summary>
 internal static class StoredEnd
 {
-    public static async Task<ulong> GetAsync(V1.Processes.ProcessesClient client, string sandboxId, string process, CancellationToken cancellationToken)
+    public static async Task<ulong> GetAsync(Connection api, string sandboxId, string process, CancellationToken cancellationToken)
     {
         var request = new V1.LogsRequest { SandboxId = sandboxId, Process = process, TailBytes = 1 };
-        using var call = client.Logs(request, deadline: Deadlines.UnaryFromNow(), cancellationToken: cancellationToken);
+        using var call = api.Processes.Logs(request, deadline: api.Deadline(), cancellationToken: cancellationToken);
         ulong end = 0;
         await foreach (var response in call.ResponseStream.ReadAllAsync(cancellationToken))
         {

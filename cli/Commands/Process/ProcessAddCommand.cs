@@ -40,7 +40,7 @@ internal static class ProcessAddCommand
     private static async Task<int> RunAsync(CliContext cli, CancellationToken cancellationToken)
     {
         var spec = cli.Get(File) is { } file ? await ProcessSpecFile.ReadOneAsync(file, "--file", cancellationToken) : FromArguments(cli);
-        var status = await cli.Api.Processes.AddAsync(new V1.AddProcessRequest { SandboxId = cli.Get(Sandbox), Spec = spec }, deadline: Deadlines.UnaryFromNow(), cancellationToken: cancellationToken);
+        var status = await cli.Api.Processes.AddAsync(new V1.AddProcessRequest { SandboxId = cli.Get(Sandbox), Spec = spec }, deadline: cli.Api.Deadline(), cancellationToken: cancellationToken);
         cli.Out.Show(status, () => ProcessViews.Details(status));
         return ExitCodes.Ok;
     }

@@ -20,7 +20,7 @@ internal static class ProcessGetCommand
     private static async Task<int> RunAsync(CliContext cli, CancellationToken cancellationToken)
     {
         var request = new V1.GetProcessRequest { SandboxId = cli.Get(Sandbox), Name = cli.Get(Name), IncludeEnv = cli.Get(IncludeEnv) };
-        var status = await cli.Api.Processes.GetAsync(request, deadline: Deadlines.UnaryFromNow(), cancellationToken: cancellationToken);
+        var status = await cli.Api.Processes.GetAsync(request, deadline: cli.Api.Deadline(), cancellationToken: cancellationToken);
         cli.Out.Show(status, () => ProcessViews.Details(status));
         return ExitCodes.Ok;
     }

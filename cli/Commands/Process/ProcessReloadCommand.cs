@@ -21,7 +21,7 @@ internal static class ProcessReloadCommand
     {
         var spec = await ProcessSpecFile.ReadOneAsync(cli.Get(File), "--file", cancellationToken);
         var request = new V1.ReloadProcessRequest { SandboxId = cli.Get(Sandbox), Spec = spec, RestartNow = cli.Get(RestartNow) };
-        var status = await cli.Api.Processes.ReloadAsync(request, deadline: Deadlines.UnaryFromNow(), cancellationToken: cancellationToken);
+        var status = await cli.Api.Processes.ReloadAsync(request, deadline: cli.Api.Deadline(), cancellationToken: cancellationToken);
         cli.Out.Show(status, () => ProcessViews.Details(status));
         return ExitCodes.Ok;
     }

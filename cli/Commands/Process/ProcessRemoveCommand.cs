@@ -19,7 +19,7 @@ internal static class ProcessRemoveCommand
 
     private static async Task<int> RunAsync(CliContext cli, CancellationToken cancellationToken)
     {
-        var response = await cli.Api.Processes.RemoveAsync(new V1.ProcessRef { SandboxId = cli.Get(Sandbox), Name = cli.Get(Name) }, deadline: Deadlines.UnaryFromNow(), cancellationToken: cancellationToken);
+        var response = await cli.Api.Processes.RemoveAsync(new V1.ProcessRef { SandboxId = cli.Get(Sandbox), Name = cli.Get(Name) }, deadline: cli.Api.Deadline(), cancellationToken: cancellationToken);
         cli.Out.Show(response, () => new Spectre.Console.Text($"removed {cli.Get(Name)}"));
         return ExitCodes.Ok;
     }

@@ -20,7 +20,8 @@ internal static class ProcessRestartCommand
     private static async Task<int> RunAsync(CliContext cli, CancellationToken cancellationToken)
     {
         var request = new V1.RestartProcessRequest { SandboxId = cli.Get(Sandbox), Name = cli.Get(Name), Force = cli.Get(Force) };
-        var status = await cli.Api.Processes.RestartAsync(request, deadline: Deadlines.UnaryFromNow(), cancellationToken: cancellationToken);
+        var grace = request.Force ? TimeSpan.Zero : await StopGrace.OfAsync(cli.Api, request.SandboxId, request.Name, cancellationToken);
+        var status = await cli.Api.Processes.RestartAsync(request, deadline: cli.Api.DeadlineAfter(grace), cancellationToken: cancellationToken);
         cli.Out.Show(status, () => ProcessViews.Details(status));
         return ExitCodes.Ok;
     }

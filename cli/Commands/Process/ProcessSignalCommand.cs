@@ -20,7 +20,7 @@ internal static class ProcessSignalCommand
     private static async Task<int> RunAsync(CliContext cli, CancellationToken cancellationToken)
     {
         var request = new V1.SignalProcessRequest { SandboxId = cli.Get(Sandbox), Name = cli.Get(Name), Signal = cli.Get(Signal) };
-        var status = await cli.Api.Processes.SignalAsync(request, deadline: Deadlines.UnaryFromNow(), cancellationToken: cancellationToken);
+        var status = await cli.Api.Processes.SignalAsync(request, deadline: cli.Api.Deadline(), cancellationToken: cancellationToken);
         cli.Out.Show(status, () => ProcessViews.Details(status));
         return ExitCodes.Ok;
     }

@@ -18,7 +18,7 @@ internal static class ProcessStartCommand
 
     private static async Task<int> RunAsync(CliContext cli, CancellationToken cancellationToken)
     {
-        var status = await cli.Api.Processes.StartAsync(new V1.ProcessRef { SandboxId = cli.Get(Sandbox), Name = cli.Get(Name) }, deadline: Deadlines.UnaryFromNow(), cancellationToken: cancellationToken);
+        var status = await cli.Api.Processes.StartAsync(new V1.ProcessRef { SandboxId = cli.Get(Sandbox), Name = cli.Get(Name) }, deadline: cli.Api.Deadline(), cancellationToken: cancellationToken);
         cli.Out.Show(status, () => ProcessViews.Details(status));
         return ExitCodes.Ok;
     }

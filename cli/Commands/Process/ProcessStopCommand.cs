@@ -25,12 +25,13 @@ internal static class ProcessStopCommand
     private static async Task<int> RunAsync(CliContext cli, CancellationToken cancellationToken)
     {
         var request = new V1.StopProcessRequest { SandboxId = cli.Get(Sandbox), Name = cli.Get(Name) };
-        if (cli.Parse.GetValue(Grace) is { } grace)
+        if (cli.Parse.GetValue(Grace) is { } given)
         {
-            request.Grace = Duration.FromTimeSpan(grace);
+            request.Grace = Duration.FromTimeSpan(given);
         }
 
-        var status = await cli.Api.Processes.StopAsync(request, deadline: Deadlines.UnaryFromNow(), cancellationToken: cancellationToken);
+        var grace = request.Grace?.ToTimeSpan() ?? await StopGrace.OfAsync(cli.Api, request.SandboxId, request.Name, cancellationToken);
+        var status = await cli.Api.Processes.StopAsync(request, deadline: cli.Api.DeadlineAfter(grace), cancellationToken: cancellationToken);
         cli.Out.Show(status, () => ProcessViews.Details(status));
         return ExitCodes.Ok;
     }

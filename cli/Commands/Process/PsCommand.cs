@@ -20,7 +20,7 @@ internal static class PsCommand
     {
         var request = new V1.ListProcessesRequest { SandboxId = cli.Get(Sandbox) };
         request.Tags.Add(cli.Get(Tags) ?? []);
-        var response = await cli.Api.Processes.ListAsync(request, deadline: Deadlines.UnaryFromNow(), cancellationToken: cancellationToken);
+        var response = await cli.Api.Processes.ListAsync(request, deadline: cli.Api.Deadline(), cancellationToken: cancellationToken);
         cli.Out.Show(response, () => ProcessViews.List(response.Processes));
         return ExitCodes.Ok;
     }

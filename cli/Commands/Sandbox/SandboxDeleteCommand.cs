@@ -18,7 +18,7 @@ internal static class SandboxDeleteCommand
 
     private static async Task<int> RunAsync(CliContext cli, CancellationToken cancellationToken)
     {
-        var sandbox = await cli.Api.Sandboxes.DeleteAsync(new V1.DeleteSandboxRequest { Id = cli.Get(Id) }, deadline: Deadlines.UnaryFromNow(), cancellationToken: cancellationToken);
+        var sandbox = await cli.Api.Sandboxes.DeleteAsync(new V1.DeleteSandboxRequest { Id = cli.Get(Id) }, deadline: cli.Api.Deadline(), cancellationToken: cancellationToken);
         cli.Out.Show(sandbox, () => SandboxViews.Details(sandbox));
         return ExitCodes.Ok;
     }

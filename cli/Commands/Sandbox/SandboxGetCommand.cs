@@ -17,7 +17,7 @@ internal static class SandboxGetCommand
 
     private static async Task<int> RunAsync(CliContext cli, CancellationToken cancellationToken)
     {
-        var sandbox = await cli.Api.Sandboxes.GetAsync(new V1.GetSandboxRequest { Id = cli.Get(Id) }, deadline: Deadlines.UnaryFromNow(), cancellationToken: cancellationToken);
+        var sandbox = await cli.Api.Sandboxes.GetAsync(new V1.GetSandboxRequest { Id = cli.Get(Id) }, deadline: cli.Api.Deadline(), cancellationToken: cancellationToken);
         cli.Out.Show(sandbox, () => SandboxViews.Details(sandbox));
         return ExitCodes.Ok;
     }

@@ -26,7 +26,7 @@ internal static class SandboxListCommand
         var all = new V1.ListSandboxesResponse();
         do
         {
-            var page = await cli.Api.Sandboxes.ListAsync(request, deadline: Deadlines.UnaryFromNow(), cancellationToken: cancellationToken);
+            var page = await cli.Api.Sandboxes.ListAsync(request, deadline: cli.Api.Deadline(), cancellationToken: cancellationToken);
             all.Sandboxes.Add(page.Sandboxes);
             request.PageToken = page.NextPageToken;
         }

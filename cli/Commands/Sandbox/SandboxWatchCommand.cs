@@ -13,25 +13,51 @@ internal static class SandboxWatchCommand
     public static Command Create()
     {
         var command = new Command("watch", "Print every sandbox's current state, then every change, until interrupted") { Project, Id };
-        CliAction.Set(command, RunAsync);
+        CliAction.SetStreaming(command, RunAsync);
         return command;
     }
 
+    /// <summary>A control-plane restart does not end it: the watch is opened again and prints the current state anew.</summary>
     private static async Task<int> RunAsync(CliContext cli, CancellationToken cancellationToken)
     {
-        using var call = cli.Api.Sandboxes.Watch(new V1.WatchSandboxesRequest { Project = cli.Get(Project), Id = cli.Get(Id) }, cancellationToken: cancellationToken);
-        await foreach (var change in call.ResponseStream.ReadAllAsync(cancellationToken))
+        var request = new V1.WatchSandboxesRequest { Project = cli.Get(Project), Id = cli.Get(Id) };
+        var reconnects = new Reconnects();
+        var printed = 0L;
+        var reached = printed;
+        while (true)
         {
-            if (cli.Out.IsJson)
+            try
             {
-                cli.Out.Message(change);
-                continue;
-            }
+                using var call = cli.Api.Sandboxes.Watch(request, cancellationToken: cancellationToken);
+                await foreach (var change in call.ResponseStream.ReadAllAsync(cancellationToken))
+                {
+                    Print(cli, change);
+                    printed++;
+                }
 
-            var s = change.Sandbox;
-            cli.Out.Line($"{Tables.Enum(change.Type, "TYPE_"),-8} {s.Id} {s.Name} {SandboxViews.Phase(s.Status?.Phase ?? V1.SandboxPhase.Unspecified)} {s.Status?.Reason}".TrimEnd());
+                return ExitCodes.Ok;
+            }
+            catch (RpcException error) when (error.StatusCode == StatusCode.Unavailable)
+            {
+                var progressed = printed != reached;
+                reached = printed;
+                if (!await reconnects.WaitAsync(error, progressed, cancellationToken))
+                {
+                    throw;
+                }
+            }
+        }
+    }
+
+    private static void Print(CliContext cli, V1.SandboxEvent change)
+    {
+        if (cli.Out.IsJson)
+        {
+            cli.Out.Message(change);
+            return;
         }
 
-        return ExitCodes.Ok;
+        var s = change.Sandbox;
+        cli.Out.Line($"{Tables.Enum(change.Type, "TYPE_"),-8} {s.Id} {s.Name} {SandboxViews.Phase(s.Status?.Phase ?? V1.SandboxPhase.Unspecified)} {s.Status?.Reason}".TrimEnd());
     }
 }

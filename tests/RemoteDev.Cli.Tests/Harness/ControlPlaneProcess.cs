@@ -14,34 +14,18 @@ public sealed class ControlPlaneProcess : IAsyncDisposable
     private const string ReadyLine = "remotedev-control-plane: gRPC on";
     private const int KeptLines = 200;
 
-    private readonly Process _process;
     private readonly Queue<string> _lines = new();
-    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly int _grpcPort;
+    private readonly int _httpPort = FreePort.Next();
+    private readonly IReadOnlyDictionary<string, string> _settings;
+    private Process _process = null!;
 
     private ControlPlaneProcess(string dataDir, int grpcPort, IReadOnlyDictionary<string, string> settings)
     {
         DataDir = dataDir;
         Server = $"http://127.0.0.1:{grpcPort}";
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(RepoPaths.ControlPlaneDll);
-        start.Environment["ControlPlane__GrpcAddress"] = $"127.0.0.1:{grpcPort}";
-        start.Environment["ControlPlane__HttpAddress"] = $"127.0.0.1:{FreePort.Next()}";
-        start.Environment["ControlPlane__DataDir"] = dataDir;
-        start.Environment["ControlPlane__AgentPath"] = RepoPaths.Agent;
-        foreach (var (key, value) in settings)
-        {
-            start.Environment[key] = value;
-        }
-
-        _process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        _process.OutputDataReceived += (_, e) => OnLine(e.Data);
-        _process.ErrorDataReceived += (_, e) => OnLine(e.Data);
-        _process.Exited += (_, _) =>
-        {
-            // Its last lines (why it exited) may still be in the pipes: WaitForExit() reads them to the end.
-            _process.WaitForExit();
-            _ready.TrySetException(new InvalidOperationException("the control plane exited:\n" + Output));
-        };
+        _grpcPort = grpcPort;
+        _settings = settings;
     }
 
     /// <summary>Holds admin.key once started (what rdev finds through REMOTEDEV_DATA_DIR).</summary>
@@ -63,13 +47,18 @@ public sealed class ControlPlaneProcess : IAsyncDisposable
     /// <summary>Starts one; <paramref name="settings"/> are extra configuration entries (environment variables).</summary>
     public static async Task<ControlPlaneProcess> StartAsync(IReadOnlyDictionary<string, string> settings)
     {
-        var dataDir = Directory.CreateTempSubdirectory("rdev-cp-").FullName;
-        var host = new ControlPlaneProcess(dataDir, FreePort.Next(), settings);
-        host._process.Start();
-        host._process.BeginOutputReadLine();
-        host._process.BeginErrorReadLine();
-        await host._ready.Task.WaitAsync(StartTimeout);
+        var host = new ControlPlaneProcess(Directory.CreateTempSubdirectory("rdev-cp-").FullName, FreePort.Next(), settings);
+        await host.LaunchAsync();
         return host;
+    }
+
+    /// <summary>kill -9 of the control plane alone (its agents live on), then a new one on the same address and data.</summary>
+    public async Task KillAndRestartAsync()
+    {
+        _process.Kill(entireProcessTree: false);
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+        await LaunchAsync();
     }
 
     public async ValueTask DisposeAsync()
@@ -83,6 +72,36 @@ public sealed class ControlPlaneProcess : IAsyncDisposable
         _process.Dispose();
         KillAgents();
         Directory.Delete(DataDir, recursive: true);
+    }
+
+    private async Task LaunchAsync()
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(RepoPaths.ControlPlaneDll);
+        start.Environment["ControlPlane__GrpcAddress"] = $"127.0.0.1:{_grpcPort}";
+        start.Environment["ControlPlane__HttpAddress"] = $"127.0.0.1:{_httpPort}";
+        start.Environment["ControlPlane__DataDir"] = DataDir;
+        start.Environment["ControlPlane__AgentPath"] = RepoPaths.Agent;
+        foreach (var (key, value) in _settings)
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, e) => OnLine(e.Data, ready);
+        process.ErrorDataReceived += (_, e) => OnLine(e.Data, ready);
+        process.Exited += (_, _) =>
+        {
+            // Its last lines (why it exited) may still be in the pipes: WaitForExit() reads them to the end.
+            process.WaitForExit();
+            ready.TrySetException(new InvalidOperationException("the control plane exited:\n" + Output));
+        };
+        _process = process;
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await ready.Task.WaitAsync(StartTimeout);
     }
 
     /// <summary>The process driver starts each agent in its own session, with its directories under our data dir.</summary>
@@ -110,7 +129,7 @@ public sealed class ControlPlaneProcess : IAsyncDisposable
         }
     }
 
-    private void OnLine(string? line)
+    private void OnLine(string? line, TaskCompletionSource ready)
     {
         if (line is null)
         {
@@ -128,7 +147,7 @@ public sealed class ControlPlaneProcess : IAsyncDisposable
 
         if (line.StartsWith(ReadyLine, StringComparison.Ordinal))
         {
-            _ready.TrySetResult();
+            ready.TrySetResult();
         }
     }
 }

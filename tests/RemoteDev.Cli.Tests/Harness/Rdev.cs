@@ -9,15 +9,20 @@ namespace RemoteDev.Cli.Tests.Harness;
 /// </summary>
 public sealed class Rdev(ControlPlaneProcess controlPlane)
 {
-    private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(120);
-
     public Task<RdevResult> RunAsync(params string[] args) => RunAsync(new RdevRun(args));
 
     public async Task<RdevResult> RunAsync(RdevRun run)
     {
         // Through env(1) with SIGINT at its default: a test run started in the background by a shell inherits SIGINT
         // ignored, and rdev, like any program, keeps an ignored SIGINT ignored, so Ctrl-C would never arrive.
-        var start = new ProcessStartInfo("/usr/bin/env")
+        string[] command = ["/usr/bin/env", "--default-signal=INT", RepoPaths.Rdev, .. run.Args];
+        if (run.ShellRedirect is { } redirect)
+        {
+            // The exit code is rdev's, not that of what its output goes to.
+            command = ["/bin/bash", "-c", $"\"$@\" {redirect}; exit \"${{PIPESTATUS[0]}}\"", "bash", .. command];
+        }
+
+        var start = new ProcessStartInfo(command[0])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -25,9 +30,7 @@ public sealed class Rdev(ControlPlaneProcess controlPlane)
             UseShellExecute = false,
             WorkingDirectory = Path.GetTempPath(),
         };
-        start.ArgumentList.Add("--default-signal=INT");
-        start.ArgumentList.Add(RepoPaths.Rdev);
-        foreach (var arg in run.Args)
+        foreach (var arg in command[1..])
         {
             start.ArgumentList.Add(arg);
         }
@@ -35,8 +38,12 @@ public sealed class Rdev(ControlPlaneProcess controlPlane)
         start.Environment.Remove("RDEV_API_KEY");
         start.Environment["RDEV_SERVER"] = controlPlane.Server;
         start.Environment["REMOTEDEV_DATA_DIR"] = run.DataDir ?? controlPlane.DataDir;
+        foreach (var (name, value) in run.Environment)
+        {
+            start.Environment[name] = value;
+        }
         using var process = Process.Start(start) ?? throw new InvalidOperationException("rdev did not start");
-        using var timeout = new CancellationTokenSource(RunTimeout);
+        using var timeout = new CancellationTokenSource(run.Timeout);
         var stdout = new MemoryStream();
         var copyOut = CopyStdoutAsync(process, stdout, run, timeout.Token);
         var readErr = process.StandardError.ReadToEndAsync(timeout.Token);
@@ -51,7 +58,7 @@ public sealed class Rdev(ControlPlaneProcess controlPlane)
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"rdev {string.Join(' ', run.Args)} still running after {RunTimeout}; stdout so far: {Encoding.UTF8.GetString(stdout.ToArray())}");
+            throw new TimeoutException($"rdev {string.Join(' ', run.Args)} still running after {run.Timeout}; stdout so far: {Encoding.UTF8.GetString(stdout.ToArray())}");
         }
     }
 
@@ -90,11 +97,24 @@ public sealed record RdevRun(string[] Args)
 
     public string? DataDir { get; init; }
 
+    /// <summary>Environment variables on top of the ones every run gets (RDEV_API_KEY is never inherited).</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
     /// <summary>For commands that run until interrupted: Ctrl-C (SIGINT) once rdev's stdout so far satisfies this.</summary>
     public Func<string, bool>? StopWhen { get; init; }
 
     /// <summary>A terminal that stops keeping up: once stdout shows Hold.After, it goes unread until Hold.Until completes.</summary>
     public StdoutHold? StdoutHold { get; init; }
+
+    /// <summary>
+    /// Runs rdev through bash with this after its command line: "| head -n 1" (a reader that exits after one line and
+    /// so closes the pipe rdev writes to; stdout is then what head printed), "> /dev/full", "&lt; /". The exit code
+    /// stays rdev's.
+    /// </summary>
+    public string? ShellRedirect { get; init; }
+
+    /// <summary>Longer than this, and the run fails (rdev is killed).</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(120);
 }
 
 public sealed record StdoutHold(string After, Func<CancellationToken, Task> Until);
