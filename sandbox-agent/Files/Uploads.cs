@@ -70,10 +70,7 @@ internal sealed class Uploads : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        _sweep.Dispose();
-    }
+    public void Dispose() => _sweep.Dispose();
 
     private async Task<long> WriteChunkAsync(UploadChunk chunk, string temp, CancellationToken cancellationToken)
     {
@@ -132,13 +129,19 @@ internal sealed class Uploads : IDisposable
         UnixCreateMode = mode == FileMode.Create ? PrivateMode : null,
     });
 
-    /// <summary>Uploads to the same target that no one tracks (an earlier run of the agent began them) and that are idle.</summary>
+    /// <summary>
+    /// Uploads to the same target that no one tracks (an earlier run of the agent began them) and that are idle. An
+    /// upload id has no dot, so ".a.b.ID.rdev-upload" (an upload to a.b) is not one of a's.
+    /// </summary>
     private void DeleteLeftovers(string directory, string prefix)
     {
         var idleSince = _time.GetUtcNow().UtcDateTime - IdleTimeout;
         foreach (var leftover in Directory.EnumerateFiles(directory, "*" + Suffix))
         {
-            if (System.IO.Path.GetFileName(leftover).StartsWith(prefix, StringComparison.Ordinal)
+            var name = System.IO.Path.GetFileName(leftover);
+            if (name.Length > prefix.Length + Suffix.Length
+                && name.StartsWith(prefix, StringComparison.Ordinal)
+                && !name[prefix.Length..^Suffix.Length].Contains('.', StringComparison.Ordinal)
                 && !_lastChunkAt.ContainsKey(leftover)
                 && File.GetLastWriteTimeUtc(leftover) < idleSince)
             {

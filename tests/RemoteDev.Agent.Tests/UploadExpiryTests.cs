@@ -50,14 +50,18 @@ public sealed class UploadExpiryTests : IDisposable
         var path = Path.Combine(_dir, "restarted.bin");
         var leftover = Uploads.TempPath(path, "before-restart");
         var recent = Uploads.TempPath(path, "another-client");
+        var ofAnotherPath = Uploads.TempPath(path + ".old", "before-restart");
         File.WriteAllBytes(leftover, new byte[100]);
+        File.WriteAllBytes(ofAnotherPath, new byte[100]);
         File.SetLastWriteTimeUtc(leftover, DateTime.UtcNow - Uploads.IdleTimeout - TimeSpan.FromMinutes(1));
+        File.SetLastWriteTimeUtc(ofAnotherPath, DateTime.UtcNow - Uploads.IdleTimeout - TimeSpan.FromMinutes(1));
         File.WriteAllBytes(recent, new byte[100]);
 
         await uploads.WriteAsync(new UploadChunk(path, "after-restart", 0, new byte[10], Final: false, UnixFileMode.UserRead), CancellationToken.None);
 
         Assert.False(File.Exists(leftover), "the idle leftover is deleted");
         Assert.True(File.Exists(recent), "an upload with a recent chunk is kept");
+        Assert.True(File.Exists(ofAnotherPath), "an upload to another path is not this path's to delete");
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
