@@ -51,8 +51,11 @@ internal sealed class ControlPlaneOptions
     /// <summary>How often deleted sandboxes past <see cref="DeletedRetention"/> are looked for and purged.</summary>
     public TimeSpan PurgeInterval { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>Largest file accepted by Files.Write.</summary>
-    public int MaxFileBytes { get; set; } = 4 * 1024 * 1024;
+    /// <summary>
+    /// Largest file Files.Write puts in place, whole or uploaded in chunks: a bound on the disk one upload takes (each
+    /// message carries at most <see cref="RemoteDev.V1.FileChunks.MaxWriteBytes"/> whatever this says).
+    /// </summary>
+    public long MaxFileBytes { get; set; } = 1024L * 1024 * 1024;
 
     /// <summary>Queued bytes after which an attacher is cut off as too slow.</summary>
     public int AttacherBufferBytes { get; set; } = 8 * 1024 * 1024;

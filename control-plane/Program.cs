@@ -39,7 +39,7 @@ builder.Services.AddGrpc(grpc =>
 {
     grpc.Interceptors.Add<RpcMetricsInterceptor>();
     grpc.Interceptors.Add<AuthInterceptor>();
-    grpc.MaxReceiveMessageSize = options.MaxFileBytes + 64 * 1024;
+    grpc.MaxReceiveMessageSize = RemoteDev.V1.FileChunks.MaxWriteBytes + RemoteDev.V1.FileChunks.FramingBytes;
     grpc.EnableDetailedErrors = false;
 });
 builder.Services.AddGrpcHealthChecks();

@@ -4,6 +4,7 @@ using RemoteDev.Agent.Commands;
 using RemoteDev.Agent.Configuration;
 using RemoteDev.Agent.Control;
 using RemoteDev.Agent.Desired;
+using RemoteDev.Agent.Files;
 using RemoteDev.Agent.Hosting;
 using RemoteDev.Agent.Lifecycle;
 using RemoteDev.Agent.Link;
@@ -55,7 +56,8 @@ internal sealed class AgentDaemon(AgentOptions options, ILoggerFactory loggerFac
         }
         var lifecycle = new LifecycleTracker(time);
         var reconciler = new Reconciler(host, initial, logger);
-        var commands = new CommandDispatcher(new CommandHandlers(host, new ExecRunner(options.WorkspaceDir, host, logger), this), logger);
+        using var uploads = new Uploads(time, logger);
+        var commands = new CommandDispatcher(new CommandHandlers(host, new ExecRunner(options.WorkspaceDir, host, logger), new FileCommands(uploads), this), logger);
         var cgroup = new CgroupReader("/sys/fs/cgroup", () => SumOfProcesses(host));
         AgentLog.Cgroup(logger, cgroup.Version.ToString());
         var progress = new StreamProgress();

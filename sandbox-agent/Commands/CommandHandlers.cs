@@ -5,7 +5,7 @@ using RemoteDev.V1;
 namespace RemoteDev.Agent.Commands;
 
 /// <summary>One handler per command operation; input is validated here, field by field.</summary>
-internal sealed class CommandHandlers(IProcessHost host, ExecRunner exec, IShutdownTrigger shutdown)
+internal sealed class CommandHandlers(IProcessHost host, ExecRunner exec, FileCommands files, IShutdownTrigger shutdown)
 {
     public async Task<CommandResult> HandleAsync(Command command, ICommandSink sink, CancellationToken cancellationToken) =>
         command.OpCase switch
@@ -24,7 +24,7 @@ internal sealed class CommandHandlers(IProcessHost host, ExecRunner exec, IShutd
             Command.OpOneofCase.Get => Status(host.Get(Name(command.Get.Name, "get.name"), command.Get.IncludeEnv)),
             Command.OpOneofCase.Wait => Status(await WaitAsync(command.Wait, cancellationToken)),
             Command.OpOneofCase.Exec => new CommandResult { Exec = await exec.RunAsync(command.Id, command.Exec, sink, cancellationToken) },
-            Command.OpOneofCase.WriteFile => await OkAsync(FileCommands.WriteAsync(command.WriteFile, cancellationToken)),
+            Command.OpOneofCase.WriteFile => await OkAsync(files.WriteAsync(command.WriteFile, cancellationToken)),
             Command.OpOneofCase.ReadFile => new CommandResult { File = await FileCommands.ReadAsync(command.ReadFile, cancellationToken) },
             Command.OpOneofCase.SetEnv => Names(host.SetEnv(command.SetEnv.Values)),
             Command.OpOneofCase.UnsetEnv => Names(host.UnsetEnv(command.UnsetEnv.Names)),

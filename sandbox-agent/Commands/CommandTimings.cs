@@ -17,8 +17,5 @@ internal static class CommandTimings
     /// </summary>
     public static readonly TimeSpan ExecOutputDrainGrace = TimeSpan.FromMilliseconds(300);
 
-    /// <summary>ReadFile refuses larger files: a result must fit in one gRPC message.</summary>
-    public const long MaxReadFileBytes = 3 * 1024 * 1024;
-
     public const int ExecReadBufferBytes = 32 * 1024;
 }

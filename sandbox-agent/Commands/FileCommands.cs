@@ -1,23 +1,37 @@
-using Google.Protobuf;
+using System.Text.RegularExpressions;
 using Grpc.Core;
 using RemoteDev.Agent.Files;
 using RemoteDev.Agent.Hosting;
-using RemoteDev.Agent.Native;
 using RemoteDev.V1;
 
 namespace RemoteDev.Agent.Commands;
 
-internal static class FileCommands
+/// <summary>WriteFile and ReadFile: their fields checked, then a whole-file write, an upload's chunk or a ranged read.</summary>
+internal sealed partial class FileCommands(Uploads uploads)
 {
     private const UnixFileMode DefaultMode = (UnixFileMode)0x1A4; // 0644
-    private const int ReadChunkBytes = 64 * 1024;
 
-    public static Task WriteAsync(WriteFile request, CancellationToken cancellationToken)
+    public async Task WriteAsync(WriteFile request, CancellationToken cancellationToken)
     {
         var path = AbsolutePath(request.Path, "write_file.path");
         if (request.Mode > 0xFFF)
         {
             throw new ProcessHostException(StatusCode.InvalidArgument, "write_file.mode must be permission bits (at most 07777)");
+        }
+
+        if (request.UploadId.Length > 0 && !UploadIds().IsMatch(request.UploadId))
+        {
+            throw new ProcessHostException(StatusCode.InvalidArgument, "write_file.upload_id must be 1 to 64 of [A-Za-z0-9_-]");
+        }
+
+        if (request.UploadId.Length == 0 && request.Offset != 0)
+        {
+            throw new ProcessHostException(StatusCode.InvalidArgument, "write_file.offset must be 0 without an upload_id (the content is the whole file)");
+        }
+
+        if (request.Offset > long.MaxValue - (ulong)request.Content.Length)
+        {
+            throw new ProcessHostException(StatusCode.OutOfRange, $"write_file.offset: {request.Offset} is beyond any file");
         }
 
         if (Directory.Exists(path))
@@ -26,14 +40,11 @@ internal static class FileCommands
         }
 
         var mode = request.Mode == 0 ? DefaultMode : (UnixFileMode)request.Mode;
-        return WriteCoreAsync(path, request.Content.Memory, mode, cancellationToken);
-    }
-
-    private static async Task WriteCoreAsync(string path, ReadOnlyMemory<byte> content, UnixFileMode mode, CancellationToken cancellationToken)
-    {
         try
         {
-            await AtomicFile.WriteAsync(path, content, mode, cancellationToken);
+            await (request.UploadId.Length == 0
+                ? AtomicFile.WriteAsync(path, request.Content.Memory, mode, cancellationToken)
+                : uploads.WriteAsync(new UploadChunk(path, request.UploadId, (long)request.Offset, request.Content.Memory, request.Final, mode), cancellationToken));
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
@@ -43,54 +54,22 @@ internal static class FileCommands
         }
     }
 
-    /// <summary>
-    /// Reads a regular file or a device, at most <see cref="CommandTimings.MaxReadFileBytes"/>: the size a file
-    /// claims is not trusted (/proc files say 0, /dev/zero never ends). A FIFO or socket is refused: reading it
-    /// would wait for a writer.
-    /// </summary>
-    public static async Task<FileContent> ReadAsync(ReadFile request, CancellationToken cancellationToken)
+    public static Task<FileContent> ReadAsync(ReadFile request, CancellationToken cancellationToken)
     {
         var path = AbsolutePath(request.Path, "read_file.path");
-        var (kind, size) = FileKinds.Of(path);
-        switch (kind)
+        if (request.MaxBytes > FileChunks.MaxReadBytes)
         {
-            case FileKind.Missing:
-                throw new ProcessHostException(StatusCode.NotFound, $"read_file.path: no such file: {path}");
-            case FileKind.Directory:
-                throw new ProcessHostException(StatusCode.FailedPrecondition, $"read_file.path: {path} is a directory");
-            case FileKind.Fifo or FileKind.Socket:
-                throw new ProcessHostException(StatusCode.FailedPrecondition, $"read_file.path: {path} is a {(kind == FileKind.Fifo ? "FIFO" : "socket")}, not a file: reading it would wait for a writer");
+            throw new ProcessHostException(StatusCode.InvalidArgument, $"read_file.max_bytes: at most {FileChunks.MaxReadBytes}");
         }
 
-        if (size > CommandTimings.MaxReadFileBytes)
+        if (request.Offset > long.MaxValue)
         {
-            throw TooLarge(path);
+            throw new ProcessHostException(StatusCode.OutOfRange, $"read_file.offset: {request.Offset} is past the end of {path}");
         }
 
-        var content = await ReadCappedAsync(path, cancellationToken);
-        return new FileContent { Content = content, Mode = (uint)File.GetUnixFileMode(path) };
+        var maxBytes = request.MaxBytes == 0 ? FileChunks.DefaultReadBytes : (int)request.MaxBytes;
+        return RangeReader.ReadAsync(path, (long)request.Offset, maxBytes, cancellationToken);
     }
-
-    private static async Task<ByteString> ReadCappedAsync(string path, CancellationToken cancellationToken)
-    {
-        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0);
-        using var content = new MemoryStream();
-        var buffer = new byte[ReadChunkBytes];
-        int read;
-        while ((read = await file.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, CommandTimings.MaxReadFileBytes + 1 - content.Length)), cancellationToken)) > 0)
-        {
-            content.Write(buffer, 0, read);
-            if (content.Length > CommandTimings.MaxReadFileBytes)
-            {
-                throw TooLarge(path);
-            }
-        }
-
-        return ByteString.CopyFrom(content.GetBuffer(), 0, (int)content.Length);
-    }
-
-    private static ProcessHostException TooLarge(string path) =>
-        new(StatusCode.ResourceExhausted, $"read_file.path: {path} holds more than the {CommandTimings.MaxReadFileBytes} bytes a result may carry");
 
     private static string AbsolutePath(string path, string field)
     {
@@ -101,4 +80,7 @@ internal static class FileCommands
 
         return Path.IsPathRooted(path) ? path : throw new ProcessHostException(StatusCode.InvalidArgument, $"{field} must be absolute");
     }
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    private static partial Regex UploadIds();
 }

@@ -227,7 +227,7 @@ public sealed class CommandTests(LinkFixture fixture) : IClassFixture<LinkFixtur
         var result = await Link.RunAsync(new Command { ReadFile = new ReadFile { Path = "/proc/kallsyms" } });
 
         Assert.Equal((int)StatusCode.ResourceExhausted, result.Code);
-        Assert.Equal("read_file.path: /proc/kallsyms holds more than the 3145728 bytes a result may carry", result.Message);
+        Assert.Equal("read_file.path: /proc/kallsyms does not tell its size (a /proc file or a device) and holds more than the 3145728 bytes read of such a file", result.Message);
     }
 
     [Fact]

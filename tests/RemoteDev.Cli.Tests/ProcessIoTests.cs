@@ -137,6 +137,21 @@ public sealed class ProcessIoTests(SandboxFixture sandbox) : IClassFixture<Sandb
     }
 
     [Fact]
+    public async Task Files_write_then_read_round_trips_ten_mebibytes()
+    {
+        var content = new byte[10 * 1024 * 1024];
+        Random.Shared.NextBytes(content);
+        var path = SandboxPath("round-trip/ten.bin");
+
+        var written = await sandbox.Rdev.RunAsync(new RdevRun(["files", "write", sandbox.SandboxId, path]) { Stdin = content });
+        var read = await sandbox.Rdev.RunAsync("files", "read", sandbox.SandboxId, path);
+
+        written.AssertExit(0);
+        read.AssertExit(0);
+        Assert.True(content.AsSpan().SequenceEqual(read.Stdout), $"read {read.Stdout.Length} bytes that differ from the {content.Length} written");
+    }
+
+    [Fact]
     public async Task Files_write_applies_the_octal_mode()
     {
         var path = SandboxPath("moded.txt");

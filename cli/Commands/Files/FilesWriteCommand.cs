@@ -1,13 +1,18 @@
 using System.CommandLine;
+using Google.Protobuf;
 using RemoteDev.Cli.Infrastructure;
 using V1 = RemoteDev.V1;
 
 namespace RemoteDev.Cli.Commands.Files;
 
+/// <summary>
+/// Stdin to a file: one write when it fits in one message, else an upload in chunks that appears at the path only
+/// once complete. The server bounds the file's size.
+/// </summary>
 internal static class FilesWriteCommand
 {
-    /// <summary>Client-side bound on what is read from stdin; the server enforces its own (smaller) limit.</summary>
-    private const int MaxFileBytes = 32 * 1024 * 1024;
+    /// <summary>Under 4 MiB with its framing: a proxy on gRPC's default limits passes it too.</summary>
+    private const int ChunkBytes = 3 * 1024 * 1024;
 
     private static readonly Argument<string> Sandbox = new("SANDBOX") { Description = "Sandbox id" };
     private static readonly Argument<string> Path = new("PATH") { Description = "File path in the sandbox" };
@@ -27,12 +32,29 @@ internal static class FilesWriteCommand
 
     private static async Task<int> RunAsync(CliContext cli, CancellationToken cancellationToken)
     {
-        var content = await StdStreams.ReadStdinAsync(MaxFileBytes, "files write", cancellationToken);
-        var request = new V1.WriteFileRequest { SandboxId = cli.Get(Sandbox), Path = cli.Get(Path), Content = content, Mode = cli.Get(Mode) };
-        var response = await cli.Api.Files.WriteAsync(request, deadline: cli.Api.Deadline(), cancellationToken: cancellationToken);
+        var uploadId = "";
+        ulong offset = 0;
+        V1.WriteFileResponse? response = null;
+        await foreach (var (chunk, last) in StdinChunks.ReadAsync(ChunkBytes, cancellationToken))
+        {
+            uploadId = offset == 0 && !last ? Guid.NewGuid().ToString("N") : uploadId;
+            var request = new V1.WriteFileRequest
+            {
+                SandboxId = cli.Get(Sandbox),
+                Path = cli.Get(Path),
+                Content = UnsafeByteOperations.UnsafeWrap(chunk),
+                Mode = cli.Get(Mode),
+                UploadId = uploadId,
+                Offset = offset,
+                Final = last && uploadId.Length > 0,
+            };
+            response = await cli.Api.Files.WriteAsync(request, deadline: cli.Api.Deadline(), cancellationToken: cancellationToken);
+            offset += (ulong)chunk.Length;
+        }
+
         if (cli.Out.IsJson)
         {
-            cli.Out.Message(response);
+            cli.Out.Message(response!);
         }
 
         return ExitCodes.Ok;
