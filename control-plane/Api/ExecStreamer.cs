@@ -30,7 +30,8 @@ internal sealed class ExecStreamer(SandboxAccess access, AgentCalls agents, Cont
             new Command { Exec = request.Command, Timeout = Duration.FromTimeSpan(timeout + AgentMargin) },
             streamsOutput: true,
             context.CancellationToken);
-        await foreach (var output in pending.Output!.Reader.ReadAllAsync(context.CancellationToken))
+        // Asking for the next message credits this one back: the agent sends more once the operator's stream took it.
+        await foreach (var output in pending.Output!.ReadAllAsync(context.CancellationToken))
         {
             metrics.BytesToOperators(output.Data.Length);
             await responseStream.WriteAsync(new ExecResponse { Output = output }, context.CancellationToken);

@@ -110,14 +110,20 @@ internal sealed class AgentSession
 
     /// <summary>
     /// Sends a command; await its result (UNAVAILABLE when the link drops after sending, DEADLINE_EXCEEDED on timeout),
-    /// after reading <see cref="PendingCommands.Pending.Output"/> when it streams. <see cref="CommandNotSentException"/>
-    /// when the session closed before the command went out.
+    /// after reading <see cref="PendingCommands.Pending.Output"/> when it streams: that reader sets the pace of the
+    /// output. <see cref="CommandNotSentException"/> when the session closed before the command went out.
     /// </summary>
     public async Task<PendingCommands.Pending> StartCommandAsync(Command command, bool streamsOutput, CancellationToken cancellationToken)
     {
         command.Id = Guid.NewGuid().ToString("N");
         command.Timeout ??= Duration.FromTimeSpan(DefaultCommandTimeout);
-        var pending = _pending.Register(command.Id, streamsOutput);
+        var output = streamsOutput ? new ExecOutputStream(command.Id, SendAsync) : null;
+        if (output is not null)
+        {
+            command.OutputWindow = ExecOutputStream.Window;
+        }
+
+        var pending = _pending.Register(command.Id, output);
         var limit = command.Timeout.ToTimeSpan() + CommandResultMargin;
         _ = pending.Result.Task.WaitAsync(limit, cancellationToken).ContinueWith(
             t =>
@@ -125,7 +131,7 @@ internal sealed class AgentSession
                 if (!t.IsCompletedSuccessfully)
                 {
                     _pending.Forget(command.Id);
-                    pending.Output?.Writer.TryComplete();
+                    pending.Output?.Complete();
                     pending.Result.TrySetException(t.Exception?.InnerException is TimeoutException
                         ? new RpcException(new Status(StatusCode.DeadlineExceeded, "the agent did not answer in time"))
                         : new RpcException(new Status(StatusCode.Cancelled, "cancelled")));
@@ -205,8 +211,10 @@ internal sealed class AgentSession
                 case AgentMessage.MsgOneofCase.CommandResult:
                     _pending.Complete(message.CommandResult);
                     break;
+                case AgentMessage.MsgOneofCase.ExecOutput when !_pending.Output(message.ExecOutput):
+                    GatewayLog.ExecWindowOverrun(_deps.Logger, SandboxId, message.ExecOutput.CommandId, ExecOutputStream.Window);
+                    break;
                 case AgentMessage.MsgOneofCase.ExecOutput:
-                    _pending.Output(message.ExecOutput);
                     break;
                 case AgentMessage.MsgOneofCase.Heartbeat:
                     break;

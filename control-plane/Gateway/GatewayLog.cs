@@ -24,4 +24,7 @@ internal static partial class GatewayLog
 
     [LoggerMessage(EventId = 1007, Level = LogLevel.Warning, Message = "Agent of sandbox {SandboxId} was not told to cancel command {CommandId}: its outbox stayed full")]
     public static partial void CancelNotSent(ILogger logger, string sandboxId, string commandId);
+
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Error, Message = "Agent of sandbox {SandboxId} sent exec {CommandId} more output than its window of {Window} bytes; the exec failed")]
+    public static partial void ExecWindowOverrun(ILogger logger, string sandboxId, string commandId, int window);
 }

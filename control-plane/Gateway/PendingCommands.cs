@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Threading.Channels;
 using Grpc.Core;
 using RemoteDev.V1;
 
@@ -8,15 +7,11 @@ namespace RemoteDev.ControlPlane.Gateway;
 /// <summary>Commands sent to an agent and awaiting their one CommandResult (and, for exec, streamed output).</summary>
 internal sealed class PendingCommands
 {
-    private const int MaxExecOutputMessages = 1024;
-
     private readonly ConcurrentDictionary<string, Pending> _pending = new(StringComparer.Ordinal);
 
-    public Pending Register(string id, bool streamsOutput)
+    public Pending Register(string id, ExecOutputStream? output)
     {
-        var pending = new Pending(streamsOutput
-            ? Channel.CreateBounded<ExecOutput>(new BoundedChannelOptions(MaxExecOutputMessages) { SingleReader = true, SingleWriter = true })
-            : null);
+        var pending = new Pending(output);
         _pending[id] = pending;
         return pending;
     }
@@ -27,20 +22,29 @@ internal sealed class PendingCommands
     {
         if (_pending.TryRemove(result.Id, out var pending))
         {
-            pending.Output?.Writer.TryComplete();
+            pending.Output?.Complete();
             pending.Result.TrySetResult(result);
         }
     }
 
-    /// <summary>Routes exec output; a reader that fell behind the bound fails its exec instead of stalling the link.</summary>
-    public void Output(ExecOutput output)
+    /// <summary>
+    /// Routes exec output. An agent that overruns the command's window (a protocol error) fails the command INTERNAL
+    /// instead of growing its buffer (what it sends after is ignored); false then.
+    /// </summary>
+    public bool Output(ExecOutput output)
     {
-        if (_pending.TryGetValue(output.CommandId, out var pending) && pending.Output is { } channel && !channel.Writer.TryWrite(output))
+        if (!_pending.TryGetValue(output.CommandId, out var pending) || pending.Output is not { } stream || stream.TryWrite(output))
         {
-            var error = new RpcException(new Status(StatusCode.ResourceExhausted, "exec output reader too slow"));
-            channel.Writer.TryComplete(error);
-            pending.Result.TrySetException(error);
+            return true;
         }
+
+        Forget(output.CommandId);
+        var error = new RpcException(new Status(
+            StatusCode.Internal,
+            $"protocol error: the agent sent more exec output than the {ExecOutputStream.Window} bytes of its window"));
+        stream.Fail(error);
+        pending.Result.TrySetException(error);
+        return false;
     }
 
     /// <summary>Fails everything still pending: the link is gone.</summary>
@@ -51,16 +55,16 @@ internal sealed class PendingCommands
             if (_pending.TryRemove(id, out var pending))
             {
                 var error = new RpcException(new Status(StatusCode.Unavailable, reason));
-                pending.Output?.Writer.TryComplete(error);
+                pending.Output?.Fail(error);
                 pending.Result.TrySetException(error);
             }
         }
     }
 
-    internal sealed class Pending(Channel<ExecOutput>? output)
+    internal sealed class Pending(ExecOutputStream? output)
     {
         public TaskCompletionSource<CommandResult> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public Channel<ExecOutput>? Output { get; } = output;
+        public ExecOutputStream? Output { get; } = output;
     }
 }

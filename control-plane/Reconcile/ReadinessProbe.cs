@@ -31,7 +31,7 @@ internal sealed class ReadinessProbe(AgentSessions sessions)
         {
             var pending = await session.StartCommandAsync(new Command { Exec = exec }, streamsOutput: true, cancellationToken);
             var stdout = new StringBuilder();
-            await foreach (var output in pending.Output!.Reader.ReadAllAsync(cancellationToken))
+            await foreach (var output in pending.Output!.ReadAllAsync(cancellationToken))
             {
                 if (output.Kind is StreamKind.Stdout or StreamKind.Pty)
                 {

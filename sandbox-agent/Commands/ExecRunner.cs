@@ -10,29 +10,32 @@ namespace RemoteDev.Agent.Commands;
 
 /// <summary>
 /// One-shot commands, started by the supervisor in their own session and process group (the pid is the group id),
-/// output streamed as ExecOutput, the whole group killed on timeout. The result is sent once the command itself
-/// exited, with its exit code or the signal that killed it: a background child it started keeps running (and is not
-/// waited for).
+/// output streamed as ExecOutput at the pace the control plane credits it, the whole group killed on timeout. The result
+/// is sent once the command itself exited and its output was forwarded, with its exit code or the signal that killed
+/// it: a background child it started keeps running (and is not waited for).
 /// </summary>
 internal sealed class ExecRunner(string workspaceDir, IProcessHost host, ILogger logger)
 {
     public static TimeSpan TimeoutOf(ExecCommand exec) =>
         CommandDurations.Optional(exec.Timeout, "exec.timeout") is { } t && t > TimeSpan.Zero ? t : CommandTimings.DefaultExecTimeout;
 
-    public async Task<ExecExit> RunAsync(string commandId, ExecCommand exec, ICommandSink sink, CancellationToken cancellationToken)
+    public async Task<ExecExit> RunAsync(Command request, ICommandSink sink, CancellationToken cancellationToken)
     {
-        var limit = TimeoutOf(exec);
-        var command = host.StartCommand(Describe(exec));
+        var window = RequireWindow(request.OutputWindow);
+        var limit = TimeoutOf(request.Exec);
+        var described = Describe(request.Exec);
+        using var credit = sink.Credits.Open(request.Id, window);
+        var command = host.StartCommand(described);
         OomScore.TrySetChild(command.Pid);
         using var timeout = new CancellationTokenSource(limit);
         using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         ExecOutputPump[] pumps =
         [
-            ExecOutputPump.Start(commandId, command.Stdout, StreamKind.Stdout, sink),
-            ExecOutputPump.Start(commandId, command.Stderr, StreamKind.Stderr, sink),
+            ExecOutputPump.Start(new ExecPumpOptions(request.Id, StreamKind.Stdout, command.Stdout, () => command.Unread(S.StreamKind.Stdout), credit, sink, either.Token)),
+            ExecOutputPump.Start(new ExecPumpOptions(request.Id, StreamKind.Stderr, command.Stderr, () => command.Unread(S.StreamKind.Stderr), credit, sink, either.Token)),
         ];
         using var stdinDone = CancellationTokenSource.CreateLinkedTokenSource(either.Token);
-        var stdin = FeedStdinAsync(command.Stdin, exec.Stdin, stdinDone.Token);
+        var stdin = FeedStdinAsync(command.Stdin, request.Exec.Stdin, stdinDone.Token);
         S.OneShotExit ended;
         var timedOut = false;
         try
@@ -48,24 +51,40 @@ internal sealed class ExecRunner(string workspaceDir, IProcessHost host, ILogger
 
         await stdinDone.CancelAsync();
         await stdin;
-        await DrainAsync(pumps);
+        var forwarded = await DrainAsync(pumps);
         if (timedOut)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            CommandLog.ExecTimedOut(logger, commandId, command.Pid);
+            CommandLog.ExecTimedOut(logger, request.Id, command.Pid);
             return new ExecExit { Signal = "SIGKILL", TimedOut = true };
+        }
+
+        if (!forwarded && either.IsCancellationRequested)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var how = ended.ExitCode is { } exitCode ? $"with exit code {exitCode}" : $"killed by {ended.Signal}";
+            throw new ProcessHostException(
+                StatusCode.DeadlineExceeded,
+                $"the command ended {how}, but its reader had not taken all of its output by the exec timeout of {limit.TotalSeconds:0.###} s");
         }
 
         return ended.ExitCode is { } code ? new ExecExit { ExitCode = code } : new ExecExit { Signal = ended.Signal };
     }
 
     /// <summary>
-    /// What the exited command left in its pipes goes out before the result; a child it left running that still
-    /// holds them gets <see cref="CommandTimings.ExecOutputDrainGrace"/>, then its output is dropped.
+    /// What the exited command left in its pipes goes out before the result, as fast as the reader takes it; a child
+    /// it left running that still holds them gets <see cref="CommandTimings.ExecOutputDrainGrace"/> from the exit, then
+    /// its output is dropped. False when some of the command's own output was not forwarded (timeout, cancel, link gone).
     /// </summary>
-    private static async Task DrainAsync(ExecOutputPump[] pumps)
+    private static async Task<bool> DrainAsync(ExecOutputPump[] pumps)
     {
-        await Task.WhenAny(Task.WhenAll(pumps.Select(p => p.Eof)), Task.Delay(CommandTimings.ExecOutputDrainGrace));
+        foreach (var pump in pumps)
+        {
+            pump.CommandExited();
+        }
+
+        var grace = Task.Delay(CommandTimings.ExecOutputDrainGrace);
+        await Task.WhenAll(pumps.Select(p => Task.WhenAny(p.Eof, Task.WhenAll(p.Forwarded, grace))));
         foreach (var pump in pumps)
         {
             await pump.DetachAsync();
@@ -75,7 +94,12 @@ internal sealed class ExecRunner(string workspaceDir, IProcessHost host, ILogger
         {
             await pump.Eof;
         }
+
+        return pumps.All(p => p.Forwarded is { IsCompletedSuccessfully: true, Result: true });
     }
+
+    private static uint RequireWindow(uint window) =>
+        window > 0 ? window : throw new ProcessHostException(StatusCode.InvalidArgument, "output_window is required for exec");
 
     private S.OneShotCommand Describe(ExecCommand exec)
     {

@@ -137,6 +137,8 @@ internal sealed class CtlHandler(LinkServices services, AgentLink link)
     {
         public static readonly NoStreamedOutput Instance = new();
 
+        public ExecCredits Credits => throw new ProcessHostException(StatusCode.Internal, "ctl commands stream no output");
+
         public ValueTask PostAsync(AgentMessage message, CancellationToken cancellationToken) =>
             throw new ProcessHostException(StatusCode.Internal, "ctl commands stream no output");
     }

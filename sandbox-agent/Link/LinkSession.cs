@@ -17,6 +17,7 @@ internal sealed class LinkSession(LinkServices services, AsyncDuplexStreamingCal
 
     private readonly Lock _forwardGate = new();
     private readonly SessionPumps _pumps = new(services, outbox);
+    private readonly SessionCommandSink _commands = new(outbox);
     private long _lastReceived = Stopwatch.GetTimestamp();
     private TimeSpan _heartbeatInterval = LinkTimings.DefaultHeartbeatInterval;
     private TimeSpan _usageInterval = LinkTimings.DefaultUsageInterval;
@@ -76,6 +77,7 @@ internal sealed class LinkSession(LinkServices services, AsyncDuplexStreamingCal
         {
             await cts.CancelAsync();
             Outbox.Close();
+            _commands.Credits.CloseAll();
             await Task.WhenAll(loops.Concat(_pumps.Running)).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }
@@ -173,10 +175,13 @@ internal sealed class LinkSession(LinkServices services, AsyncDuplexStreamingCal
             switch (message.MsgCase)
             {
                 case ControlMessage.MsgOneofCase.Command:
-                    services.Commands.Dispatch(message.Command, Outbox);
+                    services.Commands.Dispatch(message.Command, _commands);
                     break;
                 case ControlMessage.MsgOneofCase.Cancel:
                     services.Commands.Cancel(message.Cancel.Id);
+                    break;
+                case ControlMessage.MsgOneofCase.ExecCredit:
+                    _commands.Credits.Grant(message.ExecCredit);
                     break;
                 case ControlMessage.MsgOneofCase.Desired:
                     services.Reconciler.Submit(message.Desired);

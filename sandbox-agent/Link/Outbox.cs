@@ -8,7 +8,7 @@ namespace RemoteDev.Agent.Link;
 /// most <see cref="LinkTimings.OutputQueueCapacity"/> slots of it, so output pumps wait while the link is slow and
 /// control messages never queue behind more than that much output. Producers wait when full: memory stays bounded.
 /// </summary>
-internal sealed class Outbox : Commands.ICommandSink
+internal sealed class Outbox
 {
     private readonly Channel<Outgoing> _queue = Channel.CreateBounded<Outgoing>(
         new BoundedChannelOptions(LinkTimings.ControlQueueCapacity + LinkTimings.OutputQueueCapacity)

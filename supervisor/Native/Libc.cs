@@ -31,6 +31,7 @@ internal static unsafe partial class Libc
     public const short POSIX_SPAWN_SETSID = 0x80;
 
     public const uint TIOCSWINSZ = 0x5414;
+    public const uint FIONREAD = 0x541B;
     public const int WNOHANG = 1;
 
     [LibraryImport(Lib, SetLastError = true)]

@@ -26,9 +26,19 @@ internal sealed class PipeEndStream(IoLoop loop, int fd, FileAccess access) : St
         set => throw new NotSupportedException();
     }
 
+    /// <summary>
+    /// Reads what the pipe has, waiting while it is empty; 0 at EOF. A zero-byte read, as on a socket, only waits until
+    /// the pipe has data or is at EOF, and reads nothing.
+    /// </summary>
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         Require(FileAccess.Read);
+        if (buffer.IsEmpty)
+        {
+            await loop.WhenReadableAsync(fd, cancellationToken).ConfigureAwait(false);
+            return 0;
+        }
+
         while (true)
         {
             var n = ReadSome(buffer.Span);
@@ -62,6 +72,16 @@ internal sealed class PipeEndStream(IoLoop loop, int fd, FileAccess access) : St
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    /// <summary>Bytes in the pipe not read yet (FIONREAD).</summary>
+    public unsafe int Unread()
+    {
+        Require(FileAccess.Read);
+        int count;
+        return Libc.ioctl(fd, Libc.FIONREAD, &count) == 0
+            ? count
+            : throw new IOException($"pipe FIONREAD failed: {Libc.ErrorText(Marshal.GetLastPInvokeError())}");
+    }
 
     public override void Flush()
     {

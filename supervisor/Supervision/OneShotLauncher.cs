@@ -20,7 +20,7 @@ internal static unsafe class OneShotLauncher
             throw new CommandStartException(e.Message);
         }
 
-        Stream[] streams =
+        PipeEndStream[] streams =
         [
             new PipeEndStream(io, child.StdinFd, FileAccess.Write),
             new PipeEndStream(io, child.StdoutFd, FileAccess.Read),
@@ -53,7 +53,7 @@ internal static unsafe class OneShotLauncher
     }
 
     /// <summary>Nothing watches the child: its group is killed and the leader reaped here, so no zombie is left.</summary>
-    private static void Abort(int pid, Stream[] streams)
+    private static void Abort(int pid, PipeEndStream[] streams)
     {
         Libc.kill(-pid, Signals.SIGKILL);
         int status;

@@ -119,6 +119,7 @@ public sealed class ExecTests(LinkFixture fixture) : IClassFixture<LinkFixture>
         var command = new Command
         {
             Id = Guid.NewGuid().ToString("N"),
+            OutputWindow = GatewayState.ExecOutputWindow,
             Exec = new ExecCommand
             {
                 Command = { "sh", "-c", $"sleep 600 & echo $! > {pidFile}.tmp; mv {pidFile}.tmp {pidFile}; wait" },

@@ -106,6 +106,35 @@ public sealed class OneShotTests
         Assert.Contains("errno 13", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Unread_after_the_exit_counts_what_the_command_left_in_its_pipes()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        var command = h.Supervisor.StartOneShot(Shell(h, "head -c 1000 /dev/zero; head -c 10 /dev/zero >&2"));
+
+        await command.Exited.WaitAsync(SupervisorHarness.Timeout);
+
+        Assert.Equal((1000, 10), (command.Unread(StreamKind.Stdout), command.Unread(StreamKind.Stderr)));
+    }
+
+    [Fact]
+    public async Task A_zero_byte_read_waits_until_the_pipe_has_data_and_reads_none_of_it()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        var command = h.Supervisor.StartOneShot(Shell(h, "read line; echo \"$line\""));
+        var waiting = command.Stdout.ReadAsync(Memory<byte>.Empty).AsTask();
+        await Task.Delay(200);
+        Assert.False(waiting.IsCompleted);
+
+        await using (command.Stdin)
+        {
+            await command.Stdin.WriteAsync("hello\n"u8.ToArray());
+        }
+
+        Assert.Equal(0, await waiting.WaitAsync(SupervisorHarness.Timeout));
+        Assert.Equal("hello\n", await ReadToEndAsync(command.Stdout));
+    }
+
     private static OneShotCommand Shell(SupervisorHarness h, string script) =>
         new("/bin/sh", ["sh", "-c", script], Env, h.Options.WorkspaceDirectory);
 

@@ -8,7 +8,7 @@ namespace RemoteDev.Agent.Tests.Infrastructure;
 
 /// <summary>
 /// The test control plane's end of AgentGateway/Connect: checks the token, answers the hello with the desired set and
-/// the stored offsets, stores output (acknowledging it), records everything else. One writer per response stream.
+/// the stored offsets, stores output (acknowledging it, and crediting exec output back), records everything else. One writer per response stream.
 /// </summary>
 internal sealed class GatewayService(GatewayState state, ConcurrentDictionary<HttpContext, byte> calls) : AgentGateway.AgentGatewayBase
 {
@@ -149,6 +149,11 @@ internal sealed class GatewayService(GatewayState state, ConcurrentDictionary<Ht
 
                     message.ExecOutput.Data.WriteTo(buffer);
                 });
+                if (!state.Read(s => s.CreditWithheld.Contains(message.ExecOutput.CommandId)))
+                {
+                    replies.TryWrite(new ControlMessage { ExecCredit = new ExecCredit { CommandId = message.ExecOutput.CommandId, Bytes = (uint)message.ExecOutput.Data.Length } });
+                }
+
                 break;
         }
     }

@@ -58,6 +58,9 @@ internal sealed class GatewayState(string sandboxId, string token)
 
     public Dictionary<string, MemoryStream> ExecOutput { get; } = [];
 
+    /// <summary>Exec commands whose output is not credited back: their reader has stopped reading.</summary>
+    public HashSet<string> CreditWithheld { get; } = [];
+
     public T Read<T>(Func<GatewayState, T> read)
     {
         lock (_gate)
@@ -107,11 +110,19 @@ internal sealed class GatewayState(string sandboxId, string token)
         }
     }
 
+    /// <summary>The output window of the execs the test control plane sends, as the real one's.</summary>
+    public const uint ExecOutputWindow = 1024 * 1024;
+
     /// <summary>Sends a command on the current session and waits for its one result.</summary>
     public async Task<CommandResult> RunAsync(Command command, TimeSpan timeout, Func<string> context)
     {
         command.Id = Guid.NewGuid().ToString("N");
         command.Timeout ??= Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromSeconds(30));
+        if (command.OpCase == Command.OpOneofCase.Exec && command.OutputWindow == 0)
+        {
+            command.OutputWindow = ExecOutputWindow;
+        }
+
         Send(new ControlMessage { Command = command });
         return await WaitAsync(s => s.Results.GetValueOrDefault(command.Id), timeout, () => $"result of {command.OpCase}{context()}");
     }
