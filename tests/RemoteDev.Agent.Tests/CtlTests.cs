@@ -108,10 +108,7 @@ public sealed class CtlTests(LinkFixture fixture) : IClassFixture<LinkFixture>
         var idle = new List<Socket>();
         try
         {
-            for (var i = 0; i < 32; i++)
-            {
-                idle.Add(await ConnectAsync());
-            }
+            await HoldEverySlotAsync(idle);
 
             var (code, _, stderr) = await Agent.CtlAsync("status");
 
@@ -134,6 +131,31 @@ public sealed class CtlTests(LinkFixture fixture) : IClassFixture<LinkFixture>
         var answer = await reader.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Contains("no request line within 5 s", answer, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Opens 32 idle connections that the agent accepted. One that arrived while an earlier test's clients were still
+    /// giving their slots back was refused (the busy line, then EOF: readable at once); it is replaced.
+    /// </summary>
+    private async Task HoldEverySlotAsync(List<Socket> idle)
+    {
+        while (true)
+        {
+            while (idle.Count < 32)
+            {
+                idle.Add(await ConnectAsync());
+            }
+
+            var readable = idle.ToList();
+            Socket.Select(readable, null, null, 300_000);
+            if (readable.Count == 0)
+            {
+                return;
+            }
+
+            readable.ForEach(s => s.Dispose());
+            idle.RemoveAll(readable.Contains);
+        }
     }
 
     private async Task<Socket> ConnectAsync()
