@@ -12,12 +12,7 @@ internal static class ProcessSpecFile
 
     public static async Task<IReadOnlyList<V1.ProcessSpec>> ReadAsync(FileInfo file, string optionName, CancellationToken cancellationToken)
     {
-        if (!file.Exists)
-        {
-            throw CliException.Usage($"{optionName}: {file.FullName} does not exist");
-        }
-
-        var text = await File.ReadAllTextAsync(file.FullName, cancellationToken);
+        var text = await JsonFiles.ReadAsync(file, optionName, cancellationToken);
         try
         {
             using var document = JsonDocument.Parse(text);

@@ -11,12 +11,7 @@ internal static class SandboxSpecFile
 
     public static async Task<V1.SandboxSpec> ReadAsync(FileInfo file, string optionName, CancellationToken cancellationToken)
     {
-        if (!file.Exists)
-        {
-            throw CliException.Usage($"{optionName}: {file.FullName} does not exist");
-        }
-
-        var text = await File.ReadAllTextAsync(file.FullName, cancellationToken);
+        var text = await JsonFiles.ReadAsync(file, optionName, cancellationToken);
         try
         {
             return Parser.Parse<V1.SandboxSpec>(text);
