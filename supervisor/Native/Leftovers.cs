@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using RemoteDev.Supervisor.Persistence;
 
@@ -37,19 +36,13 @@ internal static class Leftovers
     {
         var marker = Encoding.UTF8.GetBytes($"{MarkerName}={identity}\0");
         var found = new List<Leftover>();
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        foreach (var stat in ProcStats.All().Where(s => s.Pid != Environment.ProcessId && s.State != 'Z' && s.Session == s.Pid))
         {
-            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid == Environment.ProcessId)
-            {
-                continue;
-            }
-
             try
             {
-                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                if (Stat.Parse(stat) is { State: not 'Z' } parsed && parsed.Session == pid && Carries(File.ReadAllBytes(Path.Combine(dir, "environ")), marker))
+                if (Carries(File.ReadAllBytes($"/proc/{stat.Pid}/environ"), marker))
                 {
-                    found.Add(new Leftover(pid, stat[(stat.IndexOf('(') + 1)..stat.LastIndexOf(')')]));
+                    found.Add(new Leftover(stat.Pid, stat.Command));
                 }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -88,40 +81,8 @@ internal static class Leftovers
     /// The groups of <paramref name="groups"/> with a member that has not exited. A zombie does not count: an orphan's
     /// zombie waits for whoever reaps orphans here (tini in the sandbox image), which may take its time.
     /// </summary>
-    private static HashSet<int> LiveGroups(HashSet<int> groups)
-    {
-        var live = new HashSet<int>();
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            try
-            {
-                if (int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out _)
-                    && Stat.Parse(File.ReadAllText(Path.Combine(dir, "stat"))) is { State: not 'Z' } stat
-                    && groups.Contains(stat.Group))
-                {
-                    live.Add(stat.Group);
-                }
-            }
-            catch (IOException)
-            {
-                // Gone meanwhile.
-            }
-        }
-
-        return live;
-    }
-
-    /// <summary>Fields of /proc/PID/stat after the parenthesised command (which may hold spaces and parentheses).</summary>
-    private readonly record struct Stat(char State, int Group, int Session)
-    {
-        public static Stat Parse(string stat)
-        {
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return new Stat(fields[0][0], Int(fields[2]), Int(fields[3]));
-        }
-
-        private static int Int(string field) => int.Parse(field, NumberStyles.Integer, CultureInfo.InvariantCulture);
-    }
+    private static HashSet<int> LiveGroups(HashSet<int> groups) =>
+        ProcStats.All().Where(s => s.State != 'Z' && groups.Contains(s.Group)).Select(s => s.Group).ToHashSet();
 
     private static bool Carries(ReadOnlySpan<byte> environ, ReadOnlySpan<byte> marker)
     {

@@ -1,4 +1,4 @@
-using System.Globalization;
+using RemoteDev.Supervisor.Native;
 
 namespace RemoteDev.Supervisor.Supervision;
 
@@ -12,31 +12,10 @@ internal static class ResourceReader
         long ticks = 0;
         ulong rssPages = 0;
         var count = 0;
-        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        foreach (var stat in ProcStats.All().Where(s => s.Group == pgid))
         {
-            if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out _))
-            {
-                continue;
-            }
-
-            string stat;
-            try
-            {
-                stat = File.ReadAllText(Path.Combine(directory, "stat"));
-            }
-            catch (IOException)
-            {
-                continue;
-            }
-
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            if (fields[2] != pgid.ToString(CultureInfo.InvariantCulture))
-            {
-                continue;
-            }
-
-            ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-            rssPages += ulong.Parse(fields[21], CultureInfo.InvariantCulture);
+            ticks += stat.Number(11) + stat.Number(12);
+            rssPages += (ulong)stat.Number(21);
             count++;
         }
 
