@@ -16,6 +16,7 @@ public sealed partial class TerminalRdev : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _screen = new();
     private readonly Task _reader;
+    private bool _closed;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private TerminalRdev(Process process)
@@ -30,11 +31,12 @@ public sealed partial class TerminalRdev : IAsyncDisposable
     /// <summary>
     /// rdev run by a shell on a 24x80 terminal with echo on, as a login shell leaves it. The shell prints rdev's pid
     /// and the terminal's name first (<see cref="RdevPidAsync"/>, <see cref="ModesAsync"/>), and once rdev ended
-    /// its exit code and the terminal's modes (<see cref="RdevEndAsync"/>). SIGINT is at its default, as in
-    /// <see cref="Rdev"/>, so that the test can send it.
+    /// its exit code and the terminal's modes (<see cref="RdevEndAsync"/>). SIGINT is at its default for rdev, as in
+    /// <see cref="Rdev"/>, so that the test can send it. The shell itself ignores SIGINT, as a job-control shell never
+    /// sees the Ctrl-C meant for its foreground job: dash without job control would die of it and never report.
     /// </summary>
     public static TerminalRdev StartInShell(ControlPlaneProcess controlPlane, params string[] args) =>
-        Start(controlPlane, $"stty rows 24 cols 80 echo; sh -c 'echo \"rdev-pid=$$ tty=$(tty)\"; exec \"$0\" \"$@\"' env --default-signal=INT {RdevCommand(args)}; echo \"rdev-exit=$?\"; stty -a");
+        Start(controlPlane, $"stty rows 24 cols 80 echo; trap '' INT; sh -c 'echo \"rdev-pid=$$ tty=$(tty)\"; exec \"$0\" \"$@\"' env --default-signal=INT {RdevCommand(args)}; echo \"rdev-exit=$?\"; stty -a");
 
     public string Screen
     {
@@ -118,6 +120,8 @@ public sealed partial class TerminalRdev : IAsyncDisposable
             start.ArgumentList.Add(arg);
         }
 
+        // script runs $SHELL: the same shell here as on a CI machine, where SHELL may be unset (then /bin/sh).
+        start.Environment["SHELL"] = "/bin/sh";
         start.Environment.Remove("RDEV_API_KEY");
         start.Environment["RDEV_SERVER"] = controlPlane.Server;
         start.Environment["REMOTEDEV_DATA_DIR"] = controlPlane.DataDir;
@@ -152,6 +156,11 @@ public sealed partial class TerminalRdev : IAsyncDisposable
                     return;
                 }
 
+                if (_closed)
+                {
+                    throw new InvalidOperationException($"{failure} on the terminal, which has closed; it showed: {_screen}");
+                }
+
                 changed = _changed.Task;
             }
 
@@ -178,6 +187,12 @@ public sealed partial class TerminalRdev : IAsyncDisposable
                 _changed.TrySetResult();
                 _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             }
+        }
+
+        lock (_screen)
+        {
+            _closed = true;
+            _changed.TrySetResult();
         }
     }
 
