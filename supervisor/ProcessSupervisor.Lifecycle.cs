@@ -31,6 +31,8 @@ public sealed partial class ProcessSupervisor
                 actor.Start();
             }
 
+            Volatile.Write(ref _reconciled, 1);
+
             var reloaded = new List<string>();
             var unchanged = new List<string>();
             foreach (var spec in desired)
@@ -172,7 +174,7 @@ public sealed partial class ProcessSupervisor
         {
             var actor = new ProcessActor(_ctx, spec, log, checked((int)ringBytes));
             _entries[spec.Name] = new Entry(actor, runtime);
-            Interlocked.Exchange(ref _registered, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+            MembershipChanged();
             return actor;
         }
     }
@@ -184,6 +186,8 @@ public sealed partial class ProcessSupervisor
         {
             _entries.Remove(actor.Name);
         }
+
+        MembershipChanged();
 
         await actor.DisposeAsync().ConfigureAwait(false);
         actor.Output.Dispose();

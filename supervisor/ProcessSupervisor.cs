@@ -30,7 +30,8 @@ public sealed partial class ProcessSupervisor : IAsyncDisposable
     private readonly EnvWatch _envWatch;
     private readonly StateStore _state;
     private readonly ProcessContext _ctx;
-    private TaskCompletionSource _registered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _membership = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _reconciled;
     private int _shutdown;
 
     private ProcessSupervisor(SupervisorOptions options, ILoggerFactory loggerFactory, TimeProvider time)
@@ -45,7 +46,7 @@ public sealed partial class ProcessSupervisor : IAsyncDisposable
         var cache = new EnvFileCache();
         _env = new EnvResolver(cache, options.EnvDirectory, options.GlobalEnvFileName);
         _state = new StateStore(Path.Combine(options.StateDirectory, "state.json"));
-        _ctx = new ProcessContext(options, Leftovers.Identity(options.StateDirectory), time, _logger, _io, _events, _env, RefreshUnwatchedEnv, Find, NextRegistration, SaveDurable);
+        _ctx = new ProcessContext(options, Leftovers.Identity(options.StateDirectory), time, _logger, _io, _events, _env, RefreshUnwatchedEnv, Find, NextMembershipChange, ConfiguredSetKnown, SaveDurable);
         try
         {
             _envWatch = new EnvWatch(_io, cache, _logger, EnvReaders);
@@ -284,8 +285,14 @@ public sealed partial class ProcessSupervisor : IAsyncDisposable
 
     private void RefreshUnwatchedEnv(ProcessSpec spec) => _envWatch.RefreshUnwatched(_env.FilesOf(spec, _options.WorkspaceDirectory));
 
-    /// <summary>Completes when the next process is registered.</summary>
-    private Task NextRegistration() => Volatile.Read(ref _registered).Task;
+    /// <summary>Completes when the next process is registered or removed.</summary>
+    private Task NextMembershipChange() => Volatile.Read(ref _membership).Task;
+
+    private void MembershipChanged() =>
+        Interlocked.Exchange(ref _membership, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+
+    /// <summary>True once a reconcile brought the configured set: a process missing after that is not coming.</summary>
+    private bool ConfiguredSetKnown() => Volatile.Read(ref _reconciled) == 1;
 
     private List<Entry> Snapshot()
     {

@@ -3,8 +3,9 @@ namespace RemoteDev.Supervisor.Supervision;
 /// <summary>
 /// Waits until every dependency holds: a process started (running, or ran and exited), healthy, or completed
 /// (exited 0); or a file exists (checked every <see cref="FilePollInterval"/> until its timeout). A process not
-/// registered (yet) is waited for: a restored durable process may depend on a configured one that the first
-/// reconcile brings only after the supervisor started.
+/// registered (yet) is waited for until the first reconcile: a restored durable process may depend on a configured one
+/// that the first reconcile brings only after the supervisor started. Missing after that, it was removed by a reconcile
+/// (removing it any other way is refused while it has dependents) and the wait fails.
 /// </summary>
 internal sealed class DependencyWaiter(ProcessContext ctx, IReadOnlyList<DependencySpec> dependencies)
 {
@@ -34,11 +35,16 @@ internal sealed class DependencyWaiter(ProcessContext ctx, IReadOnlyList<Depende
     {
         while (true)
         {
-            var registered = ctx.NextRegistration();
+            var membership = ctx.NextMembershipChange();
             var actor = ctx.Lookup(dependency.Name);
             if (actor is null)
             {
-                await registered.WaitAsync(cancellationToken).ConfigureAwait(false);
+                if (ctx.ConfiguredSetKnown())
+                {
+                    return $"dependency '{dependency.Name}' was removed";
+                }
+
+                await membership.WaitAsync(cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
@@ -50,7 +56,8 @@ internal sealed class DependencyWaiter(ProcessContext ctx, IReadOnlyList<Depende
                 return verdict.Value.Holds ? null : verdict.Value.Failure;
             }
 
-            await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
+            // A removed dependency changes no more: its removal wakes the wait instead.
+            await Task.WhenAny(changed, membership).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -16,5 +16,6 @@ internal sealed record ProcessContext(
     EnvResolver Env,
     Action<ProcessSpec> RefreshUnwatchedEnv,
     Func<string, ProcessActor?> Lookup,
-    Func<Task> NextRegistration,
+    Func<Task> NextMembershipChange,
+    Func<bool> ConfiguredSetKnown,
     Action<ProcessActor> DesiredChanged);

@@ -80,4 +80,32 @@ public sealed class DependencyTests
 
         Assert.Equal(ProcessState.Running, (await h.WaitForStateAsync("app", ProcessState.Running)).State);
     }
+
+    [Fact]
+    public async Task A_process_waiting_for_a_dependency_that_a_reconcile_removes_fails_naming_it()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        await h.Supervisor.ReconcileAsync([SupervisorHarness.Shell("db", "sleep 1000")], CancellationToken.None);
+        await h.AddAsync(SupervisorHarness.Shell("app", "sleep 1000") with { DependsOn = [new ProcessDependency("db", DependencyCondition.Completed)] });
+        await h.WaitForStateAsync("app", ProcessState.Pending);
+
+        await h.Supervisor.ReconcileAsync([], CancellationToken.None);
+
+        Assert.Equal("dependency 'db' was removed", (await h.WaitForStateAsync("app", ProcessState.Failed)).Reason);
+    }
+
+    [Fact]
+    public async Task A_restored_process_whose_configured_dependency_is_no_longer_configured_fails_at_the_first_reconcile()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        await h.Supervisor.ReconcileAsync([SupervisorHarness.Shell("db", "sleep 1000")], CancellationToken.None);
+        await h.AddAsync(SupervisorHarness.Shell("app", "sleep 1000") with { Durable = true, DependsOn = [new ProcessDependency("db", DependencyCondition.Started)] });
+        await h.WaitForStateAsync("app", ProcessState.Running);
+        await h.RestartSupervisorAsync(stopFirst: true);
+        await h.WaitForStateAsync("app", ProcessState.Pending);
+
+        await h.Supervisor.ReconcileAsync([], CancellationToken.None);
+
+        Assert.Equal("dependency 'db' was removed", (await h.WaitForStateAsync("app", ProcessState.Failed)).Reason);
+    }
 }
