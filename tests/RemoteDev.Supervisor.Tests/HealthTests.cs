@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using RemoteDev.Supervisor.Tests.Infrastructure;
+using RemoteDev.Testing;
 
 namespace RemoteDev.Supervisor.Tests;
 

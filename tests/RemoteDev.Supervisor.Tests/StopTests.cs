@@ -1,4 +1,5 @@
 using RemoteDev.Supervisor.Tests.Infrastructure;
+using RemoteDev.Testing;
 
 namespace RemoteDev.Supervisor.Tests;
 

@@ -4,14 +4,19 @@ using Grpc.Net.Client;
 using RemoteDev.ControlPlane.Auth;
 using RemoteDev.ControlPlane.Store;
 using RemoteDev.ControlPlane.Tests.Infrastructure;
+using RemoteDev.Testing;
 using RemoteDev.V1;
 
 namespace RemoteDev.ControlPlane.Tests.Auth;
 
-/// <summary>The interceptor on a real Kestrel gRPC server, called by the real gRPC client.</summary>
+/// <summary>
+/// The interceptor on a real Kestrel gRPC server, called by the real gRPC client. The server's clock starts at the real
+/// time and moves only when a test advances it, so a key's expiry comes exactly when the test says.
+/// </summary>
 public sealed class AuthInterceptorTests : StoreTestBase
 {
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
+    private readonly ManualTimeProvider _clock = new(DateTimeOffset.UtcNow);
     private AuthTestServer _server = null!;
     private GrpcChannel _channel = null!;
     private string _adminToken = "";
@@ -105,15 +110,18 @@ public sealed class AuthInterceptorTests : StoreTestBase
     [Fact]
     public async Task A_key_that_expires_while_its_watch_is_open_ends_the_watch_unauthenticated()
     {
-        var expiresAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddSeconds(2));
+        var expiresAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(_clock.GetUtcNow().AddHours(1));
         var created = await Keys(_adminToken).CreateAsync(new CreateApiKeyRequest { Name = "brief", Scope = Scope.Read, ExpiresAt = expiresAt }, Deadline());
-        using var watch = Sandboxes(created.Token).Watch(new WatchSandboxesRequest(), Deadline());
-        Assert.True(await watch.ResponseStream.MoveNext(CancellationToken.None));
+        // No deadline: the server would time it on the clock this test moves. The test's own bound is a cancellation.
+        using var bound = new CancellationTokenSource(CallTimeout);
+        using var watch = Sandboxes(created.Token).Watch(new WatchSandboxesRequest(), cancellationToken: bound.Token);
+        Assert.True(await watch.ResponseStream.MoveNext(bound.Token));
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => watch.ResponseStream.MoveNext(CancellationToken.None));
+        _clock.Advance(TimeSpan.FromHours(1));
+        var error = await Assert.ThrowsAsync<RpcException>(() => watch.ResponseStream.MoveNext(bound.Token));
 
         Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
-        Assert.Contains("expired", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal("API key expired during the call.", error.Status.Detail);
     }
 
     [Fact]
@@ -154,7 +162,7 @@ public sealed class AuthInterceptorTests : StoreTestBase
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        _server = await AuthTestServer.StartAsync(Store);
+        _server = await AuthTestServer.StartAsync(Store, _clock);
         await _server.Service<AdminKeyBootstrap>().EnsureAsync(DataDirectory, CancellationToken.None);
         _adminToken = (await File.ReadAllTextAsync(Path.Combine(DataDirectory, AdminKeyBootstrap.FileName))).Trim();
         _channel = GrpcChannel.ForAddress(_server.Address);

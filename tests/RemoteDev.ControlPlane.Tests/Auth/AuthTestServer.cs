@@ -30,7 +30,7 @@ internal sealed class AuthTestServer : IAsyncDisposable
 
     public Uri Address { get; }
 
-    public static async Task<AuthTestServer> StartAsync(IControlPlaneStore store)
+    public static async Task<AuthTestServer> StartAsync(IControlPlaneStore store, TimeProvider time)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -38,7 +38,7 @@ internal sealed class AuthTestServer : IAsyncDisposable
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(store.ApiKeys);
         builder.Services.AddSingleton(store.Sandboxes);
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(time);
         builder.Services.AddControlPlaneAuth();
         builder.Services.AddGrpc(o => o.Interceptors.Add<AuthInterceptor>());
         var app = builder.Build();
