@@ -39,7 +39,7 @@ public sealed class UploadExpiryTests : IDisposable
         clock.Advance(Uploads.IdleTimeout - TimeSpan.FromMinutes(1));
         var size = await uploads.WriteAsync(new UploadChunk(path, "busy", 200, content, Final: true, UnixFileMode.UserRead), CancellationToken.None);
 
-        Assert.Equal(300, size);
+        Assert.Equal(300ul, size.Size);
         Assert.Equal(300, new FileInfo(path).Length);
     }
 
