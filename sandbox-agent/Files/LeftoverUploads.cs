@@ -1,7 +1,7 @@
 namespace RemoteDev.Agent.Files;
 
 /// <summary>
-/// Hidden files of uploads to one target that no one tracks (an earlier run of the agent began them) and
+/// Hidden files of uploads to one target that no one tracks (an agent from before the upload journal began them) and
 /// that are idle. An upload id has no dot, so ".a.b.ID.rdev-upload" (an upload to a.b) is not one of a's.
 /// </summary>
 internal static class LeftoverUploads

@@ -12,8 +12,7 @@ namespace RemoteDev.Agent.Files;
 /// half-written is ever visible at the target path. Chunks are written one at a time, each flushed to disk, so the
 /// final chunk costs no more than another. Retries are safe: a chunk sent again gets the answer it got the first time,
 /// also after the upload was put in place (<see cref="CompletedUploads"/>). An upload with no chunk for
-/// <see cref="IdleTimeout"/> is deleted by a sweep; one an earlier run of the agent left is deleted when the next
-/// upload to the same path starts.
+/// <see cref="IdleTimeout"/> is deleted by a sweep; the <see cref="UploadJournal"/> names those a crash left.
 /// </summary>
 internal sealed class Uploads : IDisposable
 {
@@ -30,13 +29,15 @@ internal sealed class Uploads : IDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, long> _lastChunkAt = new(StringComparer.Ordinal);
     private readonly CompletedUploads _completed;
+    private readonly UploadJournal _journal;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ITimer _sweep;
 
-    public Uploads(TimeProvider time, ILogger logger)
+    public Uploads(TimeProvider time, UploadJournal journal, ILogger logger)
     {
         _time = time;
+        _journal = journal;
         _logger = logger;
         _completed = new CompletedUploads(time);
         _sweep = time.CreateTimer(_ => _ = SweepAsync(), null, SweepInterval, SweepInterval);
@@ -62,7 +63,7 @@ internal sealed class Uploads : IDisposable
 
             if (!_lastChunkAt.ContainsKey(temp))
             {
-                Begin(chunk, temp);
+                await BeginAsync(chunk, temp, cancellationToken);
             }
 
             _lastChunkAt[temp] = _time.GetTimestamp();
@@ -81,11 +82,11 @@ internal sealed class Uploads : IDisposable
 
     public void Dispose() => _sweep.Dispose();
 
-    private void Begin(UploadChunk chunk, string temp)
+    private async Task BeginAsync(UploadChunk chunk, string temp, CancellationToken cancellationToken)
     {
         if (chunk.Offset != 0)
         {
-            throw new ProcessHostException(StatusCode.NotFound, $"write_file.upload_id: no upload {chunk.UploadId} to {chunk.Path} is in progress: it never began at offset 0, was deleted after {IdleTimeout.TotalMinutes} min without a chunk, or was put in place over {IdleTimeout.TotalMinutes} min (or {CompletedUploads.MaxCount} uploads) ago");
+            throw new ProcessHostException(StatusCode.NotFound, $"write_file.upload_id: no upload {chunk.UploadId} to {chunk.Path} is in progress: it never began at offset 0, was deleted after {IdleTimeout.TotalMinutes} min without a chunk or by a restart of the agent, or was put in place over {IdleTimeout.TotalMinutes} min (or {CompletedUploads.MaxCount} uploads) ago");
         }
 
         if (_lastChunkAt.Count >= MaxInProgress)
@@ -99,7 +100,16 @@ internal sealed class Uploads : IDisposable
             Delete(leftover);
         }
 
-        UploadFile.Create(temp);
+        await _journal.AddAsync(chunk.Path, chunk.UploadId, cancellationToken);
+        try
+        {
+            UploadFile.Create(temp);
+        }
+        catch
+        {
+            _journal.Remove(temp);
+            throw;
+        }
     }
 
     /// <summary>The version is the file's once renamed: a rename changes its change time.</summary>
@@ -107,6 +117,7 @@ internal sealed class Uploads : IDisposable
     {
         File.Move(temp, chunk.Path, overwrite: true);
         _lastChunkAt.Remove(temp);
+        _journal.Remove(temp);
         var placed = FileKinds.Of(chunk.Path);
         _completed.Add(temp, new CompletedUpload(placed.Size, placed.Version));
         return new FileContent { Size = (ulong)placed.Size, Version = placed.Version };
@@ -124,6 +135,7 @@ internal sealed class Uploads : IDisposable
                 _lastChunkAt.Remove(temp);
                 if (Delete(temp))
                 {
+                    _journal.Remove(temp);
                     FileLog.UploadExpired(_logger, temp, IdleTimeout.TotalMinutes);
                 }
             }

@@ -15,7 +15,7 @@ public sealed class CompletedUploadTests : IDisposable
     public async Task The_final_chunk_sent_again_is_answered_for_the_idle_timeout_and_not_found_after()
     {
         var clock = new ManualClock();
-        using var uploads = new Uploads(clock, NullLogger.Instance);
+        using var uploads = new Uploads(clock, new UploadJournal(Path.Combine(_dir, "journal"), NullLogger.Instance), NullLogger.Instance);
         var path = Path.Combine(_dir, "remembered.bin");
         await uploads.WriteAsync(new UploadChunk(path, "remembered", 0, new byte[100], Final: false, UnixFileMode.UserRead), CancellationToken.None);
         var final = new UploadChunk(path, "remembered", 100, new byte[100], Final: true, UnixFileMode.UserRead);
