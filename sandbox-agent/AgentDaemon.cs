@@ -56,7 +56,9 @@ internal sealed class AgentDaemon(AgentOptions options, ILoggerFactory loggerFac
         }
         var lifecycle = new LifecycleTracker(time);
         var reconciler = new Reconciler(host, initial, logger);
-        using var uploads = new Uploads(time, logger);
+        var journal = new UploadJournal(Path.Combine(options.StateDir, "uploads"), logger);
+        journal.DeleteAbandoned();
+        using var uploads = new Uploads(time, journal, logger);
         var commands = new CommandDispatcher(new CommandHandlers(host, new ExecRunner(options.WorkspaceDir, host, logger), new FileCommands(uploads), this), logger);
         var cgroup = new CgroupReader("/sys/fs/cgroup", () => SumOfProcesses(host));
         AgentLog.Cgroup(logger, cgroup.Version.ToString());

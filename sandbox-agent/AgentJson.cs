@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using RemoteDev.Agent.Control;
+using RemoteDev.Agent.Files;
 
 namespace RemoteDev.Agent;
 
@@ -8,4 +9,5 @@ namespace RemoteDev.Agent;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(CtlStatus))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
+[JsonSerializable(typeof(UploadJournalEntry))]
 internal sealed partial class AgentJson : JsonSerializerContext;

@@ -4,9 +4,9 @@ using Grpc.Core;
 namespace RemoteDev.Cli.Infrastructure;
 
 /// <summary>
-/// A stream that outlives a control-plane restart: once it has delivered something, UNAVAILABLE opens it again, with
-/// backoff, for as long as <see cref="Window"/> passes without progress. A stream that never delivered anything fails
-/// at once: the server was likely never reached. Says so once per outage on stderr.
+/// A stream (or an upload) that outlives a control-plane restart: once it has delivered something, UNAVAILABLE opens
+/// it again (sends the chunk again), with backoff, for as long as <see cref="Window"/> passes without progress. One
+/// that never delivered anything fails at once: the server was likely never reached. Says so once per outage on stderr.
 /// </summary>
 internal sealed class Reconnects
 {

@@ -40,8 +40,8 @@ internal sealed partial class FilesService(SandboxAccess access, AgentCalls agen
             Offset = request.Offset,
             Final = request.Final,
         };
-        await agents.RunAsync(sandbox.Id, new Command { WriteFile = write }, context.CancellationToken);
-        return new WriteFileResponse { Size = request.Offset + (ulong)request.Content.Length };
+        var written = (await agents.RunAsync(sandbox.Id, new Command { WriteFile = write }, context.CancellationToken)).File;
+        return new WriteFileResponse { Size = written.Size, Version = written.Version };
     }
 
     public override async Task<ReadFileResponse> Read(ReadFileRequest request, ServerCallContext context)

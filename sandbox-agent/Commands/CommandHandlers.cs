@@ -24,7 +24,7 @@ internal sealed class CommandHandlers(IProcessHost host, ExecRunner exec, FileCo
             Command.OpOneofCase.Get => Status(host.Get(Name(command.Get.Name, "get.name"), command.Get.IncludeEnv)),
             Command.OpOneofCase.Wait => Status(await WaitAsync(command.Wait, cancellationToken)),
             Command.OpOneofCase.Exec => new CommandResult { Exec = await exec.RunAsync(command, sink, cancellationToken) },
-            Command.OpOneofCase.WriteFile => await OkAsync(files.WriteAsync(command.WriteFile, cancellationToken)),
+            Command.OpOneofCase.WriteFile => new CommandResult { File = await files.WriteAsync(command.WriteFile, cancellationToken) },
             Command.OpOneofCase.ReadFile => new CommandResult { File = await FileCommands.ReadAsync(command.ReadFile, cancellationToken) },
             Command.OpOneofCase.SetEnv => Names(host.SetEnv(command.SetEnv.Values)),
             Command.OpOneofCase.UnsetEnv => Names(host.UnsetEnv(command.UnsetEnv.Names)),

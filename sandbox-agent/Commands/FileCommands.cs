@@ -1,17 +1,21 @@
-using System.Text.RegularExpressions;
 using Grpc.Core;
 using RemoteDev.Agent.Files;
 using RemoteDev.Agent.Hosting;
+using RemoteDev.Agent.Native;
 using RemoteDev.V1;
 
 namespace RemoteDev.Agent.Commands;
 
-/// <summary>WriteFile and ReadFile: their fields checked, then a whole-file write, an upload's chunk or a ranged read.</summary>
-internal sealed partial class FileCommands(Uploads uploads)
+/// <summary>
+/// WriteFile and ReadFile: their fields checked, then a whole-file write, an upload's chunk or a ranged read. A write
+/// answers a FileContent without content: the size (for a chunk that is not final, where it ends) and, once the file
+/// is in place, its version.
+/// </summary>
+internal sealed class FileCommands(Uploads uploads)
 {
     private const UnixFileMode DefaultMode = (UnixFileMode)0x1A4; // 0644
 
-    public async Task WriteAsync(WriteFile request, CancellationToken cancellationToken)
+    public async Task<FileContent> WriteAsync(WriteFile request, CancellationToken cancellationToken)
     {
         var path = AbsolutePath(request.Path, "write_file.path");
         if (request.Mode > 0xFFF)
@@ -19,7 +23,7 @@ internal sealed partial class FileCommands(Uploads uploads)
             throw new ProcessHostException(StatusCode.InvalidArgument, "write_file.mode must be permission bits (at most 07777)");
         }
 
-        if (request.UploadId.Length > 0 && !UploadIds().IsMatch(request.UploadId))
+        if (request.UploadId.Length > 0 && !UploadIds.IsValid(request.UploadId))
         {
             throw new ProcessHostException(StatusCode.InvalidArgument, "write_file.upload_id must be 1 to 64 of [A-Za-z0-9_-]");
         }
@@ -42,9 +46,14 @@ internal sealed partial class FileCommands(Uploads uploads)
         var mode = request.Mode == 0 ? DefaultMode : (UnixFileMode)request.Mode;
         try
         {
-            await (request.UploadId.Length == 0
-                ? AtomicFile.WriteAsync(path, request.Content.Memory, mode, cancellationToken)
-                : uploads.WriteAsync(new UploadChunk(path, request.UploadId, (long)request.Offset, request.Content.Memory, request.Final, mode), cancellationToken));
+            if (request.UploadId.Length > 0)
+            {
+                return await uploads.WriteAsync(new UploadChunk(path, request.UploadId, (long)request.Offset, request.Content.Memory, request.Final, mode), cancellationToken);
+            }
+
+            await AtomicFile.WriteAsync(path, request.Content.Memory, mode, cancellationToken);
+            var written = FileKinds.Of(path);
+            return new FileContent { Size = (ulong)written.Size, Version = written.Version };
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
@@ -80,7 +89,4 @@ internal sealed partial class FileCommands(Uploads uploads)
 
         return Path.IsPathRooted(path) ? path : throw new ProcessHostException(StatusCode.InvalidArgument, $"{field} must be absolute");
     }
-
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
-    private static partial Regex UploadIds();
 }

@@ -1,6 +1,8 @@
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using RemoteDev.Agent.Hosting;
+using RemoteDev.Agent.Native;
+using RemoteDev.V1;
 
 namespace RemoteDev.Agent.Files;
 
@@ -8,8 +10,9 @@ namespace RemoteDev.Agent.Files;
 /// Chunked uploads. Each goes to a hidden file next to its target (same file system, so the final rename is atomic),
 /// named by the target and the client's upload id, and is renamed over the target with its final chunk: nothing
 /// half-written is ever visible at the target path. Chunks are written one at a time, each flushed to disk, so the
-/// final chunk costs no more than another. An upload with no chunk for <see cref="IdleTimeout"/> is deleted by a sweep;
-/// one an earlier run of the agent left is deleted when the next upload to the same path starts.
+/// final chunk costs no more than another. Retries are safe: a chunk sent again gets the answer it got the first time,
+/// also after the upload was put in place (<see cref="CompletedUploads"/>). An upload with no chunk for
+/// <see cref="IdleTimeout"/> is deleted by a sweep; the <see cref="UploadJournal"/> names those a crash left.
 /// </summary>
 internal sealed class Uploads : IDisposable
 {
@@ -22,43 +25,50 @@ internal sealed class Uploads : IDisposable
     public const int MaxInProgress = 256;
 
     private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
-    private const UnixFileMode PrivateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, long> _lastChunkAt = new(StringComparer.Ordinal);
+    private readonly CompletedUploads _completed;
+    private readonly UploadJournal _journal;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ITimer _sweep;
 
-    public Uploads(TimeProvider time, ILogger logger)
+    public Uploads(TimeProvider time, UploadJournal journal, ILogger logger)
     {
         _time = time;
+        _journal = journal;
         _logger = logger;
+        _completed = new CompletedUploads(time);
         _sweep = time.CreateTimer(_ => _ = SweepAsync(), null, SweepInterval, SweepInterval);
     }
 
     public static string TempPath(string path, string uploadId) =>
         System.IO.Path.Combine(System.IO.Path.GetDirectoryName(path)!, $".{System.IO.Path.GetFileName(path)}.{uploadId}{Suffix}");
 
-    /// <summary>Writes the chunk and returns the bytes of the upload received so far (its size once final).</summary>
-    public async Task<long> WriteAsync(UploadChunk chunk, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the chunk. Answers where it ends (the bytes of the upload received so far) or, once final, the size and
+    /// version of the file put in place.
+    /// </summary>
+    public async Task<FileContent> WriteAsync(UploadChunk chunk, CancellationToken cancellationToken)
     {
         var temp = TempPath(chunk.Path, chunk.UploadId);
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var received = await WriteChunkAsync(chunk, temp, cancellationToken);
-            if (chunk.Final)
+            if (_completed.Find(temp) is { } done)
             {
-                File.Move(temp, chunk.Path, overwrite: true);
-                _lastChunkAt.Remove(temp);
-            }
-            else
-            {
-                _lastChunkAt[temp] = _time.GetTimestamp();
+                return await RepeatedChunks.AnswerAsync(chunk, done, cancellationToken);
             }
 
-            return received;
+            if (!_lastChunkAt.ContainsKey(temp))
+            {
+                await BeginAsync(chunk, temp, cancellationToken);
+            }
+
+            _lastChunkAt[temp] = _time.GetTimestamp();
+            var end = await UploadFile.AddAsync(chunk, temp, cancellationToken);
+            return chunk.Final ? PutInPlace(chunk, temp) : new FileContent { Size = (ulong)end };
         }
         catch (IOException error)
         {
@@ -72,82 +82,45 @@ internal sealed class Uploads : IDisposable
 
     public void Dispose() => _sweep.Dispose();
 
-    private async Task<long> WriteChunkAsync(UploadChunk chunk, string temp, CancellationToken cancellationToken)
+    private async Task BeginAsync(UploadChunk chunk, string temp, CancellationToken cancellationToken)
     {
-        await using var stream = chunk.Offset == 0 ? Begin(chunk, temp) : Continue(chunk, temp);
-        var file = stream.SafeFileHandle;
-        var received = RandomAccess.GetLength(file);
-        if (chunk.Offset > received)
+        if (chunk.Offset != 0)
         {
-            throw new ProcessHostException(StatusCode.OutOfRange, $"write_file.offset: {chunk.Offset} is past the {received} bytes upload {chunk.UploadId} received so far");
+            throw new ProcessHostException(StatusCode.NotFound, $"write_file.upload_id: no upload {chunk.UploadId} to {chunk.Path} is in progress: it never began at offset 0, was deleted after {IdleTimeout.TotalMinutes} min without a chunk or by a restart of the agent, or was put in place over {IdleTimeout.TotalMinutes} min (or {CompletedUploads.MaxCount} uploads) ago");
         }
 
-        await RandomAccess.WriteAsync(file, chunk.Content, chunk.Offset, cancellationToken);
-        var end = chunk.Offset + chunk.Content.Length;
-        RandomAccess.SetLength(file, end);
-        RandomAccess.FlushToDisk(file);
-        if (chunk.Final)
-        {
-            File.SetUnixFileMode(file, chunk.Mode);
-        }
-
-        return end;
-    }
-
-    private FileStream Begin(UploadChunk chunk, string temp)
-    {
-        if (!_lastChunkAt.ContainsKey(temp) && _lastChunkAt.Count >= MaxInProgress)
+        if (_lastChunkAt.Count >= MaxInProgress)
         {
             throw new ProcessHostException(StatusCode.ResourceExhausted, $"write_file.upload_id: {MaxInProgress} uploads are in progress; finish some (an upload with no chunk for {IdleTimeout.TotalMinutes} min is deleted)");
         }
 
-        var directory = System.IO.Path.GetDirectoryName(chunk.Path)!;
-        Directory.CreateDirectory(directory);
-        DeleteLeftovers(directory, $".{System.IO.Path.GetFileName(chunk.Path)}.");
-        return Open(temp, FileMode.Create);
-    }
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(chunk.Path)!);
+        foreach (var leftover in LeftoverUploads.Of(chunk.Path, _time.GetUtcNow().UtcDateTime - IdleTimeout, _lastChunkAt.ContainsKey))
+        {
+            Delete(leftover);
+        }
 
-    private static FileStream Continue(UploadChunk chunk, string temp)
-    {
+        await _journal.AddAsync(chunk.Path, chunk.UploadId, cancellationToken);
         try
         {
-            return Open(temp, FileMode.Open);
+            UploadFile.Create(temp);
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        catch
         {
-            throw new ProcessHostException(StatusCode.NotFound, $"write_file.upload_id: no upload {chunk.UploadId} to {chunk.Path} is in progress: it was completed, deleted after {IdleTimeout.TotalMinutes} min without a chunk, or never began at offset 0");
+            _journal.Remove(temp);
+            throw;
         }
     }
 
-    private static FileStream Open(string temp, FileMode mode) => new(temp, new FileStreamOptions
+    /// <summary>The version is the file's once renamed: a rename changes its change time.</summary>
+    private FileContent PutInPlace(UploadChunk chunk, string temp)
     {
-        Mode = mode,
-        Access = FileAccess.Write,
-        Share = FileShare.None,
-        Options = FileOptions.Asynchronous,
-        BufferSize = 0,
-        UnixCreateMode = mode == FileMode.Create ? PrivateMode : null,
-    });
-
-    /// <summary>
-    /// Uploads to the same target that no one tracks (an earlier run of the agent began them) and that are idle. An
-    /// upload id has no dot, so ".a.b.ID.rdev-upload" (an upload to a.b) is not one of a's.
-    /// </summary>
-    private void DeleteLeftovers(string directory, string prefix)
-    {
-        var idleSince = _time.GetUtcNow().UtcDateTime - IdleTimeout;
-        foreach (var leftover in Directory.EnumerateFiles(directory, "*" + Suffix))
-        {
-            var name = System.IO.Path.GetFileName(leftover);
-            if (name.Length > prefix.Length + Suffix.Length
-                && name.StartsWith(prefix, StringComparison.Ordinal)
-                && !name[prefix.Length..^Suffix.Length].Contains('.', StringComparison.Ordinal)
-                && !_lastChunkAt.ContainsKey(leftover)
-                && File.GetLastWriteTimeUtc(leftover) < idleSince)
-            {
-                Delete(leftover);
-            }
-        }
+        File.Move(temp, chunk.Path, overwrite: true);
+        _lastChunkAt.Remove(temp);
+        _journal.Remove(temp);
+        var placed = FileKinds.Of(chunk.Path);
+        _completed.Add(temp, new CompletedUpload(placed.Size, placed.Version));
+        return new FileContent { Size = (ulong)placed.Size, Version = placed.Version };
     }
 
     private async Task SweepAsync()
@@ -155,12 +128,14 @@ internal sealed class Uploads : IDisposable
         await _gate.WaitAsync();
         try
         {
+            _completed.Expire();
             var now = _time.GetTimestamp();
             foreach (var (temp, _) in _lastChunkAt.Where(u => _time.GetElapsedTime(u.Value, now) >= IdleTimeout).ToList())
             {
                 _lastChunkAt.Remove(temp);
                 if (Delete(temp))
                 {
+                    _journal.Remove(temp);
                     FileLog.UploadExpired(_logger, temp, IdleTimeout.TotalMinutes);
                 }
             }

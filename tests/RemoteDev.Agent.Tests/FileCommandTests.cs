@@ -73,16 +73,89 @@ public sealed class FileCommandTests(LinkFixture fixture) : IClassFixture<LinkFi
     }
 
     [Fact]
-    public async Task A_chunk_sent_again_rewrites_from_its_offset()
+    public async Task Chunks_sent_again_after_later_ones_get_their_first_answers_and_change_nothing()
     {
-        var path = Path.Combine(Link.Agent.Root, "files", "retried.bin");
-        var content = RandomBytes(3 * MiB);
+        var path = FilePath("resent.bin");
+        var content = RandomBytes((3 * MiB) + 10);
+        var first = await Ok(Chunk(path, "resent", content, 0, MiB, final: false, mode: 0));
+        var second = await Ok(Chunk(path, "resent", content, MiB, MiB, final: false, mode: 0));
+        await Ok(Chunk(path, "resent", content, 2 * MiB, MiB, final: false, mode: 0));
 
-        await Ok(Chunk(path, "retry", content, 0, 2 * MiB, final: false, mode: 0));
-        await Ok(Chunk(path, "retry", content, MiB, MiB, final: false, mode: 0));
-        await Ok(Chunk(path, "retry", content, 2 * MiB, MiB, final: true, mode: 0));
+        var firstAgain = await Ok(Chunk(path, "resent", content, 0, MiB, final: false, mode: 0));
+        var secondAgain = await Ok(Chunk(path, "resent", content, MiB, MiB, final: false, mode: 0));
+        await Ok(Chunk(path, "resent", content, 3 * MiB, 10, final: true, mode: 0));
 
+        Assert.Equal(new FileContent { Size = MiB }, first.File);
+        Assert.Equal(first.File, firstAgain.File);
+        Assert.Equal(second.File, secondAgain.File);
         Assert.Equal(content, File.ReadAllBytes(path));
+    }
+
+    [Fact]
+    public async Task A_chunk_sent_again_cut_shorter_gets_where_it_ends_and_the_upload_goes_on()
+    {
+        var path = FilePath("recut.bin");
+        var content = RandomBytes(3 * MiB);
+        await Ok(Chunk(path, "recut", content, 0, 2 * MiB, final: false, mode: 0));
+
+        var shorter = await Ok(Chunk(path, "recut", content, 0, MiB, final: false, mode: 0));
+        await Ok(Chunk(path, "recut", content, 2 * MiB, MiB, final: true, mode: 0));
+
+        Assert.Equal(new FileContent { Size = MiB }, shorter.File);
+        Assert.Equal(content, File.ReadAllBytes(path));
+    }
+
+    [Fact]
+    public async Task Other_bytes_at_an_offset_already_received_are_failed_precondition_naming_offset_and_change_nothing()
+    {
+        var path = FilePath("conflicting.bin");
+        var content = RandomBytes(2 * MiB);
+        var other = content.ToArray();
+        other[10] ^= 0xFF;
+        await Ok(Chunk(path, "conflicting", content, 0, MiB, final: false, mode: 0));
+
+        var refused = await Link.RunAsync(Chunk(path, "conflicting", other, 0, MiB, final: false, mode: 0));
+        await Ok(Chunk(path, "conflicting", content, MiB, MiB, final: true, mode: 0));
+
+        Assert.Equal((int)StatusCode.FailedPrecondition, refused.Code);
+        Assert.StartsWith("write_file.offset: upload conflicting already holds other bytes than these at offset 0", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(content, File.ReadAllBytes(path));
+    }
+
+    [Fact]
+    public async Task Chunks_sent_again_after_the_upload_was_put_in_place_get_their_first_answers_and_leave_the_file_as_it_is()
+    {
+        var path = FilePath("completed.bin");
+        var content = RandomBytes((2 * MiB) + 10);
+        var middle = await Ok(Chunk(path, "completed", content, 0, MiB, final: false, mode: 0));
+        await Ok(Chunk(path, "completed", content, MiB, MiB, final: false, mode: 0));
+        var final = await Ok(Chunk(path, "completed", content, 2 * MiB, 10, final: true, mode: 0x1C0));
+        var placed = await Ok(new Command { ReadFile = new ReadFile { Path = path, MaxBytes = 1 } });
+
+        var finalAgain = await Ok(Chunk(path, "completed", content, 2 * MiB, 10, final: true, mode: 0x1C0));
+        var middleAgain = await Ok(Chunk(path, "completed", content, 0, MiB, final: false, mode: 0));
+        var after = await Ok(new Command { ReadFile = new ReadFile { Path = path, MaxBytes = 1 } });
+
+        Assert.Equal(new FileContent { Size = (ulong)content.Length, Version = placed.File.Version }, final.File);
+        Assert.Equal(final.File, finalAgain.File);
+        Assert.Equal(middle.File, middleAgain.File);
+        Assert.Equal(placed.File.Version, after.File.Version);
+        Assert.Equal(content, File.ReadAllBytes(path));
+    }
+
+    [Fact]
+    public async Task The_final_chunk_sent_again_once_the_file_changed_is_aborted_naming_the_upload_and_the_change_stays()
+    {
+        var path = FilePath("changed.bin");
+        var content = RandomBytes(1000);
+        await Ok(Chunk(path, "changed", content, 0, content.Length, final: true, mode: 0));
+        File.WriteAllText(path, "changed since");
+
+        var again = await Link.RunAsync(Chunk(path, "changed", content, 0, content.Length, final: true, mode: 0));
+
+        Assert.Equal((int)StatusCode.Aborted, again.Code);
+        Assert.Equal($"write_file.upload_id: upload changed was put in place at {path}, but the file changed since; it is not put there again (to write it again, send it as a new upload)", again.Message);
+        Assert.Equal("changed since", File.ReadAllText(path));
     }
 
     [Fact]
@@ -124,9 +197,11 @@ public sealed class FileCommandTests(LinkFixture fixture) : IClassFixture<LinkFi
         },
     };
 
+    private string FilePath(string name) => Path.Combine(Link.Agent.Root, "files", name);
+
     private string LocalFile(string name, byte[] content)
     {
-        var path = Path.Combine(Link.Agent.Root, "files", name);
+        var path = FilePath(name);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllBytes(path, content);
         return path;

@@ -13,7 +13,7 @@ public sealed class UploadExpiryTests : IDisposable
     public async Task An_upload_without_a_chunk_for_its_idle_timeout_is_deleted()
     {
         var clock = new ManualClock();
-        using var uploads = new Uploads(clock, NullLogger.Instance);
+        using var uploads = new Uploads(clock, Journal(), NullLogger.Instance);
         var path = Path.Combine(_dir, "abandoned.bin");
         await uploads.WriteAsync(new UploadChunk(path, "gone", 0, new byte[100], Final: false, UnixFileMode.UserRead), CancellationToken.None);
         var hidden = Uploads.TempPath(path, "gone");
@@ -29,7 +29,7 @@ public sealed class UploadExpiryTests : IDisposable
     public async Task An_upload_that_keeps_getting_chunks_is_kept()
     {
         var clock = new ManualClock();
-        using var uploads = new Uploads(clock, NullLogger.Instance);
+        using var uploads = new Uploads(clock, Journal(), NullLogger.Instance);
         var path = Path.Combine(_dir, "busy.bin");
         var content = new byte[100];
         await uploads.WriteAsync(new UploadChunk(path, "busy", 0, content, Final: false, UnixFileMode.UserRead), CancellationToken.None);
@@ -39,14 +39,14 @@ public sealed class UploadExpiryTests : IDisposable
         clock.Advance(Uploads.IdleTimeout - TimeSpan.FromMinutes(1));
         var size = await uploads.WriteAsync(new UploadChunk(path, "busy", 200, content, Final: true, UnixFileMode.UserRead), CancellationToken.None);
 
-        Assert.Equal(300, size);
+        Assert.Equal(300ul, size.Size);
         Assert.Equal(300, new FileInfo(path).Length);
     }
 
     [Fact]
     public async Task An_idle_upload_an_earlier_agent_left_is_deleted_when_the_next_upload_to_its_path_begins()
     {
-        using var uploads = new Uploads(TimeProvider.System, NullLogger.Instance);
+        using var uploads = new Uploads(TimeProvider.System, Journal(), NullLogger.Instance);
         var path = Path.Combine(_dir, "restarted.bin");
         var leftover = Uploads.TempPath(path, "before-restart");
         var recent = Uploads.TempPath(path, "another-client");
@@ -65,6 +65,8 @@ public sealed class UploadExpiryTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private UploadJournal Journal() => new(Path.Combine(_dir, "journal"), NullLogger.Instance);
 
     private static async Task Eventually(Func<bool> condition, string what)
     {

@@ -2,9 +2,14 @@ using RemoteDev.Cli.Tests.Harness;
 
 namespace RemoteDev.Cli.Tests;
 
-/// <summary>Streams that outlive a control-plane restart (kill -9, then a new one on the same address and data).</summary>
+/// <summary>
+/// Streams and uploads that outlive a control-plane outage: a restart (kill -9, then a new one on the same address and
+/// data) or every connection to it cut for a while.
+/// </summary>
 public sealed class ControlPlaneRestartTests(SandboxFixture sandbox) : IClassFixture<SandboxFixture>
 {
+    private const int MiB = 1024 * 1024;
+
     [Fact]
     public async Task Logs_follow_across_a_restart_prints_every_byte_once()
     {
@@ -41,6 +46,61 @@ public sealed class ControlPlaneRestartTests(SandboxFixture sandbox) : IClassFix
 
         result.AssertExit(130);
         Assert.Equal(2, Added(result.Text));
+    }
+
+    [Fact]
+    public async Task Files_write_across_an_outage_sends_the_chunk_again_and_the_file_is_exact()
+    {
+        var content = new byte[9 * MiB];
+        Random.Shared.NextBytes(content);
+        var path = Path.Combine(sandbox.ControlPlane.DataDir, "files", "across-an-outage.bin");
+        await using var relay = CuttableRelay.Start(sandbox.ControlPlane.Server);
+        var write = new RdevRun(["files", "write", sandbox.SandboxId, path])
+        {
+            Environment = new Dictionary<string, string> { ["RDEV_SERVER"] = relay.Url },
+            // rdev sends a 3 MiB chunk once it has read the next one (to know whether it is the last), and reads on
+            // only once the chunk was answered.
+            StdinFeed = async (stdin, stderr, token) =>
+            {
+                await stdin.BaseStream.WriteAsync(content.AsMemory(0, 6 * MiB), token);
+                await stdin.BaseStream.FlushAsync(token);
+                await UntilAsync(() => Received(path) == 3 * MiB, token);
+                await stdin.BaseStream.WriteAsync(content.AsMemory(6 * MiB), token);
+                await stdin.BaseStream.FlushAsync(token);
+                await UntilAsync(() => Received(path) == 6 * MiB, token);
+                relay.Cut();
+                stdin.Close();
+                await UntilAsync(() => stderr().Contains("reconnecting", StringComparison.Ordinal), token);
+                relay.Resume();
+            },
+        };
+
+        var result = await sandbox.Rdev.RunAsync(write);
+
+        result.AssertExit(0);
+        Assert.Contains("reconnecting", result.Stderr, StringComparison.Ordinal);
+        Assert.True(content.AsSpan().SequenceEqual(File.ReadAllBytes(path)), "the file differs from what was written");
+    }
+
+    /// <summary>The bytes of the upload to <paramref name="path"/> in progress: its hidden file's length, -1 without one.</summary>
+    private static long Received(string path)
+    {
+        try
+        {
+            return Directory.GetFiles(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.*.rdev-upload").Select(f => new FileInfo(f).Length).SingleOrDefault(-1);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return -1;
+        }
+    }
+
+    private static async Task UntilAsync(Func<bool> condition, CancellationToken cancellationToken)
+    {
+        while (!condition())
+        {
+            await Task.Delay(20, cancellationToken);
+        }
     }
 
     private static int Added(string watched) => watched.Split('\n').Count(line => line.Contains("\"TYPE_ADDED\"", StringComparison.Ordinal));

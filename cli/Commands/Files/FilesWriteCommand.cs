@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Google.Protobuf;
+using Grpc.Core;
 using RemoteDev.Cli.Infrastructure;
 using V1 = RemoteDev.V1;
 
@@ -7,7 +8,9 @@ namespace RemoteDev.Cli.Commands.Files;
 
 /// <summary>
 /// Stdin to a file: one write when it fits in one message, else an upload in chunks that appears at the path only
-/// once complete. The server bounds the file's size.
+/// once complete. The server bounds the file's size. An upload rides out a control-plane restart: a chunk that meets
+/// UNAVAILABLE is sent again as <see cref="Reconnects"/> allows, which is safe since the agent answers a chunk it
+/// already has as it did the first time.
 /// </summary>
 internal static class FilesWriteCommand
 {
@@ -32,6 +35,7 @@ internal static class FilesWriteCommand
 
     private static async Task<int> RunAsync(CliContext cli, CancellationToken cancellationToken)
     {
+        var reconnects = new Reconnects();
         var uploadId = "";
         ulong offset = 0;
         V1.WriteFileResponse? response = null;
@@ -48,7 +52,7 @@ internal static class FilesWriteCommand
                 Offset = offset,
                 Final = last && uploadId.Length > 0,
             };
-            response = await cli.Api.Files.WriteAsync(request, deadline: cli.Api.Deadline(), cancellationToken: cancellationToken);
+            response = await SendAsync(cli, request, reconnects, progressed: offset > 0, cancellationToken);
             offset += (ulong)chunk.Length;
         }
 
@@ -58,5 +62,26 @@ internal static class FilesWriteCommand
         }
 
         return ExitCodes.Ok;
+    }
+
+    /// <summary><paramref name="progressed"/>: a chunk went through since the last UNAVAILABLE (none for the first chunk).</summary>
+    private static async Task<V1.WriteFileResponse> SendAsync(CliContext cli, V1.WriteFileRequest request, Reconnects reconnects, bool progressed, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                return await cli.Api.Files.WriteAsync(request, deadline: cli.Api.Deadline(), cancellationToken: cancellationToken);
+            }
+            catch (RpcException error) when (error.StatusCode == StatusCode.Unavailable)
+            {
+                if (!await reconnects.WaitAsync(error, progressed, cancellationToken))
+                {
+                    throw;
+                }
+
+                progressed = false;
+            }
+        }
     }
 }

@@ -10,13 +10,20 @@ internal sealed class AgentProcess : IAsyncDisposable
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     private readonly Process _process;
+    private readonly ProcessStartInfo _start;
     private readonly StringBuilder _log = new();
     private readonly Lock _logGate = new();
+    private bool _ownsRoot = true;
 
-    private AgentProcess(Process process, string root)
+    private AgentProcess(ProcessStartInfo start, string root)
     {
-        _process = process;
+        _start = start;
+        _process = Process.Start(start)!;
         Root = root;
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
     }
 
     /// <summary>The agent's temp directory: data/, logs/, workspace/, agent.sock, and files tests create.</summary>
@@ -72,16 +79,27 @@ internal sealed class AgentProcess : IAsyncDisposable
             info.Environment["REMOTEDEV_PROCESS_FILE"] = file;
         }
 
-        var process = Process.Start(info)!;
-        var agent = new AgentProcess(process, root);
-        process.OutputDataReceived += (_, e) => agent.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => agent.Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return agent;
+        return new AgentProcess(info, root);
     }
 
     public void Terminate() => kill(_process.Id, 15);
+
+    /// <summary>SIGKILL, the way an OOM kill ends the agent: nothing of it runs on to clean up.</summary>
+    public async Task KillAsync()
+    {
+        kill(_process.Id, 9);
+        await WaitForExitAsync();
+    }
+
+    /// <summary>
+    /// A new run of the agent, once this one exited, with the same settings and directories (its state, workspace and
+    /// the files tests made); deleting them on dispose is then its job, no longer this one's.
+    /// </summary>
+    public AgentProcess StartAgain()
+    {
+        _ownsRoot = false;
+        return new AgentProcess(_start, Root);
+    }
 
     public async Task<int> WaitForExitAsync()
     {
@@ -123,6 +141,11 @@ internal sealed class AgentProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+        if (!_ownsRoot)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(Root, recursive: true);

@@ -46,19 +46,68 @@ public sealed class Rdev(ControlPlaneProcess controlPlane)
         using var timeout = new CancellationTokenSource(run.Timeout);
         var stdout = new MemoryStream();
         var copyOut = CopyStdoutAsync(process, stdout, run, timeout.Token);
-        var readErr = process.StandardError.ReadToEndAsync(timeout.Token);
-        await process.StandardInput.BaseStream.WriteAsync(run.Stdin, timeout.Token);
-        process.StandardInput.Close();
+        var stderr = new StringBuilder();
+        var copyErr = CopyStderrAsync(process, stderr, timeout.Token);
+        using var running = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
+        var feeding = Task.CompletedTask;
+        if (run.StdinFeed is { } feed)
+        {
+            feeding = feed(process.StandardInput, () => Snapshot(stderr), running.Token);
+        }
+        else
+        {
+            await process.StandardInput.BaseStream.WriteAsync(run.Stdin, timeout.Token);
+            process.StandardInput.Close();
+        }
+
         try
         {
             await process.WaitForExitAsync(timeout.Token);
             await copyOut;
-            return new RdevResult(process.ExitCode, stdout.ToArray(), await readErr);
+            await copyErr;
+            await FeedEndAsync(feeding, running);
+            return new RdevResult(process.ExitCode, stdout.ToArray(), Snapshot(stderr));
         }
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
             throw new TimeoutException($"rdev {string.Join(' ', run.Args)} still running after {run.Timeout}; stdout so far: {Encoding.UTF8.GetString(stdout.ToArray())}");
+        }
+    }
+
+    /// <summary>
+    /// A feed still writing or waiting once rdev exited is stopped: the test then judges rdev by its exit and output.
+    /// </summary>
+    private static async Task FeedEndAsync(Task feeding, CancellationTokenSource running)
+    {
+        await running.CancelAsync();
+        try
+        {
+            await feeding;
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException)
+        {
+        }
+    }
+
+    private static async Task CopyStderrAsync(Process process, StringBuilder stderr, CancellationToken cancellationToken)
+    {
+        var buffer = new char[4096];
+        int read;
+        while ((read = await process.StandardError.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            lock (stderr)
+            {
+                stderr.Append(buffer, 0, read);
+            }
+        }
+    }
+
+    private static string Snapshot(StringBuilder stderr)
+    {
+        lock (stderr)
+        {
+            return stderr.ToString();
         }
     }
 
@@ -94,6 +143,12 @@ public sealed class Rdev(ControlPlaneProcess controlPlane)
 public sealed record RdevRun(string[] Args)
 {
     public byte[] Stdin { get; init; } = [];
+
+    /// <summary>
+    /// Writes rdev's stdin (bytes to its BaseStream) instead of <see cref="Stdin"/>, while rdev runs, and closes it when
+    /// rdev should see its end; it is given rdev's stderr so far and a token cancelled once rdev exited.
+    /// </summary>
+    public Func<StreamWriter, Func<string>, CancellationToken, Task>? StdinFeed { get; init; }
 
     public string? DataDir { get; init; }
 

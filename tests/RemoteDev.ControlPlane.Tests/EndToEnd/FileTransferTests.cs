@@ -111,6 +111,31 @@ public sealed class FileTransferTests(SqliteControlPlane cp) : IClassFixture<Sql
         Assert.StartsWith("content: ", error.Status.Detail, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_final_chunk_sent_again_answers_the_size_and_version_of_the_file_it_put_in_place()
+    {
+        var content = RandomBytes(5 * MiB);
+        var path = SandboxPath("retried.bin");
+        await cp.Admin.Files.WriteAsync(Chunk(path, content, 0, 4 * MiB, final: false));
+        var final = await cp.Admin.Files.WriteAsync(Chunk(path, content, 4 * MiB, MiB, final: true));
+
+        var again = await cp.Admin.Files.WriteAsync(Chunk(path, content, 4 * MiB, MiB, final: true));
+        var read = await cp.Admin.Files.ReadAsync(new ReadFileRequest { SandboxId = _id, Path = path, MaxBytes = 1 });
+
+        Assert.Equal(new WriteFileResponse { Size = (ulong)content.Length, Version = read.Version }, final);
+        Assert.Equal(final, again);
+    }
+
+    private WriteFileRequest Chunk(string path, byte[] content, int offset, int length, bool final) => new()
+    {
+        SandboxId = _id,
+        Path = path,
+        Content = ByteString.CopyFrom(content, offset, length),
+        UploadId = "retried",
+        Offset = (ulong)offset,
+        Final = final,
+    };
+
     private static byte[] RandomBytes(int count)
     {
         var bytes = new byte[count];
