@@ -40,8 +40,7 @@ internal sealed partial class FilesService(SandboxAccess access, AgentCalls agen
             Offset = request.Offset,
             Final = request.Final,
         };
-        var written = (await agents.RunAsync(sandbox.Id, new Command { WriteFile = write }, context.CancellationToken)).File;
-        return new WriteFileResponse { Size = written.Size, Version = written.Version };
+        return FileAnswers.Written(request, (await agents.RunAsync(sandbox.Id, new Command { WriteFile = write }, context.CancellationToken)).File);
     }
 
     public override async Task<ReadFileResponse> Read(ReadFileRequest request, ServerCallContext context)
@@ -53,8 +52,7 @@ internal sealed partial class FilesService(SandboxAccess access, AgentCalls agen
         errors.ThrowIfAny();
         var sandbox = await access.GetLiveAsync(request.SandboxId, "sandbox_id", context);
         var read = new ReadFile { Path = request.Path, Offset = request.Offset, MaxBytes = request.MaxBytes };
-        var file = (await agents.RunAsync(sandbox.Id, new Command { ReadFile = read }, context.CancellationToken)).File;
-        return new ReadFileResponse { Content = file.Content, Mode = file.Mode, Size = file.Size, Version = file.Version };
+        return FileAnswers.Read(request, (await agents.RunAsync(sandbox.Id, new Command { ReadFile = read }, context.CancellationToken)).File);
     }
 
     private static void CheckPath(string path, FieldErrors errors)
