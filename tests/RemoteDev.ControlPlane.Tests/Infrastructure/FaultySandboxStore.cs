@@ -28,6 +28,15 @@ internal sealed class FaultySandboxStore(ISandboxStore store) : ISandboxStore
         }
     }
 
+    /// <summary>How many times <paramref name="method"/> was called so far, failed calls included.</summary>
+    public int Calls(string method)
+    {
+        lock (_gate)
+        {
+            return _calls.GetValueOrDefault(method);
+        }
+    }
+
     /// <summary>Fails calls number <paramref name="calls"/> (counting from 1, every call so far included) of <paramref name="method"/>.</summary>
     public void FailCalls(string method, params int[] calls)
     {
@@ -85,8 +94,8 @@ internal sealed class FaultySandboxStore(ISandboxStore store) : ISandboxStore
             return true;
         });
 
-    public Task<IReadOnlyList<string>> ListEndedAsync(DateTimeOffset endedBefore, int limit, CancellationToken cancellationToken) =>
-        Call(nameof(ListEndedAsync), () => store.ListEndedAsync(endedBefore, limit, cancellationToken));
+    public Task<IReadOnlyList<EndedSandbox>> ListEndedAsync(DateTimeOffset endedBefore, EndedSandbox? after, int limit, CancellationToken cancellationToken) =>
+        Call(nameof(ListEndedAsync), () => store.ListEndedAsync(endedBefore, after, limit, cancellationToken));
 
     public Task<bool> PurgeEndedAsync(string id, DateTimeOffset endedBefore, CancellationToken cancellationToken) =>
         Call(nameof(PurgeEndedAsync), () => store.PurgeEndedAsync(id, endedBefore, cancellationToken));
