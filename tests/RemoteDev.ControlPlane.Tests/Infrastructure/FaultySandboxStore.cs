@@ -13,6 +13,7 @@ internal sealed class FaultySandboxStore(ISandboxStore store) : ISandboxStore
     private readonly Lock _gate = new();
     private readonly Dictionary<string, int> _calls = new(StringComparer.Ordinal);
     private readonly HashSet<(string Method, int Call)> _failing = [];
+    private readonly HashSet<string> _failingEveryCall = new(StringComparer.Ordinal);
     private readonly HashSet<SandboxPhase> _failingStatusWrites = [];
     private readonly List<StatusWrite> _statusWrites = [];
 
@@ -46,6 +47,23 @@ internal sealed class FaultySandboxStore(ISandboxStore store) : ISandboxStore
             {
                 _failing.Add((method, call));
             }
+        }
+    }
+
+    /// <summary>Fails every call of <paramref name="method"/> until <see cref="StopFailing"/>, as an unreachable database does.</summary>
+    public void FailEveryCall(string method)
+    {
+        lock (_gate)
+        {
+            _failingEveryCall.Add(method);
+        }
+    }
+
+    public void StopFailing(string method)
+    {
+        lock (_gate)
+        {
+            _failingEveryCall.Remove(method);
         }
     }
 
@@ -123,7 +141,7 @@ internal sealed class FaultySandboxStore(ISandboxStore store) : ISandboxStore
         {
             var number = _calls.GetValueOrDefault(method) + 1;
             _calls[method] = number;
-            fails = _failing.Remove((method, number));
+            fails = _failing.Remove((method, number)) || _failingEveryCall.Contains(method);
         }
 
         return fails ? Task.FromException<T>(new InjectedStoreFailure($"{method} call")) : call();
