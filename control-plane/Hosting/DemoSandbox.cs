@@ -20,7 +20,7 @@ internal sealed class DemoSandbox(ISandboxStore store, ReconcilerHost reconciler
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await reconciler.Started;
+        await reconciler.Started.WaitAsync(cancellationToken);
         var page = await store.ListAsync(new SandboxQuery(Project, new Dictionary<string, string>(), PageSize, null), cancellationToken);
         var existing = page.Sandboxes.FirstOrDefault(s => s.Name == Name && !s.Deleted);
         if (existing is { Status.Phase: SandboxPhase.Failed })

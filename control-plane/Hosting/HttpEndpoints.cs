@@ -2,12 +2,16 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using RemoteDev.ControlPlane.Metrics;
+using RemoteDev.ControlPlane.Reconcile;
 using RemoteDev.ControlPlane.Store;
 using RemoteDev.V1;
 
 namespace RemoteDev.ControlPlane.Hosting;
 
-/// <summary>/healthz and Prometheus /metrics on the HTTP/1.1 endpoint.</summary>
+/// <summary>
+/// On the HTTP/1.1 endpoint: /healthz (liveness: the process serves, "ok"), /readyz (readiness: 200 "ready" once the
+/// reconciler recovered the sandboxes at start, 503 "recovering" while it waits for the store) and Prometheus /metrics.
+/// </summary>
 internal static class HttpEndpoints
 {
     private const int PhasePageSize = 500;
@@ -16,6 +20,9 @@ internal static class HttpEndpoints
     {
         var host = $"*:{httpPort}";
         app.MapGet("/healthz", () => Results.Text("ok\n")).RequireHost(host);
+        app.MapGet("/readyz", (HttpContext http) => http.RequestServices.GetRequiredService<ReconcilerHost>().Started.IsCompletedSuccessfully
+            ? Results.Text("ready\n")
+            : Results.Text("recovering\n", statusCode: StatusCodes.Status503ServiceUnavailable)).RequireHost(host);
         app.MapGet("/metrics", async (HttpContext http) =>
         {
             var services = http.RequestServices;

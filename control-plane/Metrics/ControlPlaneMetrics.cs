@@ -15,6 +15,7 @@ internal sealed class ControlPlaneMetrics
     private long _bytesFromAgents;
     private long _bytesToOperators;
     private long _sandboxesPurged;
+    private long _sandboxPurgeFailures;
 
     public void AgentConnected() => Interlocked.Increment(ref _connectedAgents);
 
@@ -25,6 +26,8 @@ internal sealed class ControlPlaneMetrics
     public void BytesToOperators(long count) => Interlocked.Add(ref _bytesToOperators, count);
 
     public void SandboxesPurged(int count) => Interlocked.Add(ref _sandboxesPurged, count);
+
+    public void SandboxPurgeFailed() => Interlocked.Increment(ref _sandboxPurgeFailures);
 
     public long ConnectedAgents => Interlocked.Read(ref _connectedAgents);
 
@@ -65,6 +68,8 @@ internal sealed class ControlPlaneMetrics
 
         text.Append("# HELP remotedev_sandboxes_purged_total Deleted sandboxes purged after their retention.\n# TYPE remotedev_sandboxes_purged_total counter\n");
         text.Append(CultureInfo.InvariantCulture, $"remotedev_sandboxes_purged_total {Interlocked.Read(ref _sandboxesPurged)}\n");
+        text.Append("# HELP remotedev_sandbox_purge_failures_total Purges of a deleted sandbox that failed (each is tried again after a backoff).\n# TYPE remotedev_sandbox_purge_failures_total counter\n");
+        text.Append(CultureInfo.InvariantCulture, $"remotedev_sandbox_purge_failures_total {Interlocked.Read(ref _sandboxPurgeFailures)}\n");
         text.Append("# HELP remotedev_output_bytes_total Process output bytes streamed.\n# TYPE remotedev_output_bytes_total counter\n");
         text.Append(CultureInfo.InvariantCulture, $"remotedev_output_bytes_total{{direction=\"from_agents\"}} {Interlocked.Read(ref _bytesFromAgents)}\n");
         text.Append(CultureInfo.InvariantCulture, $"remotedev_output_bytes_total{{direction=\"to_operators\"}} {Interlocked.Read(ref _bytesToOperators)}\n");

@@ -12,4 +12,7 @@ internal static partial class PurgeLog
 
     [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "Purging deleted sandboxes failed; trying again in {Interval}")]
     public static partial void PassFailed(ILogger logger, TimeSpan interval, Exception error);
+
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Warning, Message = "Purging deleted sandbox {SandboxId} failed; trying it again in {Delay}, purging the others meanwhile")]
+    public static partial void SandboxFailed(ILogger logger, string sandboxId, TimeSpan delay, Exception error);
 }

@@ -12,4 +12,7 @@ internal static partial class ReconcileLog
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Sandbox {SandboxId} failed: {Reason}")]
     public static partial void Terminal(ILogger logger, string sandboxId, string reason);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Recovering sandboxes at start (adopt, reap orphans) failed; nothing is reconciled until it succeeds; retrying in {BackoffMs} ms")]
+    public static partial void RecoveryFailed(ILogger logger, double backoffMs, Exception error);
 }

@@ -11,7 +11,8 @@ namespace RemoteDev.ControlPlane.Reconcile;
 /// <summary>
 /// Runs <see cref="SandboxReconciler"/> for sandboxes whose desired or observed state changed: a few workers, one run
 /// per sandbox at a time, exponential backoff on errors, no retry of terminal errors. At start it adopts running
-/// sandboxes, reaps orphans and reconciles everything.
+/// sandboxes, reaps orphans and reconciles everything; until that succeeded (a store not reachable yet is retried with
+/// backoff) nothing is reconciled, sandboxes enqueued meanwhile wait.
 /// </summary>
 internal sealed class ReconcilerHost(
     SandboxReconciler reconciler,
@@ -25,36 +26,62 @@ internal sealed class ReconcilerHost(
     private const int ListPageSize = 500;
     private static readonly TimeSpan InitialBackoff = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan RecoveryTimeout = TimeSpan.FromMinutes(5);
 
     private readonly WorkQueue _queue = new(time);
     private readonly ConcurrentDictionary<string, int> _failures = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _pendingFailures = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Completes once adoption and orphan reaping are done.</summary>
+    /// <summary>Completes once adoption and orphan reaping succeeded; canceled when the host stops before.</summary>
     public Task Started => _started.Task;
 
     public void Enqueue(string sandboxId) => _queue.Enqueue(sandboxId);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        IReadOnlyList<string> live;
         try
         {
-            var live = await RecoverAsync(stoppingToken);
-            observed.PhaseRelevantChange += Enqueue;
-            foreach (var id in live)
-            {
-                Enqueue(id);
-            }
+            live = await RecoverUntilDoneAsync(stoppingToken);
         }
-        catch (Exception error) when (error is not OperationCanceledException)
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            _started.TrySetException(error);
-            throw;
+            _started.TrySetCanceled(stoppingToken);
+            return;
+        }
+
+        observed.PhaseRelevantChange += Enqueue;
+        foreach (var id in live)
+        {
+            Enqueue(id);
         }
 
         _started.TrySetResult();
         await Task.WhenAll(Enumerable.Range(0, Workers).Select(_ => WorkAsync(stoppingToken)));
+    }
+
+    /// <summary>
+    /// Recovers until it succeeds: with the store unreachable (PostgreSQL starting after the control plane) or the
+    /// driver failing, the control plane stays up and tries again with backoff.
+    /// </summary>
+    private async Task<IReadOnlyList<string>> RecoverUntilDoneAsync(CancellationToken stoppingToken)
+    {
+        for (var failures = 1; ; failures++)
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(RecoveryTimeout, time);
+                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timeout.Token);
+                return await RecoverAsync(attempt.Token);
+            }
+            catch (Exception error) when (!stoppingToken.IsCancellationRequested)
+            {
+                var backoff = Backoff(failures);
+                ReconcileLog.RecoveryFailed(logger, backoff.TotalMilliseconds, error);
+                await Task.Delay(backoff, time, stoppingToken);
+            }
+        }
     }
 
     private async Task<IReadOnlyList<string>> RecoverAsync(CancellationToken cancellationToken)
@@ -105,8 +132,7 @@ internal sealed class ReconcilerHost(
             }
             catch (Exception error)
             {
-                var failures = _failures.AddOrUpdate(id, 1, (_, n) => n + 1);
-                var backoff = TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, InitialBackoff.Ticks << Math.Min(failures - 1, 16)));
+                var backoff = Backoff(_failures.AddOrUpdate(id, 1, (_, n) => n + 1));
                 ReconcileLog.Retrying(logger, id, backoff.TotalMilliseconds, error);
                 _queue.EnqueueAfter(id, backoff);
             }
@@ -160,4 +186,7 @@ internal sealed class ReconcilerHost(
         _pendingFailures.TryRemove(id, out _);
         return sandbox is { Deleted: false };
     }
+
+    private static TimeSpan Backoff(int failures) =>
+        TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, InitialBackoff.Ticks << Math.Min(failures - 1, 16)));
 }

@@ -31,10 +31,11 @@ internal interface ISandboxStore
     Task PurgeAsync(string id, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Ids of at most <paramref name="limit"/> sandboxes deleted and STOPPED since before <paramref name="endedBefore"/>
-    /// (see <see cref="SandboxRecord.EndedAt"/>), those ended longest ago first.
+    /// At most <paramref name="limit"/> sandboxes deleted and STOPPED since before <paramref name="endedBefore"/>
+    /// (see <see cref="SandboxRecord.EndedAt"/>), those ended longest ago first (ties by id): from the first, or from the
+    /// one after <paramref name="after"/> (the last of a previous page), so a caller can walk past sandboxes it skips.
     /// </summary>
-    Task<IReadOnlyList<string>> ListEndedAsync(DateTimeOffset endedBefore, int limit, CancellationToken cancellationToken);
+    Task<IReadOnlyList<EndedSandbox>> ListEndedAsync(DateTimeOffset endedBefore, EndedSandbox? after, int limit, CancellationToken cancellationToken);
 
     /// <summary>
     /// Purges the sandbox as <see cref="PurgeAsync"/> does, in one transaction, if it is (still) deleted and STOPPED

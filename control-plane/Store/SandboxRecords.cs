@@ -35,3 +35,6 @@ internal sealed record SandboxPage(IReadOnlyList<SandboxRecord> Sandboxes, IRead
 
 /// <summary>Sandbox is the state at Revision, or null when the sandbox was purged at Revision.</summary>
 internal sealed record SandboxChange(long Revision, string Id, string Project, SandboxRecord? Sandbox);
+
+/// <summary>A sandbox deleted and STOPPED since <see cref="EndedAt"/>, as <see cref="ISandboxStore.ListEndedAsync"/> lists it.</summary>
+internal sealed record EndedSandbox(string Id, DateTimeOffset EndedAt);

@@ -7,7 +7,7 @@ using RemoteDev.V1;
 
 namespace RemoteDev.ControlPlane.Store.Sql;
 
-internal sealed class SqlSandboxStore(Database database, TimeProvider time) : ISandboxStore
+internal sealed partial class SqlSandboxStore(Database database, TimeProvider time) : ISandboxStore
 {
     private const string Columns = "id, name, project, labels, spec, generation, deleted, status, revision, created_revision, created_at, ended_at";
     private readonly Signal _changed = new();
@@ -103,51 +103,6 @@ internal sealed class SqlSandboxStore(Database database, TimeProvider time) : IS
     public Task<SandboxRecord> UpdateStatusAsync(string id, SandboxStatus status, long expectedRevision, CancellationToken cancellationToken) =>
         ChangeAsync(id, expectedRevision, new Change("status = @value", status.ToByteArray(), Deletes: false, Status: status), cancellationToken);
 
-    public async Task PurgeAsync(string id, CancellationToken cancellationToken)
-    {
-        var revision = await database.WriteAsync((c, t) => PurgeAsync(c, t, id, null, cancellationToken), cancellationToken);
-        if (revision > 0)
-        {
-            Committed(revision);
-        }
-    }
-
-    public async Task<IReadOnlyList<string>> ListEndedAsync(DateTimeOffset endedBefore, int limit, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenReadAsync(cancellationToken);
-        await using var command = Database.Command(connection, null, "SELECT id FROM sandboxes WHERE ended_at <= @cutoff ORDER BY ended_at LIMIT @n",
-            ("@cutoff", SandboxRows.ToMicros(endedBefore)), ("@n", limit));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var ids = new List<string>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            ids.Add(reader.GetString(0));
-        }
-
-        return ids;
-    }
-
-    public async Task<bool> PurgeEndedAsync(string id, DateTimeOffset endedBefore, CancellationToken cancellationToken)
-    {
-        var revision = await database.WriteAsync((c, t) => PurgeAsync(c, t, id, SandboxRows.ToMicros(endedBefore), cancellationToken), cancellationToken);
-        if (revision == 0)
-        {
-            return false;
-        }
-
-        Committed(revision);
-        return true;
-    }
-
-    public Task<int> ForgetPurgesAsync(DateTimeOffset purgedBefore, int limit, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (c, t) =>
-        {
-            await using var command = Database.Command(c, t,
-                "DELETE FROM sandbox_purges WHERE id IN (SELECT id FROM sandbox_purges WHERE purged_at <= @cutoff ORDER BY purged_at LIMIT @n)",
-                ("@cutoff", SandboxRows.ToMicros(purgedBefore)), ("@n", limit));
-            return await command.ExecuteNonQueryAsync(cancellationToken);
-        }, cancellationToken);
-
     public async Task<long> GetRevisionAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenReadAsync(cancellationToken);
@@ -193,29 +148,6 @@ internal sealed class SqlSandboxStore(Database database, TimeProvider time) : IS
 
             await next.WaitAsync(cancellationToken);
         }
-    }
-
-    /// <summary>
-    /// Removes the sandbox and everything keyed by it and leaves a purge record, in the open transaction; only when its
-    /// ended_at is at most <paramref name="endedBeforeMicros"/> if given. Returns the purge's revision, 0 when nothing was purged.
-    /// </summary>
-    private async Task<long> PurgeAsync(DbConnection c, DbTransaction t, string id, long? endedBeforeMicros, CancellationToken cancellationToken)
-    {
-        var current = await GetAsync(c, t, id, cancellationToken, lockRow: true);
-        if (current is null || endedBeforeMicros is { } cutoff && (current.EndedAt is not { } ended || SandboxRows.ToMicros(ended) > cutoff))
-        {
-            return 0L;
-        }
-
-        var rev = await NextRevisionAsync(c, t, cancellationToken);
-        await ExecAsync(c, t, "DELETE FROM output_chunks WHERE stream_id IN (SELECT stream_id FROM output_streams WHERE sandbox_id = @id)", cancellationToken, ("@id", id));
-        await ExecAsync(c, t, "DELETE FROM output_streams WHERE sandbox_id = @id", cancellationToken, ("@id", id));
-        await ExecAsync(c, t, "DELETE FROM agent_tokens WHERE sandbox_id = @id", cancellationToken, ("@id", id));
-        await ExecAsync(c, t, "DELETE FROM sandbox_labels WHERE sandbox_id = @id", cancellationToken, ("@id", id));
-        await ExecAsync(c, t, "DELETE FROM sandboxes WHERE id = @id", cancellationToken, ("@id", id));
-        await ExecAsync(c, t, "INSERT INTO sandbox_purges (id, project, revision, purged_at) VALUES (@id, @project, @rev, @at)", cancellationToken,
-            ("@id", id), ("@project", current.Project), ("@rev", rev), ("@at", SandboxRows.ToMicros(time.GetUtcNow())));
-        return rev;
     }
 
     private async Task<SandboxRecord> ChangeAsync(string id, long? expectedRevision, Change change, CancellationToken cancellationToken)

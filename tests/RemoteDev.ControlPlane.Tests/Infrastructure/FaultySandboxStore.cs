@@ -13,6 +13,7 @@ internal sealed class FaultySandboxStore(ISandboxStore store) : ISandboxStore
     private readonly Lock _gate = new();
     private readonly Dictionary<string, int> _calls = new(StringComparer.Ordinal);
     private readonly HashSet<(string Method, int Call)> _failing = [];
+    private readonly HashSet<string> _failingEveryCall = new(StringComparer.Ordinal);
     private readonly HashSet<SandboxPhase> _failingStatusWrites = [];
     private readonly List<StatusWrite> _statusWrites = [];
 
@@ -28,6 +29,15 @@ internal sealed class FaultySandboxStore(ISandboxStore store) : ISandboxStore
         }
     }
 
+    /// <summary>How many times <paramref name="method"/> was called so far, failed calls included.</summary>
+    public int Calls(string method)
+    {
+        lock (_gate)
+        {
+            return _calls.GetValueOrDefault(method);
+        }
+    }
+
     /// <summary>Fails calls number <paramref name="calls"/> (counting from 1, every call so far included) of <paramref name="method"/>.</summary>
     public void FailCalls(string method, params int[] calls)
     {
@@ -37,6 +47,23 @@ internal sealed class FaultySandboxStore(ISandboxStore store) : ISandboxStore
             {
                 _failing.Add((method, call));
             }
+        }
+    }
+
+    /// <summary>Fails every call of <paramref name="method"/> until <see cref="StopFailing"/>, as an unreachable database does.</summary>
+    public void FailEveryCall(string method)
+    {
+        lock (_gate)
+        {
+            _failingEveryCall.Add(method);
+        }
+    }
+
+    public void StopFailing(string method)
+    {
+        lock (_gate)
+        {
+            _failingEveryCall.Remove(method);
         }
     }
 
@@ -85,8 +112,8 @@ internal sealed class FaultySandboxStore(ISandboxStore store) : ISandboxStore
             return true;
         });
 
-    public Task<IReadOnlyList<string>> ListEndedAsync(DateTimeOffset endedBefore, int limit, CancellationToken cancellationToken) =>
-        Call(nameof(ListEndedAsync), () => store.ListEndedAsync(endedBefore, limit, cancellationToken));
+    public Task<IReadOnlyList<EndedSandbox>> ListEndedAsync(DateTimeOffset endedBefore, EndedSandbox? after, int limit, CancellationToken cancellationToken) =>
+        Call(nameof(ListEndedAsync), () => store.ListEndedAsync(endedBefore, after, limit, cancellationToken));
 
     public Task<bool> PurgeEndedAsync(string id, DateTimeOffset endedBefore, CancellationToken cancellationToken) =>
         Call(nameof(PurgeEndedAsync), () => store.PurgeEndedAsync(id, endedBefore, cancellationToken));
@@ -114,7 +141,7 @@ internal sealed class FaultySandboxStore(ISandboxStore store) : ISandboxStore
         {
             var number = _calls.GetValueOrDefault(method) + 1;
             _calls[method] = number;
-            fails = _failing.Remove((method, number));
+            fails = _failing.Remove((method, number)) || _failingEveryCall.Contains(method);
         }
 
         return fails ? Task.FromException<T>(new InjectedStoreFailure($"{method} call")) : call();

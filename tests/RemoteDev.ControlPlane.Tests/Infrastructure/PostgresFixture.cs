@@ -1,5 +1,3 @@
-using Npgsql;
-
 namespace RemoteDev.ControlPlane.Tests.Infrastructure;
 
 /// <summary>
@@ -8,14 +6,5 @@ namespace RemoteDev.ControlPlane.Tests.Infrastructure;
 /// </summary>
 public sealed class PostgresFixture
 {
-    public async Task<string> CreateDatabaseAsync()
-    {
-        var server = await PostgresServer.GetAsync();
-        var name = "t_" + Guid.NewGuid().ToString("N");
-        await using var connection = new NpgsqlConnection(server.AdminConnectionString);
-        await connection.OpenAsync();
-        await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
-        await create.ExecuteNonQueryAsync();
-        return server.ConnectionString(name);
-    }
+    public async Task<string> CreateDatabaseAsync() => await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
 }

@@ -15,17 +15,21 @@ public sealed class PostgresServer : IAsyncDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private static readonly Lazy<Task<PostgresServer>> Shared = new(() => StartNewAsync(durable: false));
     private readonly string _root;
+    private readonly bool _durable;
 
-    private PostgresServer(string root, int port)
+    private PostgresServer(string root, int port, bool durable)
     {
         _root = root;
         Port = port;
+        _durable = durable;
     }
 
     public int Port { get; }
 
     /// <summary>The connection string of the `postgres` maintenance database.</summary>
     public string AdminConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres;Pooling=false;Timeout=30";
+
+    private string DataDirectory => Path.Combine(_root, "data");
 
     public static Task<PostgresServer> GetAsync() => Shared.Value;
 
@@ -42,17 +46,13 @@ public sealed class PostgresServer : IAsyncDisposable
         var root = Path.Combine(Path.GetTempPath(), $"{DirPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(root);
         await RunAsync("chown", "postgres:postgres", root);
-        var data = Path.Combine(root, "data");
-        await RunAsPostgresAsync("initdb", "-D", data, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8");
+        await RunAsPostgresAsync("initdb", "-D", Path.Combine(root, "data"), "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8");
         for (var attempt = 1; ; attempt++)
         {
-            var port = FreePort.Next();
+            var server = new PostgresServer(root, FreePort.Next(), durable);
             try
             {
-                await RunAsPostgresAsync("pg_ctl", "start", "-w", "-t", ((int)StartTimeout.TotalSeconds).ToString(CultureInfo.InvariantCulture),
-                    "-D", data, "-l", Path.Combine(root, "server.log"),
-                    "-o", $"-k {root} -h 127.0.0.1 -p {port} -c max_connections=200" + (durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"));
-                var server = new PostgresServer(root, port);
+                await server.StartAsync();
                 AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop();
                 return server;
             }
@@ -62,6 +62,25 @@ public sealed class PostgresServer : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>The connection string of a new, empty database.</summary>
+    public async Task<string> CreateDatabaseAsync()
+    {
+        var name = "t_" + Guid.NewGuid().ToString("N");
+        await using var connection = new Npgsql.NpgsqlConnection(AdminConnectionString);
+        await connection.OpenAsync();
+        await using var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE {name}", connection);
+        await create.ExecuteNonQueryAsync();
+        return ConnectionString(name);
+    }
+
+    /// <summary>Shuts the server down (fast: open connections are closed), keeping its data, as a database host going down.</summary>
+    public Task ShutDownAsync() => RunAsPostgresAsync("pg_ctl", "stop", "-w", "-m", "fast", "-D", DataDirectory);
+
+    /// <summary>Starts the server on its port, at first or again after <see cref="ShutDownAsync"/>.</summary>
+    public Task StartAsync() => RunAsPostgresAsync("pg_ctl", "start", "-w", "-t", ((int)StartTimeout.TotalSeconds).ToString(CultureInfo.InvariantCulture),
+        "-D", DataDirectory, "-l", Path.Combine(_root, "server.log"),
+        "-o", $"-k {_root} -h 127.0.0.1 -p {Port} -c max_connections=200" + (_durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"));
 
     public ValueTask DisposeAsync()
     {

@@ -11,20 +11,25 @@ internal static class InjectedPurgeFailure
 {
     private const string Name = "injected_purge_failure";
 
-    public static Task AddAsync(StoreOptions options, string sandboxId) => RawSql.ExecuteAsync(options, options.Kind switch
-    {
-        StoreKind.Sqlite => $"CREATE TRIGGER {Name} BEFORE INSERT ON sandbox_purges WHEN NEW.id = '{sandboxId}' BEGIN SELECT RAISE(ABORT, 'injected: database or disk is full'); END;",
-        StoreKind.Postgres => $"""
-            CREATE FUNCTION {Name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected: could not extend file'; END $$;
-            CREATE TRIGGER {Name} BEFORE INSERT ON sandbox_purges FOR EACH ROW WHEN (NEW.id = '{sandboxId}') EXECUTE FUNCTION {Name}();
-            """,
-        _ => throw new InvalidOperationException($"Unknown store kind {options.Kind}."),
-    });
+    public static Task AddAsync(StoreOptions options, string sandboxId) => AddWhenAsync(options, $"NEW.id = '{sandboxId}'");
+
+    /// <summary>Fails the purge of every sandbox of <paramref name="project"/>.</summary>
+    public static Task AddForProjectAsync(StoreOptions options, string project) => AddWhenAsync(options, $"NEW.project = '{project}'");
 
     public static Task RemoveAsync(StoreOptions options) => RawSql.ExecuteAsync(options, options.Kind switch
     {
         StoreKind.Sqlite => $"DROP TRIGGER {Name};",
         StoreKind.Postgres => $"DROP TRIGGER {Name} ON sandbox_purges; DROP FUNCTION {Name}();",
+        _ => throw new InvalidOperationException($"Unknown store kind {options.Kind}."),
+    });
+
+    private static Task AddWhenAsync(StoreOptions options, string condition) => RawSql.ExecuteAsync(options, options.Kind switch
+    {
+        StoreKind.Sqlite => $"CREATE TRIGGER {Name} BEFORE INSERT ON sandbox_purges WHEN {condition} BEGIN SELECT RAISE(ABORT, 'injected: database or disk is full'); END;",
+        StoreKind.Postgres => $"""
+            CREATE FUNCTION {Name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected: could not extend file'; END $$;
+            CREATE TRIGGER {Name} BEFORE INSERT ON sandbox_purges FOR EACH ROW WHEN ({condition}) EXECUTE FUNCTION {Name}();
+            """,
         _ => throw new InvalidOperationException($"Unknown store kind {options.Kind}."),
     });
 }

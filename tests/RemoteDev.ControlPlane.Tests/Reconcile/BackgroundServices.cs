@@ -20,6 +20,15 @@ internal sealed class BackgroundServices(ServiceProvider provider) : IAsyncDispo
     public static async Task<BackgroundServices> StartAsync(IControlPlaneStore store, ISandboxStore sandboxes, ControlPlaneOptions options, RecordedLogs logs)
     {
         var services = new ServiceCollection();
+        Register(services, store, sandboxes, options, logs);
+        var started = new BackgroundServices(services.BuildServiceProvider());
+        await started.Reconciler.StartAsync(CancellationToken.None);
+        return started;
+    }
+
+    /// <summary>The services as Program registers them, for a test that hosts them itself.</summary>
+    public static void Register(IServiceCollection services, IControlPlaneStore store, ISandboxStore sandboxes, ControlPlaneOptions options, RecordedLogs logs)
+    {
         services.AddSingleton(TimeProvider.System);
         services.AddLogging(logging => logging.AddProvider(logs));
         services.AddSingleton(sandboxes);
@@ -28,9 +37,6 @@ internal sealed class BackgroundServices(ServiceProvider provider) : IAsyncDispo
         services.AddSingleton(store.AgentTokens);
         services.AddControlPlaneAuth();
         services.AddControlPlane(options);
-        var started = new BackgroundServices(services.BuildServiceProvider());
-        await started.Reconciler.StartAsync(CancellationToken.None);
-        return started;
     }
 
     public async ValueTask DisposeAsync()

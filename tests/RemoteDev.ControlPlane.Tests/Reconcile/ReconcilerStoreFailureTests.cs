@@ -1,5 +1,4 @@
 using RemoteDev.ControlPlane.Store;
-using RemoteDev.ControlPlane.Tests.Harness;
 using RemoteDev.ControlPlane.Tests.Infrastructure;
 using RemoteDev.V1;
 
@@ -9,26 +8,11 @@ namespace RemoteDev.ControlPlane.Tests.Reconcile;
 /// A store failure (full disk, dropped connection) while the reconciler works on a sandbox: the reconciler logs it,
 /// lives on, and retries the sandbox with growing backoff until its step is done.
 /// </summary>
-public abstract class ReconcilerStoreFailureTests : StoreTestBase
+public abstract class ReconcilerStoreFailureTests : ReconcilerTestBase
 {
     private const int EventRetrying = 2002;
-    private static readonly CancellationToken None = CancellationToken.None;
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
-    private readonly RecordedLogs _logs = new();
     private FaultySandboxStore _faulty = null!;
-    private BackgroundServices? _services;
-
-    public override async Task DisposeAsync()
-    {
-        if (_services is not null)
-        {
-            await _services.DisposeAsync();
-        }
-
-        ControlPlaneHost.CleanUp(Path.Combine(DataDirectory, "control-plane"));
-        await base.DisposeAsync();
-    }
 
     [Theory]
     [InlineData(nameof(ISandboxStore.GetAsync), 1)]
@@ -42,12 +26,12 @@ public abstract class ReconcilerStoreFailureTests : StoreTestBase
         await StartAsync(method, call);
 
         var stopped = await StoppedAsync(deleted.Id);
-        var retry = Assert.Single(_logs.WithEventId(EventRetrying));
+        var retry = Assert.Single(Logs.WithEventId(EventRetrying));
         Assert.Equal((deleted.Id, 200.0), (retry.Value("SandboxId"), retry.Value("BackoffMs")));
         Assert.IsType<InjectedStoreFailure>(retry.Exception);
         Assert.Equal("deleted", stopped.Status.Reason);
         Assert.NotNull(stopped.EndedAt);
-        Assert.False(_services!.Reconciler.ExecuteTask!.IsCompleted);
+        Assert.False(Services.Reconciler.ExecuteTask!.IsCompleted);
     }
 
     [Fact]
@@ -58,7 +42,7 @@ public abstract class ReconcilerStoreFailureTests : StoreTestBase
         await StartAsync(nameof(ISandboxStore.UpdateStatusAsync), 1, 2, 3);
 
         await StoppedAsync(deleted.Id);
-        Assert.Equal([200.0, 400.0, 800.0], _logs.WithEventId(EventRetrying).Select(e => e.Value("BackoffMs")));
+        Assert.Equal([200.0, 400.0, 800.0], Logs.WithEventId(EventRetrying).Select(e => e.Value("BackoffMs")));
     }
 
     [Fact]
@@ -81,38 +65,7 @@ public abstract class ReconcilerStoreFailureTests : StoreTestBase
     {
         _faulty = new FaultySandboxStore(Store.Sandboxes);
         faults(_faulty);
-        var dataDir = Path.Combine(DataDirectory, "control-plane");
-        Directory.CreateDirectory(dataDir);
-        var options = new ControlPlaneOptions { DataDir = dataDir, AgentPath = await StandInAgent.WriteScriptAsync(dataDir, "#!/bin/sh\nexit 3\n") };
-        _services = await BackgroundServices.StartAsync(Store, _faulty, options, _logs);
-    }
-
-    private async Task<SandboxRecord> DeletedAsync()
-    {
-        var created = await Store.Sandboxes.CreateAsync(new NewSandbox("web", "alpha", new Dictionary<string, string>(), new SandboxSpec()), None);
-        return await Store.Sandboxes.MarkDeletedAsync(created.Id, None);
-    }
-
-    private Task<SandboxRecord> StoppedAsync(string id) => PhaseAsync(id, SandboxPhase.Stopped);
-
-    private async Task<SandboxRecord> PhaseAsync(string id, SandboxPhase phase)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
-        {
-            var sandbox = await Store.Sandboxes.GetAsync(id, None);
-            if (sandbox!.Status.Phase == phase)
-            {
-                return sandbox;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"sandbox {id} not {phase}; last: {sandbox.Status}");
-            }
-
-            await Task.Delay(20);
-        }
+        await StartServicesAsync(_faulty);
     }
 }
 

@@ -31,10 +31,10 @@ public abstract class SandboxPurgeStoreTests : StoreTestBase
         await SetPhaseAsync(sandbox.Id, SandboxPhase.Stopped);
         Time.Advance(Retention);
 
-        var due = await Store.Sandboxes.ListEndedAsync(Time.GetUtcNow() - Retention, 10, None);
+        var due = await Store.Sandboxes.ListEndedAsync(Time.GetUtcNow() - Retention, null, 10, None);
         var purged = await Store.Sandboxes.PurgeEndedAsync(sandbox.Id, Time.GetUtcNow() - Retention, None);
 
-        Assert.Equal([sandbox.Id], due);
+        Assert.Equal([new EndedSandbox(sandbox.Id, Time.GetUtcNow() - Retention)], due);
         Assert.True(purged);
         Assert.Null(await Store.Sandboxes.GetAsync(sandbox.Id, None));
         Assert.Null(await Store.Output.GetStreamAsync(stream, None));
@@ -48,7 +48,7 @@ public abstract class SandboxPurgeStoreTests : StoreTestBase
         await SetPhaseAsync(sandbox.Id, SandboxPhase.Stopped);
         Time.Advance(Retention - TimeSpan.FromSeconds(1));
 
-        var due = await Store.Sandboxes.ListEndedAsync(Time.GetUtcNow() - Retention, 10, None);
+        var due = await Store.Sandboxes.ListEndedAsync(Time.GetUtcNow() - Retention, null, 10, None);
         var purged = await Store.Sandboxes.PurgeEndedAsync(sandbox.Id, Time.GetUtcNow() - Retention, None);
 
         Assert.Empty(due);
@@ -63,7 +63,7 @@ public abstract class SandboxPurgeStoreTests : StoreTestBase
         var stopping = await SetPhaseAsync(sandbox.Id, SandboxPhase.Stopping);
         Time.Advance(Retention * 10);
 
-        var due = await Store.Sandboxes.ListEndedAsync(Time.GetUtcNow() - Retention, 10, None);
+        var due = await Store.Sandboxes.ListEndedAsync(Time.GetUtcNow() - Retention, null, 10, None);
         var purged = await Store.Sandboxes.PurgeEndedAsync(sandbox.Id, Time.GetUtcNow() - Retention, None);
 
         Assert.Empty(due);
@@ -81,9 +81,30 @@ public abstract class SandboxPurgeStoreTests : StoreTestBase
         await SetPhaseAsync(second.Id, SandboxPhase.Stopped);
         Time.Advance(Retention);
 
-        var due = await Store.Sandboxes.ListEndedAsync(Time.GetUtcNow() - Retention, 1, None);
+        var due = await Store.Sandboxes.ListEndedAsync(Time.GetUtcNow() - Retention, null, 1, None);
 
-        Assert.Equal([first.Id], due);
+        Assert.Equal([first.Id], due.Select(s => s.Id));
+    }
+
+    [Fact]
+    public async Task Ended_sandboxes_listed_after_one_go_on_right_after_it_those_ended_at_once_by_id()
+    {
+        var earliest = await SetPhaseAsync((await DeletedAsync()).Id, SandboxPhase.Stopped);
+        Time.Advance(TimeSpan.FromSeconds(1));
+        var atOnce = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            atOnce.Add((await SetPhaseAsync((await DeletedAsync()).Id, SandboxPhase.Stopped)).Id);
+        }
+
+        atOnce.Sort(StringComparer.Ordinal);
+        Time.Advance(Retention);
+
+        var first = await Store.Sandboxes.ListEndedAsync(Time.GetUtcNow() - Retention, null, 2, None);
+        var rest = await Store.Sandboxes.ListEndedAsync(Time.GetUtcNow() - Retention, first[^1], 10, None);
+
+        Assert.Equal([earliest.Id, atOnce[0]], first.Select(s => s.Id));
+        Assert.Equal([atOnce[1], atOnce[2]], rest.Select(s => s.Id));
     }
 
     [Fact]
@@ -123,8 +144,10 @@ public abstract class SandboxPurgeStoreTests : StoreTestBase
         await purger.StartAsync(None);
         try
         {
+            // Ended at the same time, they are purged in the order of their ids: the last of them goes last.
+            var last = ids.Order(StringComparer.Ordinal).Last();
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-            while (await Store.Sandboxes.GetAsync(ids[^1], None) is not null && DateTime.UtcNow < deadline)
+            while (await Store.Sandboxes.GetAsync(last, None) is not null && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(50);
             }

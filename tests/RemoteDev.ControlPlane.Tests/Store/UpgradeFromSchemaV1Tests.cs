@@ -125,8 +125,8 @@ public abstract class UpgradeFromSchemaV1Tests : IAsyncLifetime
         var finished = DateTimeOffset.UtcNow;
 
         var ended = (await store.Sandboxes.GetAsync(_deletedStopped, None))!.EndedAt!.Value;
-        var early = await store.Sandboxes.ListEndedAsync(ended - TimeSpan.FromTicks(10), 100, None);
-        var due = await store.Sandboxes.ListEndedAsync(ended, 100, None);
+        var early = await EndedIdsAsync(store, ended - TimeSpan.FromTicks(10));
+        var due = await EndedIdsAsync(store, ended);
         var purged = await store.Sandboxes.PurgeEndedAsync(_deletedStopped, ended, None);
 
         Assert.InRange(ended, started - ClockSlack, finished + ClockSlack);
@@ -148,8 +148,8 @@ public abstract class UpgradeFromSchemaV1Tests : IAsyncLifetime
         var teardownEnd = _time.GetUtcNow();
 
         var stopped = await store.Sandboxes.UpdateStatusAsync(_deletedStopping, Status(SandboxPhase.Stopped, "deleted", generation: 2), stopping.Revision, None);
-        var early = await store.Sandboxes.ListEndedAsync(teardownEnd - TimeSpan.FromTicks(10), 100, None);
-        var due = await store.Sandboxes.ListEndedAsync(teardownEnd, 100, None);
+        var early = await EndedIdsAsync(store, teardownEnd - TimeSpan.FromTicks(10));
+        var due = await EndedIdsAsync(store, teardownEnd);
         var purged = await store.Sandboxes.PurgeEndedAsync(_deletedStopping, teardownEnd, None);
 
         Assert.Null(stopping.EndedAt);
@@ -164,7 +164,7 @@ public abstract class UpgradeFromSchemaV1Tests : IAsyncLifetime
     {
         var store = await UpgradeAsync();
 
-        var due = await store.Sandboxes.ListEndedAsync(DateTimeOffset.MaxValue.AddYears(-1), 100, None);
+        var due = await EndedIdsAsync(store, DateTimeOffset.MaxValue.AddYears(-1));
         var purged = await store.Sandboxes.PurgeEndedAsync(_live, DateTimeOffset.MaxValue.AddYears(-1), None);
 
         Assert.Equal([_deletedStopped], due);
@@ -173,6 +173,9 @@ public abstract class UpgradeFromSchemaV1Tests : IAsyncLifetime
     }
 
     private protected abstract Task<StoreOptions> CreateOptionsAsync(string dataDirectory);
+
+    private static async Task<IReadOnlyList<string>> EndedIdsAsync(IControlPlaneStore store, DateTimeOffset endedBefore) =>
+        [.. (await store.Sandboxes.ListEndedAsync(endedBefore, null, 100, None)).Select(s => s.Id)];
 
     /// <summary>Opens the schema-1 database with the current store, as the upgraded control plane does at start.</summary>
     private async Task<IControlPlaneStore> UpgradeAsync()
