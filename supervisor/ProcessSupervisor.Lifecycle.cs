@@ -31,7 +31,9 @@ public sealed partial class ProcessSupervisor
                 actor.Start();
             }
 
+            // Waiters for a process the configured set does not bring learn it now, even when nothing was added or removed.
             Volatile.Write(ref _reconciled, 1);
+            MembershipChanged();
 
             var reloaded = new List<string>();
             var unchanged = new List<string>();

@@ -103,6 +103,7 @@ public sealed class DependencyTests
         await h.WaitForStateAsync("app", ProcessState.Running);
         await h.RestartSupervisorAsync(stopFirst: true);
         await h.WaitForStateAsync("app", ProcessState.Pending);
+        await Task.Delay(TimeSpan.FromMilliseconds(200)); // the wait for db is under way, as after a real restart
 
         await h.Supervisor.ReconcileAsync([], CancellationToken.None);
 
