@@ -1,7 +1,9 @@
+using System.Runtime.InteropServices;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using RemoteDev.ControlPlane;
 using RemoteDev.ControlPlane.Api;
 using RemoteDev.ControlPlane.Auth;
@@ -49,7 +51,21 @@ builder.Services.AddControlPlaneAuth();
 builder.Services.AddControlPlane(options);
 
 var app = builder.Build();
-await app.Services.InitializeStoreAndAuthAsync(CancellationToken.None);
+using (var stop = new CancellationTokenSource())
+using (PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => StopWaiting(signal, stop)))
+using (PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => StopWaiting(signal, stop)))
+{
+    var storeLogger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("RemoteDev.ControlPlane.Store");
+    try
+    {
+        await StoreStartup.RunAsync(app.Services.InitializeStoreAndAuthAsync, storeLogger, stop.Token);
+    }
+    catch (OperationCanceledException) when (stop.IsCancellationRequested)
+    {
+        return 0;
+    }
+}
+
 var adminKeyPath = Path.Combine(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StoreOptions>>().Value.DataDirectory, AdminKeyBootstrap.FileName);
 app.Lifetime.ApplicationStarted.Register(() => Console.WriteLine(
     $"remotedev-control-plane: gRPC on {options.GrpcAddress}, health and metrics on http://{options.HttpAddress}; admin key in {adminKeyPath}"));
@@ -66,3 +82,10 @@ HttpEndpoints.Map(app, options.HttpEndPoint.Port);
 app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<AgentSessions>().CloseAll("the control plane is shutting down"));
 await app.RunAsync();
 return 0;
+
+// Stopped while waiting for the store: nothing is serving yet, so there is nothing to drain.
+static void StopWaiting(PosixSignalContext signal, CancellationTokenSource stop)
+{
+    signal.Cancel = true;
+    stop.Cancel();
+}

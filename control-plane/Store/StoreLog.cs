@@ -6,4 +6,7 @@ internal static partial class StoreLog
 {
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Applied {Kind} schema migration {Version}")]
     public static partial void MigrationApplied(ILogger logger, StoreKind kind, int version);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "The store is not reachable yet ({Error}); retrying in {DelayMs} ms")]
+    public static partial void NotReachable(ILogger logger, double delayMs, string error);
 }

@@ -84,13 +84,23 @@ public sealed class ControlPlaneHost : IAsyncDisposable
 
     public static async Task<ControlPlaneHost> StartAsync(ControlPlaneConfig config)
     {
+        var host = Launch(config);
+        await host.ReadyAsync();
+        return host;
+    }
+
+    /// <summary>Starts the control plane without waiting for it to serve (<see cref="ReadyAsync"/>).</summary>
+    public static ControlPlaneHost Launch(ControlPlaneConfig config)
+    {
         var host = new ControlPlaneHost(config);
         host._process.Start();
         host._process.BeginOutputReadLine();
         host._process.BeginErrorReadLine();
-        await host._ready.Task.WaitAsync(StartTimeout);
         return host;
     }
+
+    /// <summary>Completes once it serves; fails if it exited first, with what it printed.</summary>
+    public Task ReadyAsync() => _ready.Task.WaitAsync(StartTimeout);
 
     /// <summary>kill -9 of the control plane alone; its agents live on in their own sessions.</summary>
     public async Task KillAsync()
