@@ -32,17 +32,7 @@ internal sealed class PurgeBackoff(TimeSpan interval, TimeProvider time)
     /// <summary>The sandbox was purged or is no longer to be purged.</summary>
     public void Forget(string sandboxId) => _failing.Remove(sandboxId);
 
-    private TimeSpan Delay(int failures)
-    {
-        var longest = interval > MaxDelay ? interval : MaxDelay;
-        var delay = interval;
-        for (var i = 1; i < failures && delay < longest; i++)
-        {
-            delay *= 2;
-        }
-
-        return delay < longest ? delay : longest;
-    }
+    private TimeSpan Delay(int failures) => RetryDelays.Doubling(interval, interval > MaxDelay ? interval : MaxDelay, failures);
 
     private readonly record struct Failing(int Failures, DateTimeOffset RetryAt);
 }

@@ -187,6 +187,5 @@ internal sealed class ReconcilerHost(
         return sandbox is { Deleted: false };
     }
 
-    private static TimeSpan Backoff(int failures) =>
-        TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, InitialBackoff.Ticks << Math.Min(failures - 1, 16)));
+    private static TimeSpan Backoff(int failures) => RetryDelays.Doubling(InitialBackoff, MaxBackoff, failures);
 }

@@ -19,9 +19,9 @@ internal static class StoreStartup
     public static async Task RunAsync(Func<CancellationToken, Task> initialize, ILogger logger, CancellationToken cancellationToken)
     {
         var waited = Stopwatch.StartNew();
-        var delay = FirstDelay;
-        while (true)
+        for (var failures = 1; ; failures++)
         {
+            var delay = RetryDelays.Doubling(FirstDelay, MaxDelay, failures);
             try
             {
                 await initialize(cancellationToken);
@@ -31,7 +31,6 @@ internal static class StoreStartup
             {
                 StoreLog.NotReachable(logger, delay.TotalMilliseconds, error.Message);
                 await Task.Delay(delay, cancellationToken);
-                delay = TimeSpan.FromTicks(Math.Min(MaxDelay.Ticks, delay.Ticks * 2));
             }
         }
     }
