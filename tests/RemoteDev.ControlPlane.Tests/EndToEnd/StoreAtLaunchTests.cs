@@ -31,7 +31,7 @@ public sealed class StoreAtLaunchTests : IAsyncLifetime
         var connection = await _postgres!.CreateDatabaseAsync();
         await _postgres.ShutDownAsync();
         await using var cp = ControlPlaneHost.Launch(new ControlPlaneConfig(_dataDir, connection));
-        await OutputAsync(cp, "The store is not reachable yet");
+        await Waits.UntilAsync(() => Task.FromResult(cp.Output), output => output.Contains("The store is not reachable yet", StringComparison.Ordinal), "the wait for the store logged");
 
         await _postgres.StartAsync();
         await cp.ReadyAsync();
@@ -51,14 +51,5 @@ public sealed class StoreAtLaunchTests : IAsyncLifetime
 
         Assert.Contains("\"t_missing\" does not exist", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("not reachable yet", error.Message, StringComparison.Ordinal);
-    }
-
-    private static async Task OutputAsync(ControlPlaneHost cp, string text)
-    {
-        using var patience = new CancellationTokenSource(Waits.Generous);
-        while (!cp.Output.Contains(text, StringComparison.Ordinal))
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(50), patience.Token);
-        }
     }
 }

@@ -53,6 +53,21 @@ public abstract class StoreTestBase : IAsyncLifetime
     }
 
     private protected abstract Task<StoreOptions> CreateOptionsAsync(string dataDirectory);
+
+    /// <summary>Polls <paramref name="condition"/> (every 20 ms) until it holds; a TimeoutException naming what after <paramref name="patience"/>.</summary>
+    private protected static async Task EventuallyAsync(Func<bool> condition, string what, TimeSpan patience)
+    {
+        var deadline = DateTime.UtcNow + patience;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException(what);
+            }
+
+            await Task.Delay(20);
+        }
+    }
 }
 
 /// <summary>Options for the two store kinds.</summary>

@@ -55,19 +55,7 @@ public abstract class PurgerTestBase : StoreTestBase
 
     private protected string RenderedMetrics() => Metrics.Render(new Dictionary<string, int>());
 
-    private protected static async Task EventuallyAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException(what);
-            }
-
-            await Task.Delay(20);
-        }
-    }
+    private protected static Task EventuallyAsync(Func<bool> condition, string what) => EventuallyAsync(condition, what, Patience);
 
     private Task<SandboxRecord> CreatedAsync(string project) =>
         Store.Sandboxes.CreateAsync(new NewSandbox("web-" + Guid.NewGuid().ToString("N")[..6], project,

@@ -71,17 +71,5 @@ public abstract class ReconcilerTestBase : StoreTestBase
         }
     }
 
-    private protected static async Task EventuallyAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException(what);
-            }
-
-            await Task.Delay(20);
-        }
-    }
+    private protected static Task EventuallyAsync(Func<bool> condition, string what) => EventuallyAsync(condition, what, Patience);
 }
