@@ -68,10 +68,10 @@ internal sealed class AgentDaemon(AgentOptions options, ILoggerFactory loggerFac
         var link = new AgentLink(services, channel.CreateCallInvoker());
         var ctl = new CtlServer(options.CtlSocketPath, new CtlHandler(services, link), logger);
 
-        // The reconciler starts the initial processes only now: the link's event subscription exists by then, so
-        // their first transitions reach the control plane.
+        // The link dials from the thread pool: its first call (the HTTP stack's start, some 100 ms of a cold runtime)
+        // must not hold back the initial processes, whose states the hello's snapshot carries whenever it is sent.
         using var stop = new CancellationTokenSource();
-        var background = new[] { link.RunAsync(stop.Token), reconciler.RunAsync(stop.Token), ctl.RunAsync(stop.Token) }
+        var background = new[] { Task.Run(() => link.RunAsync(stop.Token)), reconciler.RunAsync(stop.Token), ctl.RunAsync(stop.Token) }
             .Select(t => Guard(t)).ToList();
 
         async Task Report(AgentLifecycle state, string reason)
