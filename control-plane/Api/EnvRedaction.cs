@@ -24,15 +24,15 @@ internal static class EnvRedaction
         return copy;
     }
 
+    /// <summary>A redacted copy: the caller's to change.</summary>
     public static ProcessStatus Status(ProcessStatus status)
     {
-        if (status.Spec is null || status.Spec.Env.Count == 0)
+        var copy = status.Clone();
+        if (copy.Spec is not null)
         {
-            return status;
+            Redact(copy.Spec.Env);
         }
 
-        var copy = status.Clone();
-        Redact(copy.Spec.Env);
         return copy;
     }
 

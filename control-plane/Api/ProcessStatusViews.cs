@@ -41,7 +41,7 @@ internal sealed class ProcessStatusViews(IOutputStore output)
     /// </summary>
     private static ProcessStatus View(ProcessStatus status, OutputStreamState? stream)
     {
-        var view = EnvRedaction.Status(status).Clone();
+        var view = EnvRedaction.Status(status);
         if (stream is not null)
         {
             view.OutputStart = stream.RetainedStart;

@@ -47,7 +47,7 @@ internal sealed class SandboxViews(ObservedState observed)
         // its own offsets, and stale.
         for (var i = 0; i < sandbox.Status.Processes.Count; i++)
         {
-            var process = EnvRedaction.Status(sandbox.Status.Processes[i]).Clone();
+            var process = EnvRedaction.Status(sandbox.Status.Processes[i]);
             process.OutputStart = 0;
             process.OutputEnd = 0;
             process.OutputEpoch = "";

@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using RemoteDev.ControlPlane.Observed;
 using RemoteDev.ControlPlane.Store;
 using RemoteDev.V1;
 
@@ -39,7 +40,7 @@ internal sealed class AgentGatewayService(
                 Connected = true,
                 Lifecycle = hello.Lifecycle?.State ?? AgentLifecycle.Unspecified,
                 LifecycleReason = hello.Lifecycle?.Reason ?? "",
-                Processes = AgentSession.ToMap(hello.Processes),
+                Processes = ProcessEventFold.Snapshot(hello.Processes),
                 AppliedGeneration = hello.AppliedGeneration,
                 SeenAt = deps.Time.GetUtcNow(),
                 DisconnectedAt = null,

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Threading.Channels;
 using Google.Protobuf.WellKnownTypes;
@@ -227,35 +226,7 @@ internal sealed class AgentSession
 
     private void ApplyEvent(ProcessEvent processEvent)
     {
-        _deps.Observed.Update(
-            SandboxId,
-            o =>
-            {
-                if (processEvent.Kind == ProcessEventKind.Removed)
-                {
-                    return o with
-                    {
-                        Processes = o.Processes.Remove(processEvent.Process),
-                        RemovedOutputEnds = o.RemovedOutputEnds.SetItem(processEvent.Process, new AgentOffset(processEvent.OutputEpoch, processEvent.OutputEnd)),
-                    };
-                }
-
-                var status = o.Processes.TryGetValue(processEvent.Process, out var old) ? old.Clone() : new ProcessStatus { Name = processEvent.Process };
-                status.State = processEvent.State;
-                status.Health = processEvent.Health;
-                status.Pid = processEvent.Pid;
-                status.RestartCount = processEvent.RestartCount;
-                status.Reason = processEvent.Reason;
-                status.Signal = processEvent.Signal;
-                status.Since = processEvent.Time;
-                if (processEvent.HasExitCode)
-                {
-                    status.ExitCode = processEvent.ExitCode;
-                }
-
-                return o with { Processes = o.Processes.SetItem(processEvent.Process, status), RemovedOutputEnds = o.RemovedOutputEnds.Remove(processEvent.Process) };
-            },
-            phaseRelevant: false);
+        _deps.Observed.Update(SandboxId, o => ProcessEventFold.Apply(o, processEvent), phaseRelevant: false);
         _deps.Hub.PublishEvent(SandboxId, processEvent);
     }
 
@@ -309,7 +280,4 @@ internal sealed class AgentSession
         {
         }
     }
-
-    internal static ImmutableDictionary<string, ProcessStatus> ToMap(IEnumerable<ProcessStatus> processes)
-        => processes.ToImmutableDictionary(p => p.Name, StringComparer.Ordinal);
 }

@@ -78,6 +78,9 @@ internal sealed class ProcessDriver(ProcessDriverOptions options, ILogger<Proces
         // The previous agent's record goes first: an agent that exits before it is recorded is found by its exit.
         File.Delete(Path.Combine(dir, AgentRecord.FileName));
         var child = System.Diagnostics.Process.Start(start) ?? throw new InvalidOperationException("the agent did not start");
+        // The child has its own copy. The Process kept for reaping holds this start info: without the clear, a copy of
+        // the environment (the agent token among it) for every sandbox.
+        start.Environment.Clear();
         _children[launch.SandboxId] = child;
         ProcessDriverLog.Started(logger, launch.SandboxId, child.Id);
         if (ProcFs.LiveStartTime(child.Id) is { } startTime)
