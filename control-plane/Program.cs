@@ -44,13 +44,14 @@ builder.Services.AddGrpc(grpc =>
     grpc.MaxReceiveMessageSize = RemoteDev.V1.FileChunks.MaxWriteBytes + RemoteDev.V1.FileChunks.FramingBytes;
     grpc.EnableDetailedErrors = false;
 });
-builder.Services.AddGrpcHealthChecks();
 builder.Services.AddGrpcReflection();
 builder.Services.AddControlPlaneStore(builder.Configuration.GetSection("Store"));
 builder.Services.AddControlPlaneAuth();
 builder.Services.AddControlPlane(options);
 
 var app = builder.Build();
+// Before the server listens, so that gRPC health says NOT_SERVING from the first call on.
+var readiness = app.Services.GetRequiredService<Readiness>();
 using (var stop = new CancellationTokenSource())
 using (PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => StopWaiting(signal, stop)))
 using (PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => StopWaiting(signal, stop)))
@@ -78,7 +79,7 @@ app.MapGrpcService<EnvService>();
 app.MapGrpcService<ApiKeysService>();
 app.MapGrpcHealthChecksService();
 app.MapGrpcReflectionService();
-HttpEndpoints.Map(app, options.HttpEndPoint.Port);
+HttpEndpoints.Map(app, readiness, options.HttpEndPoint.Port);
 app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<AgentSessions>().CloseAll("the control plane is shutting down"));
 await app.RunAsync();
 return 0;

@@ -2,27 +2,30 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using RemoteDev.ControlPlane.Metrics;
-using RemoteDev.ControlPlane.Reconcile;
 using RemoteDev.ControlPlane.Store;
 using RemoteDev.V1;
 
 namespace RemoteDev.ControlPlane.Hosting;
 
 /// <summary>
-/// On the HTTP/1.1 endpoint: /healthz (liveness: the process serves, "ok"), /readyz (readiness: 200 "ready" once the
-/// reconciler recovered the sandboxes at start, 503 "recovering" while it waits for the store) and Prometheus /metrics.
+/// On the HTTP/1.1 endpoint: /healthz (liveness: the process serves, "ok"), /readyz (readiness, as
+/// <see cref="Readiness"/> says: 200 "ready", else 503 "recovering" or "stopping") and Prometheus /metrics.
 /// </summary>
 internal static class HttpEndpoints
 {
     private const int PhasePageSize = 500;
 
-    public static void Map(WebApplication app, int httpPort)
+    public static void Map(WebApplication app, Readiness readiness, int httpPort)
     {
         var host = $"*:{httpPort}";
         app.MapGet("/healthz", () => Results.Text("ok\n")).RequireHost(host);
-        app.MapGet("/readyz", (HttpContext http) => http.RequestServices.GetRequiredService<ReconcilerHost>().Started.IsCompletedSuccessfully
-            ? Results.Text("ready\n")
-            : Results.Text("recovering\n", statusCode: StatusCodes.Status503ServiceUnavailable)).RequireHost(host);
+        app.MapGet("/readyz", () => readiness.State switch
+        {
+            ReadinessState.Ready => Results.Text("ready\n"),
+            ReadinessState.Recovering => Unavailable("recovering\n"),
+            ReadinessState.Stopping => Unavailable("stopping\n"),
+            var state => throw new InvalidOperationException($"Unknown readiness state {state}."),
+        }).RequireHost(host);
         app.MapGet("/metrics", async (HttpContext http) =>
         {
             var services = http.RequestServices;
@@ -31,6 +34,8 @@ internal static class HttpEndpoints
             return Results.Text(text, "text/plain; version=0.0.4; charset=utf-8");
         }).RequireHost(host);
     }
+
+    private static IResult Unavailable(string text) => Results.Text(text, statusCode: StatusCodes.Status503ServiceUnavailable);
 
     private static async Task<IReadOnlyDictionary<string, int>> CountPhasesAsync(ISandboxStore store, CancellationToken cancellationToken)
     {

@@ -61,7 +61,7 @@ public sealed class ReadinessEndpointTests : ReconcilerTestBase
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen => listen.Protocols = HttpProtocols.Http1));
         BackgroundServices.Register(builder.Services, Store, sandboxes, await OptionsAsync(), Logs);
         _app = builder.Build();
-        HttpEndpoints.Map(_app, port);
+        HttpEndpoints.Map(_app, _app.Services.GetRequiredService<Readiness>(), port);
         await _app.StartAsync();
         return _app;
     }
