@@ -8,12 +8,14 @@ using RemoteDev.V1;
 namespace RemoteDev.ControlPlane.Hosting;
 
 /// <summary>
-/// On the HTTP/1.1 endpoint: /healthz (liveness: the process serves, "ok"), /readyz (readiness, as
-/// <see cref="Readiness"/> says: 200 "ready", else 503 "recovering" or "stopping") and Prometheus /metrics.
+/// On the HTTP/1.1 endpoint, answering from the moment the control plane listens (before its store is up):
+/// /healthz (liveness: the process is alive, "ok"), /readyz (readiness, as <see cref="Readiness"/> says: 200 "ready",
+/// else 503 "waiting for the store", "recovering" or "stopping") and Prometheus /metrics (503 until the store is up).
 /// </summary>
 internal static class HttpEndpoints
 {
     private const int PhasePageSize = 500;
+    private const string WaitingForStore = "waiting for the store\n";
 
     public static void Map(WebApplication app, Readiness readiness, int httpPort)
     {
@@ -22,6 +24,7 @@ internal static class HttpEndpoints
         app.MapGet("/readyz", () => readiness.State switch
         {
             ReadinessState.Ready => Results.Text("ready\n"),
+            ReadinessState.WaitingForStore => Unavailable(WaitingForStore),
             ReadinessState.Recovering => Unavailable("recovering\n"),
             ReadinessState.Stopping => Unavailable("stopping\n"),
             var state => throw new InvalidOperationException($"Unknown readiness state {state}."),
@@ -29,6 +32,11 @@ internal static class HttpEndpoints
         app.MapGet("/metrics", async (HttpContext http) =>
         {
             var services = http.RequestServices;
+            if (!services.GetRequiredService<StoreGate>().IsOpen)
+            {
+                return Unavailable(WaitingForStore);
+            }
+
             var phases = await CountPhasesAsync(services.GetRequiredService<ISandboxStore>(), http.RequestAborted);
             var text = services.GetRequiredService<ControlPlaneMetrics>().Render(phases);
             return Results.Text(text, "text/plain; version=0.0.4; charset=utf-8");
