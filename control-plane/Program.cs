@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
@@ -40,36 +39,19 @@ builder.WebHost.ConfigureKestrel(kestrel =>
 builder.Services.AddGrpc(grpc =>
 {
     grpc.Interceptors.Add<RpcMetricsInterceptor>();
+    grpc.Interceptors.Add<StoreGateInterceptor>();
     grpc.Interceptors.Add<AuthInterceptor>();
     grpc.MaxReceiveMessageSize = RemoteDev.V1.FileChunks.MaxWriteBytes + RemoteDev.V1.FileChunks.FramingBytes;
     grpc.EnableDetailedErrors = false;
 });
-builder.Services.AddGrpcHealthChecks();
 builder.Services.AddGrpcReflection();
 builder.Services.AddControlPlaneStore(builder.Configuration.GetSection("Store"));
 builder.Services.AddControlPlaneAuth();
 builder.Services.AddControlPlane(options);
 
-var app = builder.Build();
-using (var stop = new CancellationTokenSource())
-using (PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => StopWaiting(signal, stop)))
-using (PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => StopWaiting(signal, stop)))
-{
-    var storeLogger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("RemoteDev.ControlPlane.Store");
-    try
-    {
-        await StoreStartup.RunAsync(app.Services.InitializeStoreAndAuthAsync, storeLogger, stop.Token);
-    }
-    catch (OperationCanceledException) when (stop.IsCancellationRequested)
-    {
-        return 0;
-    }
-}
-
-var adminKeyPath = Path.Combine(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StoreOptions>>().Value.DataDirectory, AdminKeyBootstrap.FileName);
-app.Lifetime.ApplicationStarted.Register(() => Console.WriteLine(
-    $"remotedev-control-plane: gRPC on {options.GrpcAddress}, health and metrics on http://{options.HttpAddress}; admin key in {adminKeyPath}"));
-
+await using var app = builder.Build();
+// Before the server listens, so that gRPC health says NOT_SERVING from the first call on.
+var readiness = app.Services.GetRequiredService<Readiness>();
 app.MapGrpcService<AgentGatewayService>();
 app.MapGrpcService<SandboxesService>();
 app.MapGrpcService<ProcessesService>();
@@ -78,14 +60,33 @@ app.MapGrpcService<EnvService>();
 app.MapGrpcService<ApiKeysService>();
 app.MapGrpcHealthChecksService();
 app.MapGrpcReflectionService();
-HttpEndpoints.Map(app, options.HttpEndPoint.Port);
+HttpEndpoints.Map(app, readiness, options.HttpEndPoint.Port);
 app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<AgentSessions>().CloseAll("the control plane is shutting down"));
-await app.RunAsync();
-return 0;
 
-// Stopped while waiting for the store: nothing is serving yet, so there is nothing to drain.
-static void StopWaiting(PosixSignalContext signal, CancellationTokenSource stop)
+// Listening first: probes answer while the store is awaited, and the API answers UNAVAILABLE until it is up.
+var stopping = app.Lifetime.ApplicationStopping;
+var storeLogger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("RemoteDev.ControlPlane.Store");
+await app.StartAsync();
+try
 {
-    signal.Cancel = true;
-    stop.Cancel();
+    await StoreStartup.RunAsync(app.Services.InitializeStoreAndAuthAsync, storeLogger, stopping);
 }
+catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+{
+    // SIGTERM or Ctrl-C while waiting for the store.
+    await app.StopAsync();
+    return 0;
+}
+catch (Exception error)
+{
+    StoreLog.Unusable(storeLogger, error);
+    Console.Error.WriteLine($"remotedev-control-plane: the store cannot be used: {error.Message}");
+    await app.StopAsync();
+    return 1;
+}
+
+app.Services.GetRequiredService<StoreGate>().Open();
+var adminKeyPath = Path.Combine(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StoreOptions>>().Value.DataDirectory, AdminKeyBootstrap.FileName);
+Console.WriteLine($"remotedev-control-plane: gRPC on {options.GrpcAddress}, health and metrics on http://{options.HttpAddress}; admin key in {adminKeyPath}");
+await app.WaitForShutdownAsync();
+return 0;

@@ -37,6 +37,10 @@ internal static class ControlPlaneServices
         services.AddSingleton<ISandboxDriver>(sp => new ProcessDriver(
             new ProcessDriverOptions(Path.Combine(options.FullDataDir, "sandboxes"), Path.GetFullPath(options.AgentPath), options.AgentUrl),
             sp.GetRequiredService<ILogger<ProcessDriver>>()));
+        services.AddSingleton<StoreGate>();
+        services.AddSingleton<StoreGateInterceptor>();
+        services.AddGrpcHealthChecks();
+        services.AddSingleton<Readiness>();
         services.AddSingleton<ReadinessProbe>();
         services.AddSingleton<SandboxReconciler>();
         services.AddSingleton<ReconcilerHost>();

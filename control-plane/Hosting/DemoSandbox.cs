@@ -8,9 +8,10 @@ namespace RemoteDev.ControlPlane.Hosting;
 
 /// <summary>
 /// --demo (scripts/run): makes sure a sandbox "demo" runs a ticking process and a shell, so a new user can list,
-/// attach and exec at once; on shutdown it stops the demo's agents too (their desired state stays).
+/// attach and exec at once, as soon as the reconciler recovered; on shutdown it stops the demo's agents too (their
+/// desired state stays).
 /// </summary>
-internal sealed class DemoSandbox(ISandboxStore store, ReconcilerHost reconciler, ISandboxDriver driver, ControlPlaneOptions options) : IHostedService
+internal sealed class DemoSandbox(ISandboxStore store, ReconcilerHost reconciler, ISandboxDriver driver, ControlPlaneOptions options) : BackgroundService
 {
     private const string Project = "demo";
     private const string Name = "demo";
@@ -18,21 +19,29 @@ internal sealed class DemoSandbox(ISandboxStore store, ReconcilerHost reconciler
 
     private string? _id;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await reconciler.Started.WaitAsync(cancellationToken);
-        var page = await store.ListAsync(new SandboxQuery(Project, new Dictionary<string, string>(), PageSize, null), cancellationToken);
+        try
+        {
+            await reconciler.Started.WaitAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
+
+        var page = await store.ListAsync(new SandboxQuery(Project, new Dictionary<string, string>(), PageSize, null), stoppingToken);
         var existing = page.Sandboxes.FirstOrDefault(s => s.Name == Name && !s.Deleted);
         if (existing is { Status.Phase: SandboxPhase.Failed })
         {
             // A failed sandbox stays failed; the demo is there to be used, so a new one takes its place.
             Console.WriteLine($"remotedev-control-plane: the demo sandbox {existing.Id} had failed ({existing.Status.Reason}); deleting it and creating a new one");
-            await store.MarkDeletedAsync(existing.Id, cancellationToken);
+            await store.MarkDeletedAsync(existing.Id, stoppingToken);
             reconciler.Enqueue(existing.Id);
             existing = null;
         }
 
-        var sandbox = existing ?? await store.CreateAsync(new NewSandbox(Name, Project, new Dictionary<string, string> { ["demo"] = "true" }, Spec()), cancellationToken);
+        var sandbox = existing ?? await store.CreateAsync(new NewSandbox(Name, Project, new Dictionary<string, string> { ["demo"] = "true" }, Spec()), stoppingToken);
         _id = sandbox.Id;
         reconciler.Enqueue(sandbox.Id);
         Console.WriteLine($"""
@@ -44,8 +53,9 @@ internal sealed class DemoSandbox(ISandboxStore store, ReconcilerHost reconciler
             """);
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        await base.StopAsync(cancellationToken);
         if (_id is not null)
         {
             await driver.StopAsync(_id, options.StopGrace, cancellationToken);

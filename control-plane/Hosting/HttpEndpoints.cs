@@ -2,35 +2,48 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using RemoteDev.ControlPlane.Metrics;
-using RemoteDev.ControlPlane.Reconcile;
 using RemoteDev.ControlPlane.Store;
 using RemoteDev.V1;
 
 namespace RemoteDev.ControlPlane.Hosting;
 
 /// <summary>
-/// On the HTTP/1.1 endpoint: /healthz (liveness: the process serves, "ok"), /readyz (readiness: 200 "ready" once the
-/// reconciler recovered the sandboxes at start, 503 "recovering" while it waits for the store) and Prometheus /metrics.
+/// On the HTTP/1.1 endpoint, answering from the moment the control plane listens (before its store is up):
+/// /healthz (liveness: the process is alive, "ok"), /readyz (readiness, as <see cref="Readiness"/> says: 200 "ready",
+/// else 503 "waiting for the store", "recovering" or "stopping") and Prometheus /metrics (503 until the store is up).
 /// </summary>
 internal static class HttpEndpoints
 {
     private const int PhasePageSize = 500;
+    private const string WaitingForStore = "waiting for the store\n";
 
-    public static void Map(WebApplication app, int httpPort)
+    public static void Map(WebApplication app, Readiness readiness, int httpPort)
     {
         var host = $"*:{httpPort}";
         app.MapGet("/healthz", () => Results.Text("ok\n")).RequireHost(host);
-        app.MapGet("/readyz", (HttpContext http) => http.RequestServices.GetRequiredService<ReconcilerHost>().Started.IsCompletedSuccessfully
-            ? Results.Text("ready\n")
-            : Results.Text("recovering\n", statusCode: StatusCodes.Status503ServiceUnavailable)).RequireHost(host);
+        app.MapGet("/readyz", () => readiness.State switch
+        {
+            ReadinessState.Ready => Results.Text("ready\n"),
+            ReadinessState.WaitingForStore => Unavailable(WaitingForStore),
+            ReadinessState.Recovering => Unavailable("recovering\n"),
+            ReadinessState.Stopping => Unavailable("stopping\n"),
+            var state => throw new InvalidOperationException($"Unknown readiness state {state}."),
+        }).RequireHost(host);
         app.MapGet("/metrics", async (HttpContext http) =>
         {
             var services = http.RequestServices;
+            if (!services.GetRequiredService<StoreGate>().IsOpen)
+            {
+                return Unavailable(WaitingForStore);
+            }
+
             var phases = await CountPhasesAsync(services.GetRequiredService<ISandboxStore>(), http.RequestAborted);
             var text = services.GetRequiredService<ControlPlaneMetrics>().Render(phases);
             return Results.Text(text, "text/plain; version=0.0.4; charset=utf-8");
         }).RequireHost(host);
     }
+
+    private static IResult Unavailable(string text) => Results.Text(text, statusCode: StatusCodes.Status503ServiceUnavailable);
 
     private static async Task<IReadOnlyDictionary<string, int>> CountPhasesAsync(ISandboxStore store, CancellationToken cancellationToken)
     {

@@ -13,10 +13,11 @@ namespace RemoteDev.ControlPlane.Purge;
 /// one the pass before listed: deletions faster than a batch per interval do not pile up, and sandboxes skipped stay
 /// behind instead of filling the next batch. A sandbox whose purge fails costs only itself: it is logged and skipped
 /// until its backoff (<see cref="PurgeBackoff"/>) passed, while the others are purged. A failed listing ends the round;
-/// the next one tries again.
+/// the next one tries again. The first round runs once the store is up (<see cref="StoreGate"/>).
 /// </summary>
 internal sealed class DeletedSandboxPurger(
     ISandboxStore store,
+    StoreGate storeGate,
     ObservedState observed,
     ControlPlaneMetrics metrics,
     ControlPlaneOptions options,
@@ -30,9 +31,10 @@ internal sealed class DeletedSandboxPurger(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.PurgeInterval, time);
         try
         {
+            await storeGate.Opened.WaitAsync(stoppingToken);
+            using var timer = new PeriodicTimer(options.PurgeInterval, time);
             do
             {
                 await RoundAsync(stoppingToken);

@@ -10,13 +10,14 @@ namespace RemoteDev.ControlPlane.Reconcile;
 
 /// <summary>
 /// Runs <see cref="SandboxReconciler"/> for sandboxes whose desired or observed state changed: a few workers, one run
-/// per sandbox at a time, exponential backoff on errors, no retry of terminal errors. At start it adopts running
-/// sandboxes, reaps orphans and reconciles everything; until that succeeded (a store not reachable yet is retried with
-/// backoff) nothing is reconciled, sandboxes enqueued meanwhile wait.
+/// per sandbox at a time, exponential backoff on errors, no retry of terminal errors. At start, once the store is up
+/// (<see cref="StoreGate"/>), it adopts running sandboxes, reaps orphans and reconciles everything; until that
+/// succeeded (a store not reachable is retried with backoff) nothing is reconciled, sandboxes enqueued meanwhile wait.
 /// </summary>
 internal sealed class ReconcilerHost(
     SandboxReconciler reconciler,
     ISandboxStore store,
+    StoreGate storeGate,
     ISandboxDriver driver,
     ObservedState observed,
     TimeProvider time,
@@ -43,6 +44,7 @@ internal sealed class ReconcilerHost(
         IReadOnlyList<string> live;
         try
         {
+            await storeGate.Opened.WaitAsync(stoppingToken);
             live = await RecoverUntilDoneAsync(stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

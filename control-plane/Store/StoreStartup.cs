@@ -5,8 +5,9 @@ using Microsoft.Extensions.Logging;
 namespace RemoteDev.ControlPlane.Store;
 
 /// <summary>
-/// Brings the store up before the control plane serves (migrations, the bootstrap admin key), waiting out a database
-/// that is not accepting connections yet (PostgreSQL started with the control plane, or restarting) for up to
+/// Brings the store up at launch (migrations, the bootstrap admin key) while the control plane already listens (its
+/// probes answer, its API says UNAVAILABLE until <see cref="StoreGate"/> opens), waiting out a database that is not
+/// accepting connections yet (PostgreSQL started with the control plane, or restarting) for up to
 /// <see cref="Patience"/>: transient failures are logged and retried with backoff. Anything else (bad credentials, a
 /// missing database, a broken SQLite file) fails at once, as does a database still away after that long.
 /// </summary>

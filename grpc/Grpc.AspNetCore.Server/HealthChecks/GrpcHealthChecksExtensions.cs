@@ -14,7 +14,8 @@ namespace Microsoft.Extensions.DependencyInjection
         /// <summary>
         /// Registers <see cref="HealthServiceImpl"/> as a singleton with the server ("") SERVING; set per-service status
         /// from code through it. Returns the ASP.NET Core health checks builder, as grpc-dotnet does: checks added to it
-        /// set the server's status ("") each time ASP.NET Core publishes a report.
+        /// set the server's status ("") each time ASP.NET Core publishes a report. When the application starts stopping,
+        /// every service turns NOT_SERVING and Watch calls end.
         /// </summary>
         public static IHealthChecksBuilder AddGrpcHealthChecks(this IServiceCollection services)
         {
@@ -23,8 +24,7 @@ namespace Microsoft.Extensions.DependencyInjection
             {
                 var health = new HealthServiceImpl();
                 health.SetStatus(string.Empty, HealthCheckResponse.Types.ServingStatus.Serving);
-                // Open watches would otherwise hold the server's shutdown until its timeout.
-                provider.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(health.CompleteWatchers);
+                provider.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(health.EnterGracefulShutdown);
                 return health;
             });
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IHealthCheckPublisher, HealthChecksPublisher>());

@@ -6,21 +6,26 @@ namespace Grpc.HealthCheck;
 
 /// <summary>
 /// grpc.health.v1.Health: per-service serving status set from code. Check answers NOT_FOUND for an unknown service;
-/// Watch sends SERVICE_UNKNOWN and then every change, keeping only the latest status for a slow watcher.
+/// Watch sends SERVICE_UNKNOWN and then every change, keeping only the latest status for a slow watcher. Once the
+/// server shuts down every service is NOT_SERVING for good, as in grpc-java and grpc-python.
 /// </summary>
 public class HealthServiceImpl : Health.V1.Health.HealthBase
 {
     private readonly object _lock = new();
     private readonly Dictionary<string, HealthCheckResponse.Types.ServingStatus> _statuses = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<ChannelWriter<HealthCheckResponse>>> _watchers = new(StringComparer.Ordinal);
+    private bool _shuttingDown;
 
+    /// <summary>Sets the service's status and tells its watchers if it changed; ignored once the server shuts down.</summary>
     public void SetStatus(string service, HealthCheckResponse.Types.ServingStatus status)
     {
         ArgumentNullException.ThrowIfNull(service);
         lock (_lock)
         {
-            _statuses[service] = status;
-            Notify(service, status);
+            if (!_shuttingDown)
+            {
+                Set(service, status);
+            }
         }
     }
 
@@ -29,8 +34,10 @@ public class HealthServiceImpl : Health.V1.Health.HealthBase
         ArgumentNullException.ThrowIfNull(service);
         lock (_lock)
         {
-            _statuses.Remove(service);
-            Notify(service, HealthCheckResponse.Types.ServingStatus.ServiceUnknown);
+            if (!_shuttingDown && _statuses.Remove(service))
+            {
+                Notify(service, HealthCheckResponse.Types.ServingStatus.ServiceUnknown);
+            }
         }
     }
 
@@ -38,6 +45,11 @@ public class HealthServiceImpl : Health.V1.Health.HealthBase
     {
         lock (_lock)
         {
+            if (_shuttingDown)
+            {
+                return;
+            }
+
             foreach (var service in _statuses.Keys.ToArray())
             {
                 _statuses.Remove(service);
@@ -46,11 +58,21 @@ public class HealthServiceImpl : Health.V1.Health.HealthBase
         }
     }
 
-    /// <summary>Ends every Watch call (with OK, so clients retry elsewhere); called when the application stops.</summary>
-    internal void CompleteWatchers()
+    /// <summary>
+    /// Called when the application starts stopping: every service turns NOT_SERVING for good (load balancers drain),
+    /// and every Watch call ends (with OK, so clients retry elsewhere) once it sent that status; open watches would
+    /// otherwise hold the server's shutdown until its timeout.
+    /// </summary>
+    internal void EnterGracefulShutdown()
     {
         lock (_lock)
         {
+            _shuttingDown = true;
+            foreach (var service in _statuses.Keys.ToArray())
+            {
+                Set(service, HealthCheckResponse.Types.ServingStatus.NotServing);
+            }
+
             foreach (var watcher in _watchers.Values.SelectMany(list => list))
             {
                 watcher.TryComplete();
@@ -75,6 +97,11 @@ public class HealthServiceImpl : Health.V1.Health.HealthBase
         {
             var current = _statuses.GetValueOrDefault(request.Service, HealthCheckResponse.Types.ServingStatus.ServiceUnknown);
             updates.Writer.TryWrite(new HealthCheckResponse { Status = current });
+            if (_shuttingDown)
+            {
+                updates.Writer.TryComplete();
+            }
+
             if (!_watchers.TryGetValue(request.Service, out var list))
             {
                 _watchers[request.Service] = list = [];
@@ -106,6 +133,17 @@ public class HealthServiceImpl : Health.V1.Health.HealthBase
                 }
             }
         }
+    }
+
+    private void Set(string service, HealthCheckResponse.Types.ServingStatus status)
+    {
+        if (_statuses.TryGetValue(service, out var current) && current == status)
+        {
+            return;
+        }
+
+        _statuses[service] = status;
+        Notify(service, status);
     }
 
     private void Notify(string service, HealthCheckResponse.Types.ServingStatus status)

@@ -11,6 +11,8 @@ namespace RemoteDev.ControlPlane.Tests.EndToEnd;
 /// </summary>
 public sealed class DemoSandboxTests : IAsyncLifetime
 {
+    private const string DemoAnnounced = "remotedev-control-plane: demo sandbox ";
+
     private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "rddemo-" + Guid.NewGuid().ToString("N")[..8]);
     private ControlPlaneHost? _host;
 
@@ -68,8 +70,11 @@ public sealed class DemoSandboxTests : IAsyncLifetime
         {
             Extra = new Dictionary<string, string> { ["ControlPlane__Demo"] = "true", ["ControlPlane__AgentPath"] = agentPath },
         };
-        _host = await ControlPlaneHost.StartAsync(config);
-        return new OperatorClient(_host.GrpcAddress, _host.AdminToken);
+        var host = await ControlPlaneHost.StartAsync(config);
+        _host = host;
+        // It serves before the demo is set up: that waits for the reconciler to recover the sandboxes.
+        await Waits.UntilAsync(() => Task.FromResult(host.Output), output => output.Contains(DemoAnnounced, StringComparison.Ordinal), "the demo sandbox announced");
+        return new OperatorClient(host.GrpcAddress, host.AdminToken);
     }
 
     /// <summary>Stops the control plane the way Ctrl-C does, so the demo's agent stops with it.</summary>

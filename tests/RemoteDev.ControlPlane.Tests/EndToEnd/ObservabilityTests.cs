@@ -1,5 +1,4 @@
 using Grpc.Health.V1;
-using Grpc.Net.Client;
 using RemoteDev.ControlPlane.Tests.Harness;
 using RemoteDev.V1;
 
@@ -21,20 +20,13 @@ public sealed class ObservabilityTests(SqliteControlPlane cp) : IClassFixture<Sq
     }
 
     [Fact]
-    public async Task Grpc_health_service_reports_serving()
+    public async Task Grpc_health_service_reports_serving_once_the_control_plane_is_ready()
     {
-        using var channel = GrpcChannel.ForAddress(cp.Host.GrpcAddress);
+        using var health = new HealthClient(cp.Host.GrpcAddress);
 
-        var check = new Grpc.Core.Method<HealthCheckRequest, HealthCheckResponse>(
-            Grpc.Core.MethodType.Unary,
-            "grpc.health.v1.Health",
-            "Check",
-            Grpc.Core.Marshallers.Create(r => Google.Protobuf.MessageExtensions.ToByteArray(r), HealthCheckRequest.Parser.ParseFrom),
-            Grpc.Core.Marshallers.Create(r => Google.Protobuf.MessageExtensions.ToByteArray(r), HealthCheckResponse.Parser.ParseFrom));
+        var status = await Waits.UntilAsync(health.CheckAsync, s => s == HealthCheckResponse.Types.ServingStatus.Serving, "gRPC health SERVING");
 
-        var response = await channel.CreateCallInvoker().AsyncUnaryCall(check, null, new Grpc.Core.CallOptions(deadline: DateTime.UtcNow + HttpTimeout), new HealthCheckRequest());
-
-        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, response.Status);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, status);
     }
 
     [Fact]

@@ -82,6 +82,9 @@ public sealed class ControlPlaneHost : IAsyncDisposable
 
     public int Pid => _process.Id;
 
+    /// <summary>How it exited; only once it did.</summary>
+    public int ExitCode => _process.ExitCode;
+
     public static async Task<ControlPlaneHost> StartAsync(ControlPlaneConfig config)
     {
         var host = Launch(config);

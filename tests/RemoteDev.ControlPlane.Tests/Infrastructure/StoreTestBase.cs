@@ -54,6 +54,14 @@ public abstract class StoreTestBase : IAsyncLifetime
 
     private protected abstract Task<StoreOptions> CreateOptionsAsync(string dataDirectory);
 
+    /// <summary>The store is migrated: its gate is open, as Program opens it after the store startup.</summary>
+    private protected static StoreGate OpenStoreGate()
+    {
+        var gate = new StoreGate();
+        gate.Open();
+        return gate;
+    }
+
     /// <summary>Polls <paramref name="condition"/> (every 20 ms) until it holds; a TimeoutException naming what after <paramref name="patience"/>.</summary>
     private protected static async Task EventuallyAsync(Func<bool> condition, string what, TimeSpan patience)
     {

@@ -44,7 +44,7 @@ public abstract class PurgerTestBase : StoreTestBase
     private protected async Task<RunningPurger> StartPurgerAsync(ISandboxStore store)
     {
         var options = new ControlPlaneOptions { DeletedRetention = Retention, PurgeInterval = Interval };
-        var purger = new DeletedSandboxPurger(store, Observed, Metrics, options, Time, Logs.For<DeletedSandboxPurger>());
+        var purger = new DeletedSandboxPurger(store, OpenStoreGate(), Observed, Metrics, options, Time, Logs.For<DeletedSandboxPurger>());
         await purger.StartAsync(None);
         return new RunningPurger(purger);
     }

@@ -11,7 +11,7 @@ namespace RemoteDev.ControlPlane.Tests.Reconcile;
 /// <summary>
 /// The control plane's services as Program wires them (AddControlPlaneAuth, AddControlPlane), in process and without
 /// gRPC, over a real store whose sandbox part is <paramref name="sandboxes"/> (a faulty wrapper), with the real process
-/// driver. Starts the reconciler host.
+/// driver. Opens the store gate (the store is migrated) and starts the reconciler host.
 /// </summary>
 internal sealed class BackgroundServices(ServiceProvider provider) : IAsyncDisposable
 {
@@ -21,7 +21,9 @@ internal sealed class BackgroundServices(ServiceProvider provider) : IAsyncDispo
     {
         var services = new ServiceCollection();
         Register(services, store, sandboxes, options, logs);
-        var started = new BackgroundServices(services.BuildServiceProvider());
+        var provider = services.BuildServiceProvider();
+        provider.GetRequiredService<StoreGate>().Open();
+        var started = new BackgroundServices(provider);
         await started.Reconciler.StartAsync(CancellationToken.None);
         return started;
     }

@@ -53,7 +53,7 @@ public sealed class ReadinessEndpointTests : ReconcilerTestBase
         Assert.Equal((HttpStatusCode.OK, "ready\n"), (ready.StatusCode, await ready.Content.ReadAsStringAsync()));
     }
 
-    /// <summary>The control plane's services and HTTP endpoints on a loopback port, without gRPC.</summary>
+    /// <summary>The control plane's services and HTTP endpoints on a loopback port, without gRPC, its store up.</summary>
     private async Task<WebApplication> StartAppAsync(ISandboxStore sandboxes, int port)
     {
         var builder = WebApplication.CreateBuilder();
@@ -61,7 +61,8 @@ public sealed class ReadinessEndpointTests : ReconcilerTestBase
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen => listen.Protocols = HttpProtocols.Http1));
         BackgroundServices.Register(builder.Services, Store, sandboxes, await OptionsAsync(), Logs);
         _app = builder.Build();
-        HttpEndpoints.Map(_app, port);
+        HttpEndpoints.Map(_app, _app.Services.GetRequiredService<Readiness>(), port);
+        _app.Services.GetRequiredService<StoreGate>().Open();
         await _app.StartAsync();
         return _app;
     }

@@ -138,7 +138,7 @@ public abstract class SandboxPurgeStoreTests : StoreTestBase
         Time.Advance(Retention);
         var options = new ControlPlaneOptions { DeletedRetention = Retention, PurgeInterval = TimeSpan.FromHours(1) };
         using var purger = new RemoteDev.ControlPlane.Purge.DeletedSandboxPurger(
-            Store.Sandboxes, new RemoteDev.ControlPlane.Observed.ObservedState(), new RemoteDev.ControlPlane.Metrics.ControlPlaneMetrics(), options, Time,
+            Store.Sandboxes, OpenStoreGate(), new RemoteDev.ControlPlane.Observed.ObservedState(), new RemoteDev.ControlPlane.Metrics.ControlPlaneMetrics(), options, Time,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<RemoteDev.ControlPlane.Purge.DeletedSandboxPurger>.Instance);
 
         await purger.StartAsync(None);
