@@ -89,6 +89,17 @@ public sealed class StoreAtLaunchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SIGTERM_while_it_waits_for_postgres_ends_it_cleanly_without_waiting_out_the_store()
+    {
+        await using var cp = await LaunchWithPostgresDownAsync();
+
+        await cp.TerminateAsync();
+
+        Assert.Equal(0, cp.ExitCode);
+        Assert.DoesNotContain("gRPC on", cp.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_database_that_does_not_exist_fails_the_launch_at_once_naming_it()
     {
         var connection = _postgres!.ConnectionString("t_missing");
