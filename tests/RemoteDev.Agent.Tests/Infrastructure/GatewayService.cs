@@ -65,7 +65,17 @@ internal sealed class GatewayService(GatewayState state, ConcurrentDictionary<Ht
             ack.HeartbeatInterval = new Duration { Seconds = 1, Nanos = -1 };
         }
 
-        state.Update(s => s.Hellos.Add(hello));
+        state.Update(s =>
+        {
+            s.Hellos.Add(hello);
+            // As the control plane does: the hello's lifecycle is the agent's state when it dialled, which may be past
+            // reports made before any link existed.
+            if (hello.Lifecycle is { State: not AgentLifecycle.Unspecified } lifecycle)
+            {
+                s.Lifecycle.Add(lifecycle);
+                s.Arrivals.Add($"lifecycle {lifecycle.State}");
+            }
+        });
         await responseStream.WriteAsync(new ControlMessage { HelloAck = ack });
         if (state.Read(s => s.HangUpAfterHelloAck))
         {

@@ -35,7 +35,7 @@ internal sealed class GatewayState(string sandboxId, string token)
 
     public List<ProcessEvent> Events { get; } = [];
 
-    /// <summary>Lifecycle reports ("lifecycle READY") and process events ("event NAME") in the order they arrived.</summary>
+    /// <summary>Lifecycle reports ("lifecycle READY", the hello's included) and process events ("event NAME") in the order they arrived.</summary>
     public List<string> Arrivals { get; } = [];
 
     public List<ResourceUsage> Usage { get; } = [];
