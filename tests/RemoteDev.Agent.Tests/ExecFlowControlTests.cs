@@ -24,11 +24,7 @@ public sealed class ExecFlowControlTests(LinkFixture fixture) : IClassFixture<Li
     [Fact]
     public async Task Exec_not_credited_sends_its_window_and_no_more_while_its_command_waits_blocked_then_goes_on_when_credited()
     {
-        var pidFile = Path.Combine(Link.Agent.Root, "blocked.pid");
-        var command = Withheld($"echo $$ > {pidFile}.tmp; mv {pidFile}.tmp {pidFile}; exec head -c {Written} /dev/zero", TimeSpan.FromSeconds(60));
-
-        await ReceivedAsync(command.Id, Window);
-        var pid = int.Parse(await File.ReadAllTextAsync(pidFile));
+        var (command, pid) = await WithheldPastWindowAsync("blocked", Written);
         var before = CpuTicks(pid);
         await Task.Delay(Observed);
 
@@ -44,10 +40,7 @@ public sealed class ExecFlowControlTests(LinkFixture fixture) : IClassFixture<Li
     [Fact]
     public async Task Exec_that_exited_leaving_output_its_reader_has_not_taken_delivers_all_of_it_before_its_result()
     {
-        var pidFile = Path.Combine(Link.Agent.Root, "exited.pid");
-        var command = Withheld($"echo $$ > {pidFile}.tmp; mv {pidFile}.tmp {pidFile}; exec head -c {LeftInPipe} /dev/zero", TimeSpan.FromSeconds(60));
-        await ReceivedAsync(command.Id, Window);
-        var pid = int.Parse(await File.ReadAllTextAsync(pidFile));
+        var (command, pid) = await WithheldPastWindowAsync("exited", LeftInPipe);
         await UntilAsync(() => !Directory.Exists($"/proc/{pid}"), "the command exited");
         await Task.Delay(Observed);
         Assert.Equal(Window, Received(command.Id));
@@ -125,6 +118,18 @@ public sealed class ExecFlowControlTests(LinkFixture fixture) : IClassFixture<Li
         return command;
     }
 
+    /// <summary>
+    /// An exec of `head -c <paramref name="bytes"/>` under <see cref="Withheld"/>, once its first window arrived, with the
+    /// pid of its command.
+    /// </summary>
+    private async Task<(Command Command, int Pid)> WithheldPastWindowAsync(string name, int bytes)
+    {
+        var pidFile = Path.Combine(Link.Agent.Root, name + ".pid");
+        var command = Withheld($"echo $$ > {pidFile}.tmp; mv {pidFile}.tmp {pidFile}; exec head -c {bytes} /dev/zero", TimeSpan.FromSeconds(60));
+        await ReceivedAsync(command.Id, Window);
+        return (command, int.Parse(await File.ReadAllTextAsync(pidFile)));
+    }
+
     private void Credit(string commandId, int bytes) =>
         Link.State.Send(new ControlMessage { ExecCredit = new ExecCredit { CommandId = commandId, Bytes = (uint)bytes } });
 
@@ -154,5 +159,9 @@ public sealed class ExecFlowControlTests(LinkFixture fixture) : IClassFixture<Li
     private static char State(int pid) => StatFields(pid)[0][0];
 
     /// <summary>utime + stime, in clock ticks.</summary>
-    private static long CpuTicks(int pid) => long.Parse(StatFields(pid)[11]) + long.Parse(StatFields(pid)[12]);
+    private static long CpuTicks(int pid)
+    {
+        var fields = StatFields(pid);
+        return long.Parse(fields[11]) + long.Parse(fields[12]);
+    }
 }
