@@ -15,7 +15,7 @@ internal sealed class SupervisorBenchmark : IBenchmark
 {
     private const int Children = 50;
     private const int RestartRounds = 15;
-    private const int OutputRounds = 3;
+    private const int WarmRounds = 5;
     private const long GiB = 1L << 30;
     private static readonly TimeSpan Long = TimeSpan.FromMinutes(5);
 
@@ -45,18 +45,18 @@ internal sealed class SupervisorBenchmark : IBenchmark
         {
             if (parts.Contains("bulk"))
             {
-                await OutputAsync("bulk", $"head -c {GiB} /dev/zero", withReader);
+                await SupervisorOutputBench.RunAsync("bulk", $"head -c {GiB} /dev/zero", withReader);
             }
 
             if (parts.Contains("lines") && !withReader)
             {
-                await OutputAsync("lines", $"perl -e '$|=1; my $l = (\"x\" x 99) . \"\\n\"; print $l for 1..{GiB / 100}; print \"x\" x {GiB % 100}'", withReader);
+                await SupervisorOutputBench.RunAsync("lines", $"perl -e '$|=1; my $l = (\"x\" x 99) . \"\\n\"; print $l for 1..{GiB / 100}; print \"x\" x {GiB % 100}'", withReader);
             }
         }
 
         if (parts.Contains("bulk-ours-only"))
         {
-            Console.WriteLine((await OursOutputAsync($"head -c {GiB} /dev/zero", withReader: parts.Contains("reader"))).Time);
+            Console.WriteLine((await SupervisorOutputBench.OursAsync($"head -c {GiB} /dev/zero", withReader: parts.Contains("reader"))).Time);
         }
 
         if (parts.Contains("env"))
@@ -65,7 +65,7 @@ internal sealed class SupervisorBenchmark : IBenchmark
         }
     }
 
-    private static void Report(string metric, string ours, string baseline, string ratio) =>
+    public static void Report(string metric, string ours, string baseline, string ratio) =>
         Console.WriteLine($"{metric,-34} ours {ours,-14} {baseline,-34} {ratio}");
 
     private static async Task MemoryAsync()
@@ -126,19 +126,28 @@ internal sealed class SupervisorBenchmark : IBenchmark
 
     private static async Task StartAsync()
     {
-        using var shell = StartShell($"for i in $(seq {Children}); do sleep 1000 & done; wait");
-        var shellTime = await PollUntilAsync(() => ProcFs.Children(shell.Id).Count == Children, Long);
-        shell.Kill(entireProcessTree: true);
+        var shellTimes = new List<TimeSpan>();
+        for (var i = 0; i < WarmRounds; i++)
+        {
+            using var shell = StartShell($"for i in $(seq {Children}); do sleep 1000 & done; wait");
+            shellTimes.Add(await PollUntilAsync(() => ProcFs.Children(shell.Id).Count == Children, Long));
+            shell.Kill(entireProcessTree: true);
+        }
 
         var cold = await StartOursAsync();
-        var warm = await StartOursAsync();
+        var warmTimes = new List<TimeSpan>();
+        for (var i = 0; i < WarmRounds; i++)
+        {
+            warmTimes.Add(await StartOursAsync());
+        }
 
         var supervisordWatch = Stopwatch.StartNew();
         await using var supervisord = Supervisord.Start(Enumerable.Range(0, Children).Select(i => ($"sleep{i}", "sleep 1000", true)));
         await PollUntilAsync(() => ProcFs.Children(supervisord.Pid).Count == Children, Long);
         var theirTime = supervisordWatch.Elapsed;
-        Report("start 50, cold (JIT in the path)", Ms(cold), $"shell {Ms(shellTime)}", $"{cold / shellTime:0.00}x of shell");
-        Report("start 50, warm", Ms(warm), $"supervisord from launch {Ms(theirTime)}", $"{warm / shellTime:0.00}x of shell");
+        var (shellTime, warm) = (Median(shellTimes), Median(warmTimes));
+        Report("start 50, cold (JIT in the path)", Ms(cold), $"shell {Ms(shellTime)} (median of {WarmRounds})", $"{cold / shellTime:0.00}x of shell");
+        Report($"start 50, warm (median of {WarmRounds})", Ms(warm), $"supervisord from launch {Ms(theirTime)}", $"{warm / shellTime:0.00}x of shell");
 
         var (agentLaunch, shellLaunch) = await FromLaunchAsync();
         Report("start 50 from launch (median of 5)", Ms(agentLaunch), $"shell from launch {Ms(shellLaunch)}", $"{agentLaunch / shellLaunch:0.00}x of shell");
@@ -237,58 +246,6 @@ internal sealed class SupervisorBenchmark : IBenchmark
 
         Report("restart after kill -9 (median)", Ms(Median(ourTimes)), $"shell {Ms(Median(shellTimes))}, supervisord {Ms(Median(theirTimes))}",
             $"{Median(ourTimes) / Median(shellTimes):0.00}x of shell");
-    }
-
-    private static async Task OutputAsync(string label, string generator, bool withReader)
-    {
-        var (floors, ourTimes, theirTimes) = (new List<TimeSpan>(), new List<TimeSpan>(), new List<TimeSpan>());
-        var notes = string.Empty;
-        for (var round = 0; round < OutputRounds; round++)
-        {
-            floors.Add(await TimeShellAsync($"{generator} | cat > /dev/null"));
-            (var ourTime, notes) = await OursOutputAsync(generator, withReader);
-            ourTimes.Add(ourTime);
-            theirTimes.Add(await SupervisordOutputAsync(generator));
-        }
-
-        var floor = Median(floors);
-        Report($"{label} 1 GiB{(withReader ? " + live reader" : string.Empty)}", $"{floor / Median(ourTimes):P0} floor",
-            $"supervisord {floor / Median(theirTimes):P0} (floor {Ms(floor)})", $"ours {Ms(Median(ourTimes))}, supervisord {Ms(Median(theirTimes))}");
-        Console.WriteLine("  " + notes);
-    }
-
-    private static async Task<(TimeSpan Time, string Notes)> OursOutputAsync(string generator, bool withReader)
-    {
-        await using var ours = await Ours.StartAsync();
-        var watch = Stopwatch.StartNew();
-        await ours.Supervisor.AddAsync(new ProcessSpec { Name = "gen", Command = "/bin/sh", Args = ["-c", generator], RestartPolicy = RestartPolicy.Never }, CancellationToken.None);
-        var reader = ours.Supervisor.SubscribeOutput("gen", 0);
-        var readerTask = Task.Run(async () =>
-        {
-            var (bytes, gaps) = (0L, 0L);
-            while (withReader && bytes + gaps < GiB && await reader.ReadAsync(CancellationToken.None) is { } record)
-            {
-                (bytes, gaps) = record is OutputChunk c ? (bytes + c.Data.Length, gaps) : (bytes, gaps + (long)((OutputGap)record).Length);
-            }
-
-            return (bytes, gaps);
-        });
-        var done = await ours.Supervisor.WaitForStateAsync("gen", ProcessState.Exited, Long, CancellationToken.None);
-        var time = watch.Elapsed;
-        var (read, gapped) = await readerTask;
-        var logs = Directory.GetFiles(Path.Combine(ours.Root, "state", "logs", "gen"), "*.log");
-        var lastLogEnd = logs.Max(f => long.Parse(Path.GetFileNameWithoutExtension(f), CultureInfo.InvariantCulture) + new FileInfo(f).Length);
-        return (time, $"ours: end offset {done.Status.OutputEnd} (lost {GiB - (long)done.Status.OutputEnd}), log files end at {lastLogEnd}, " +
-            $"live reader {read} bytes + {gapped} in gaps, bench RSS {Mb(RssBytes(Environment.ProcessId))}");
-    }
-
-    private static async Task<TimeSpan> SupervisordOutputAsync(string generator)
-    {
-        var watch = Stopwatch.StartNew();
-        await using var supervisord = Supervisord.Start([("gen", generator.Replace("%", "%%", StringComparison.Ordinal), false)]);
-        var log = Path.Combine(supervisord.Directory, "gen.log");
-        await PollUntilAsync(() => File.Exists(log) && new FileInfo(log).Length >= GiB, Long);
-        return watch.Elapsed;
     }
 
     private static async Task EnvReloadAsync()
