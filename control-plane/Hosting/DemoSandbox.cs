@@ -67,7 +67,8 @@ internal sealed class DemoSandbox(ISandboxStore store, ReconcilerHost reconciler
         var spec = new SandboxSpec { Driver = "process" };
         var ticker = new ProcessSpec { Name = "ticker", Command = "/bin/sh", Required = true };
         ticker.Args.Add(["-c", "i=0; while :; do i=$((i+1)); echo \"tick $i $(date +%T)\"; sleep 1; done"]);
-        var shell = new ProcessSpec { Name = "shell", Command = "/bin/bash", Terminal = new TerminalSize { Rows = 24, Cols = 80 } };
+        // An interactive bash ignores SIGTERM; a hangup ends it as closing its terminal would.
+        var shell = new ProcessSpec { Name = "shell", Command = "/bin/bash", Terminal = new TerminalSize { Rows = 24, Cols = 80 }, StopSignal = "SIGHUP" };
         spec.Processes.Add([ticker, shell]);
         return spec;
     }

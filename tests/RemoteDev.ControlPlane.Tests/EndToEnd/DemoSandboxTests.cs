@@ -46,6 +46,18 @@ public sealed class DemoSandboxTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Ctrl_C_ends_the_demo_shell_by_hangup_as_closing_its_terminal_would_not_by_a_kill_after_the_grace()
+    {
+        using var admin = await StartAsync(RepoPaths.AgentPath);
+        var demo = await Waits.PhaseAsync(admin, (await SingleDemoAsync(admin)).Id, SandboxPhase.Ready);
+
+        await StopAsync();
+
+        var agentLog = await File.ReadAllTextAsync(Path.Combine(_dataDir, "sandboxes", demo.Id, "logs", "agent.log"));
+        Assert.Contains("Process shell \"Stopping\" -> \"Stopped\": stopped (signal SIGHUP)", agentLog, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Failed_demo_sandbox_is_replaced_by_a_new_one_on_the_next_start()
     {
         var broken = await StandInAgent.WriteScriptAsync(_dataDir, "#!/bin/sh\necho 'boom' >&2\nexit 3\n");
