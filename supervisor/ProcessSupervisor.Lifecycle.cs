@@ -24,8 +24,11 @@ public sealed partial class ProcessSupervisor
             var kept = current.Where(e => !names.Contains(e.Actor.Name) && !absent.Contains(e)).Select(e => e.Actor.Status.Spec);
             SpecValidator.Validate(desired, [.. kept, .. desired]);
 
-            // The whole new set is registered before any of it starts, so a dependency listed after its dependent is found.
-            var added = desired.Where(s => current.All(e => e.Actor.Name != s.Name)).Select(s => Create(s, runtime: false)).ToList();
+            // The whole new set is registered before any of it starts, so a dependency listed after its dependent is found;
+            // and only once all its logs are open, so a reconcile that fails registers none of it.
+            var fresh = desired.Where(s => current.All(e => e.Actor.Name != s.Name)).ToList();
+            var logs = await OpenLogsAsync(fresh).ConfigureAwait(false);
+            var added = fresh.Select((s, i) => Create(s, logs[i], runtime: false)).ToList();
             foreach (var actor in added)
             {
                 actor.Start();
@@ -165,12 +168,35 @@ public sealed partial class ProcessSupervisor
         return actors.GroupBy(Depth).OrderByDescending(g => g.Key).Select(g => g.ToList());
     }
 
+    /// <summary>
+    /// Opens the logs of <paramref name="specs"/> side by side (their folders and files are most of what adding a process
+    /// costs); all of them, or none when one fails.
+    /// </summary>
+    private async Task<RotatingLog[]> OpenLogsAsync(IReadOnlyList<ProcessSpec> specs)
+    {
+        var opening = specs.Select(s => Task.Run(() => OpenLog(s))).ToList();
+        try
+        {
+            return await Task.WhenAll(opening).ConfigureAwait(false);
+        }
+        catch
+        {
+            foreach (var done in opening.Where(t => t.IsCompletedSuccessfully))
+            {
+                done.Result.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    private RotatingLog OpenLog(ProcessSpec spec) =>
+        RotatingLog.Open(Path.Combine(_options.StateDirectory, "logs", spec.Name), _options.LogFileMaxBytes, _options.LogFileCount);
+
     /// <summary>Registers a process without starting it (see <see cref="ProcessActor.Start"/>).</summary>
-    private ProcessActor Create(ProcessSpec spec, bool runtime)
+    private ProcessActor Create(ProcessSpec spec, RotatingLog log, bool runtime)
     {
         var ringBytes = spec.OutputBufferBytes == 0 ? _options.DefaultOutputBufferBytes : spec.OutputBufferBytes;
-        var log = RotatingLog.Open(
-            Path.Combine(_options.StateDirectory, "logs", spec.Name), _options.LogFileMaxBytes, _options.LogFileCount);
         _envWatch.WatchFiles(_env.FilesOf(spec, _options.WorkspaceDirectory));
         lock (_entriesLock)
         {

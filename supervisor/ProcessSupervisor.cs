@@ -69,7 +69,8 @@ public sealed partial class ProcessSupervisor : IAsyncDisposable
         {
             await supervisor.StopLeftoversAsync().ConfigureAwait(false);
             var durable = DurableSet.Restore(supervisor._state.Load());
-            var actors = durable.Select(spec => supervisor.Create(spec, runtime: true)).ToList();
+            var logs = await supervisor.OpenLogsAsync(durable).ConfigureAwait(false);
+            var actors = durable.Select((spec, i) => supervisor.Create(spec, logs[i], runtime: true)).ToList();
             foreach (var actor in actors)
             {
                 actor.Start();
@@ -129,7 +130,7 @@ public sealed partial class ProcessSupervisor : IAsyncDisposable
                 throw new SpecValidationException(problems);
             }
 
-            var actor = Create(spec, runtime: true);
+            var actor = Create(spec, OpenLog(spec), runtime: true);
             SaveDurable(actor);
             actor.Start();
             await actor.Initialized.WaitAsync(cancellationToken).ConfigureAwait(false);

@@ -111,4 +111,25 @@ public sealed class SupervisorApiTests
 
         Assert.Equal("v1\nv2\n", output);
     }
+
+    [Fact]
+    public async Task Reconcile_whose_log_folder_cannot_be_made_adds_none_of_the_set_and_a_retry_starts_all_of_it()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        var set = new[] { SupervisorHarness.Shell("a", "sleep 1000"), SupervisorHarness.Shell("b", "sleep 1000"), SupervisorHarness.Shell("c", "sleep 1000") };
+        var blocker = Path.Combine(h.Options.StateDirectory, "logs", "c");
+        Directory.CreateDirectory(Path.GetDirectoryName(blocker)!);
+        File.WriteAllText(blocker, "a file where c's log folder goes");
+
+        await Assert.ThrowsAsync<IOException>(() => h.Supervisor.ReconcileAsync(set, CancellationToken.None));
+        var afterFailure = h.Supervisor.List([]).Select(s => s.Name).ToList();
+        File.Delete(blocker);
+        await h.Supervisor.ReconcileAsync(set, CancellationToken.None);
+
+        Assert.Empty(afterFailure);
+        foreach (var name in new[] { "a", "b", "c" })
+        {
+            await h.WaitForStateAsync(name, ProcessState.Running);
+        }
+    }
 }
