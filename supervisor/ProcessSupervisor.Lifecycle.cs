@@ -1,4 +1,5 @@
 using RemoteDev.Supervisor.Env;
+using RemoteDev.Supervisor.Native;
 using RemoteDev.Supervisor.Output;
 using RemoteDev.Supervisor.Persistence;
 using RemoteDev.Supervisor.Specs;
@@ -6,7 +7,7 @@ using RemoteDev.Supervisor.Supervision;
 
 namespace RemoteDev.Supervisor;
 
-/// <summary>Reconcile, removal, durable state, the global env file and shutdown.</summary>
+/// <summary>Reconcile, removal, durable state, leftovers of an earlier run, the global env file and shutdown.</summary>
 public sealed partial class ProcessSupervisor
 {
     /// <summary>
@@ -205,6 +206,31 @@ public sealed partial class ProcessSupervisor
             MembershipChanged();
             return actor;
         }
+    }
+
+    /// <summary>Stops the process groups an earlier run of this supervisor left running (found by their marker).</summary>
+    private async Task StopLeftoversAsync()
+    {
+        var leftovers = Leftovers.Find(_ctx.Identity);
+        foreach (var leftover in leftovers)
+        {
+            SupervisorLog.LeftoverStopped(_logger, leftover.Pid, leftover.Command);
+        }
+
+        await Leftovers.StopAsync(leftovers, SpecDefaults.StopGrace).ConfigureAwait(false);
+    }
+
+    /// <summary>Takes back a process that was registered and never started: an add that fails leaves nothing behind.</summary>
+    private async Task UnregisterAsync(ProcessActor actor)
+    {
+        lock (_entriesLock)
+        {
+            _entries.Remove(actor.Name);
+        }
+
+        MembershipChanged();
+        await actor.DisposeAsync().ConfigureAwait(false);
+        actor.Output.Dispose();
     }
 
     private async Task RemoveCoreAsync(ProcessActor actor, CancellationToken cancellationToken)

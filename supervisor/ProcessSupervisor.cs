@@ -87,17 +87,6 @@ public sealed partial class ProcessSupervisor : IAsyncDisposable
         }
     }
 
-    private async Task StopLeftoversAsync()
-    {
-        var leftovers = Leftovers.Find(_ctx.Identity);
-        foreach (var leftover in leftovers)
-        {
-            SupervisorLog.LeftoverStopped(_logger, leftover.Pid, leftover.Command);
-        }
-
-        await Leftovers.StopAsync(leftovers, SpecDefaults.StopGrace).ConfigureAwait(false);
-    }
-
     /// <summary>
     /// Adds a runtime process and starts it unless its desired state is stopped; returns after that first step
     /// (Running, Pending, Failed or Stopped). Adding a process that already exists with the very same spec returns its
@@ -131,7 +120,16 @@ public sealed partial class ProcessSupervisor : IAsyncDisposable
             }
 
             var actor = Create(spec, OpenLog(spec), runtime: true);
-            SaveDurable(actor);
+            try
+            {
+                SaveDurable(actor);
+            }
+            catch (IOException)
+            {
+                await UnregisterAsync(actor).ConfigureAwait(false);
+                throw;
+            }
+
             actor.Start();
             await actor.Initialized.WaitAsync(cancellationToken).ConfigureAwait(false);
             return actor.Describe(includeEnv: false);

@@ -87,4 +87,23 @@ public sealed class DurableTests
 
         Assert.Empty(h.Supervisor.List([]));
     }
+
+    [Fact]
+    public async Task Durable_add_whose_state_file_cannot_be_written_fails_and_leaves_nothing_behind()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        var statePath = Path.Combine(h.Options.StateDirectory, "state.json");
+        Directory.CreateDirectory(statePath);
+        var spec = SupervisorHarness.Shell("kept", "sleep 1000") with { Durable = true };
+
+        await Assert.ThrowsAsync<IOException>(() => h.AddAsync(spec));
+        var afterFailure = h.Supervisor.List([]).Select(s => s.Name).ToList();
+        var tempFiles = Directory.GetFiles(h.Options.StateDirectory, ".state.json.*");
+        Directory.Delete(statePath);
+        await h.AddAsync(spec);
+
+        Assert.Empty(afterFailure);
+        Assert.Empty(tempFiles);
+        await h.WaitForStateAsync("kept", ProcessState.Running);
+    }
 }
