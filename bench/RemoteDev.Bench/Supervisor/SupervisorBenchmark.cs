@@ -17,8 +17,8 @@ internal sealed class SupervisorBenchmark : IBenchmark
     private const int RestartRounds = 15;
     private const int WarmRounds = 10;
     private const int WarmUpRounds = 3;
-    private const long GiB = 1L << 30;
-    private static readonly TimeSpan Long = TimeSpan.FromMinutes(5);
+    public const long GiB = 1L << 30;
+    public static readonly TimeSpan Long = TimeSpan.FromMinutes(5);
 
     public string Name => "supervisor";
 

@@ -13,8 +13,6 @@ namespace RemoteDev.Bench.Supervisor;
 internal static class SupervisorOutputBench
 {
     private const int Rounds = 3;
-    private const long GiB = 1L << 30;
-    private static readonly TimeSpan Long = TimeSpan.FromMinutes(5);
 
     public static async Task RunAsync(string label, string generator, bool withReader)
     {
