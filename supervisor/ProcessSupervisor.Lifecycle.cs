@@ -220,7 +220,10 @@ public sealed partial class ProcessSupervisor
         await Leftovers.StopAsync(leftovers, SpecDefaults.StopGrace).ConfigureAwait(false);
     }
 
-    /// <summary>Takes back a process that was registered and never started: an add that fails leaves nothing behind.</summary>
+    /// <summary>
+    /// Takes a process out of the set and closes it: one retired by a removal, or one registered and never started (an
+    /// add that fails leaves nothing behind).
+    /// </summary>
     private async Task UnregisterAsync(ProcessActor actor)
     {
         lock (_entriesLock)
@@ -236,15 +239,7 @@ public sealed partial class ProcessSupervisor
     private async Task RemoveCoreAsync(ProcessActor actor, CancellationToken cancellationToken)
     {
         await actor.SendAsync(new RetireCommand(SpecDefaults.Grace(actor.Status.Spec)), cancellationToken).ConfigureAwait(false);
-        lock (_entriesLock)
-        {
-            _entries.Remove(actor.Name);
-        }
-
-        MembershipChanged();
-
-        await actor.DisposeAsync().ConfigureAwait(false);
-        actor.Output.Dispose();
+        await UnregisterAsync(actor).ConfigureAwait(false);
         var status = actor.Status;
         _events.Publish(seq => new ProcessEvent
         {
