@@ -68,7 +68,11 @@ public sealed record ProcessEvent
 
     public int? Pid { get; init; }
 
-    /// <summary>On <see cref="ProcessEventKind.Removed"/>: where the process's output ended; nothing follows it.</summary>
+    /// <summary>
+    /// Where output ended: on <see cref="ProcessEventKind.Removed"/> the process's (nothing follows it); on the
+    /// transition a run's exit causes (to Backoff, CrashLoop, Exited, Failed, Stopped, or Starting again), that run's,
+    /// all of whose output is in the ring by then.
+    /// </summary>
     public OutputPosition? OutputEnd { get; init; }
 }
 

@@ -112,6 +112,12 @@ internal sealed partial class ProcessActor : IAsyncDisposable
     {
         var snapshot = BuildSnapshot();
         Volatile.Write(ref _snapshot, snapshot);
+        var runEnd = kind == ProcessEventKind.Transition ? _exitedRunEnd : null;
+        if (runEnd is not null)
+        {
+            _exitedRunEnd = null;
+        }
+
         _ctx.Events.Publish(seq => new ProcessEvent
         {
             Seq = seq,
@@ -126,6 +132,7 @@ internal sealed partial class ProcessActor : IAsyncDisposable
             Time = _ctx.Time.GetUtcNow(),
             Health = snapshot.Health,
             Pid = snapshot.Pid,
+            OutputEnd = runEnd,
         });
         Interlocked.Exchange(ref _changed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously))
             .TrySetResult();

@@ -112,6 +112,19 @@ public sealed class ProcessIoTests(SandboxFixture sandbox) : IClassFixture<Sandb
     }
 
     [Fact]
+    public async Task Attach_ends_with_the_run_it_followed_even_when_the_process_restarts_and_prints_none_of_the_next_run()
+    {
+        await AddRunningAsync("again", "always", "echo ready; read x; echo got $x; exit 5");
+
+        var result = await sandbox.Rdev.RunAsync(new RdevRun(["attach", sandbox.SandboxId, "again"]) { Stdin = "hello\n"u8.ToArray() });
+
+        Assert.Equal((5, "got hello\n"), (result.ExitCode, result.Text));
+        Assert.Contains("the run of again ended; it is BACKOFF", result.Stderr, StringComparison.Ordinal);
+        await using var next = TerminalRdev.Start(sandbox.ControlPlane, "24", "80", "logs", sandbox.SandboxId, "again", "--follow");
+        await next.WaitForOutputAsync("got hello\r\nready");
+    }
+
+    [Fact]
     public async Task Attach_to_an_exited_process_is_a_conflict_pointing_to_logs()
     {
         await sandbox.Rdev.RunAsync("logs", sandbox.SandboxId, "printer", "--follow");
@@ -211,9 +224,11 @@ public sealed class ProcessIoTests(SandboxFixture sandbox) : IClassFixture<Sandb
     private string SandboxPath(string name) => Path.Combine(sandbox.ControlPlane.DataDir, "files", name);
 
     /// <summary>Adds a shell script with stdin open, never restarted, and returns once it printed "ready".</summary>
-    private async Task AddRunningAsync(string name, string script)
+    private Task AddRunningAsync(string name, string script) => AddRunningAsync(name, "never", script);
+
+    private async Task AddRunningAsync(string name, string restart, string script)
     {
-        await sandbox.Rdev.RunAsync("process", "add", sandbox.SandboxId, name, "--stdin-open", "--restart", "never", "--", "/bin/sh", "-c", script);
+        await sandbox.Rdev.RunAsync("process", "add", sandbox.SandboxId, name, "--stdin-open", "--restart", restart, "--", "/bin/sh", "-c", script);
         await using var logs = TerminalRdev.Start(sandbox.ControlPlane, "24", "80", "logs", sandbox.SandboxId, name, "--follow");
         await logs.WaitForOutputAsync("ready");
     }

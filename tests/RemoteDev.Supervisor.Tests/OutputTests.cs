@@ -65,6 +65,39 @@ public sealed class OutputTests
     }
 
     [Fact]
+    public async Task The_transition_a_run_exit_causes_says_where_that_run_output_ends_and_no_other_event_does()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        await h.AddAsync(SupervisorHarness.Shell("p", "printf 12345; exit 3") with { Backoff = new FixedBackoff(TimeSpan.FromHours(1)) });
+        var backoff = await h.NextStateAsync("p", ProcessState.Backoff);
+        await h.Supervisor.RestartAsync("p", force: true, CancellationToken.None);
+        var running = await h.NextStateAsync("p", ProcessState.Running);
+        var again = await h.NextStateAsync("p", ProcessState.Backoff);
+        var epoch = h.Supervisor.Get("p", false).OutputEpoch;
+
+        Assert.Equal((new OutputPosition(epoch, 5), 3), (backoff.OutputEnd, backoff.ExitCode));
+        Assert.Null(running.OutputEnd);
+        Assert.Equal(new OutputPosition(epoch, 10), again.OutputEnd);
+    }
+
+    [Fact]
+    public async Task A_stop_and_a_restart_end_their_run_output_where_it_ends()
+    {
+        await using var h = await SupervisorHarness.StartAsync();
+        await h.AddAsync(SupervisorHarness.Shell("p", "echo run; exec sleep 1000"));
+        await h.ReadOutputUntilAsync("p", "run\n");
+
+        await h.Supervisor.RestartAsync("p", force: false, CancellationToken.None);
+        var restarted = await h.NextEventAsync(e => e.Process == "p" && e.Previous == ProcessState.Stopping);
+        await h.ReadOutputUntilAsync("p", "run\nrun\n");
+        await h.Supervisor.StopAsync("p", TimeSpan.FromSeconds(5), CancellationToken.None);
+        var stopped = await h.NextStateAsync("p", ProcessState.Stopped);
+
+        Assert.Equal((ProcessState.Starting, 4ul, "SIGTERM"), (restarted.State, restarted.OutputEnd!.Value.Offset, restarted.Signal));
+        Assert.Equal(8ul, stopped.OutputEnd!.Value.Offset);
+    }
+
+    [Fact]
     public async Task Output_goes_to_rotating_log_files_named_by_offset()
     {
         await using var h = await SupervisorHarness.StartAsync(TimeProvider.System, o => o with { LogFileMaxBytes = 1000, LogFileCount = 2 });

@@ -12,8 +12,9 @@ namespace RemoteDev.Cli.Commands.Attach;
 
 /// <summary>
 /// One attach: a single writer task per call owns the request stream (stdin, resize, close_stdin, detach all go
-/// through a bounded queue); the main loop copies output. When the process ends, the rest of its output is
-/// drained through Logs with follow (which ends only after every byte written before the exit was delivered).
+/// through a bounded queue); the main loop copies output. When the run ends (even if the process restarts) or the
+/// process is down, the rest of the run's output is drained through Logs with follow: up to where the run's exit says
+/// its output ends, or, for a process found down, until the follow ends (after every byte written before the exit).
 /// When the control plane cuts the attach off as too slow (RESOURCE_EXHAUSTED), it is opened again from the next
 /// byte, as long as the last one made progress: nothing is lost or repeated, and input queued meanwhile goes out on
 /// the new call.
@@ -101,7 +102,15 @@ internal sealed class AttachSession(Connection api, AttachSettings settings, Std
         _requests.Writer.TryComplete();
         await call.CloseAsync();
         var drain = LogsCommand.Request(settings.SandboxId, settings.Process, tail: null, offset: copier.Next, follow: true);
-        await LogsCommand.CopyAsync(_client, drain, copier, cancellationToken);
+        if (!ended.HasOutputEnd)
+        {
+            await LogsCommand.CopyAsync(_client, drain, copier, cancellationToken);
+        }
+        else if (copier.Next < ended.OutputEnd)
+        {
+            await LogsCommand.CopyUntilAsync(_client, drain, copier, ended.OutputEnd, cancellationToken);
+        }
+
         return await ProcessEnd.ExitCodeAsync(ended);
     }
 
@@ -138,7 +147,7 @@ internal sealed class AttachSession(Connection api, AttachSettings settings, Std
         return ended;
     }
 
-    /// <summary>Output until the process ends (its end event) or the server closes the attach after our detach (null).</summary>
+    /// <summary>Output until the run ends or the process is down (that event) or the server closes the attach after our detach (null).</summary>
     private async Task<V1.ProcessEvent?> CopyOutputAsync(IAsyncStreamReader<V1.AttachResponse> responses, OutputCopier copier, CancellationToken cancellationToken)
     {
         await foreach (var response in responses.ReadAllAsync(cancellationToken))
@@ -151,7 +160,7 @@ internal sealed class AttachSession(Connection api, AttachSettings settings, Std
                 case V1.AttachResponse.MsgOneofCase.Gap:
                     await copier.GapAsync(response.Gap);
                     break;
-                case V1.AttachResponse.MsgOneofCase.Event when response.Event.Process == settings.Process && ProcessEnd.HasEnded(response.Event.State):
+                case V1.AttachResponse.MsgOneofCase.Event when response.Event.Process == settings.Process && ProcessEnd.EndsAttach(response.Event):
                     return response.Event;
             }
         }

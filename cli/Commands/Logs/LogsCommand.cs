@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Google.Protobuf;
 using Grpc.Core;
 using RemoteDev.Cli.Infrastructure;
 using V1 = RemoteDev.V1;
@@ -56,6 +57,38 @@ internal static class LogsCommand
             else
             {
                 await copier.GapAsync(response.Gap);
+            }
+        }
+    }
+
+    /// <summary>Streams a following Logs call to stdout up to <paramref name="end"/> (a run's end), then ends the call.</summary>
+    public static async Task CopyUntilAsync(V1.Processes.ProcessesClient client, V1.LogsRequest request, OutputCopier copier, ulong end, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var call = client.Logs(request, cancellationToken: stop.Token);
+        await foreach (var response in call.ResponseStream.ReadAllAsync(stop.Token))
+        {
+            if (response.MsgCase == V1.LogsResponse.MsgOneofCase.Output)
+            {
+                var chunk = response.Output;
+                var keep = (int)Math.Min((ulong)chunk.Data.Length, end - Math.Min(end, chunk.Offset));
+                if (keep < chunk.Data.Length)
+                {
+                    chunk = new V1.OutputChunk { Process = chunk.Process, Kind = chunk.Kind, Offset = chunk.Offset, Data = UnsafeByteOperations.UnsafeWrap(chunk.Data.Memory[..keep]) };
+                }
+
+                await copier.ChunkAsync(chunk, cancellationToken);
+            }
+            else
+            {
+                await copier.GapAsync(response.Gap);
+            }
+
+            if (copier.Next >= end)
+            {
+                // The run's last byte is out; the follow would go on into the next run.
+                await stop.CancelAsync();
+                return;
             }
         }
     }

@@ -70,4 +70,32 @@ public sealed class OffsetsAcrossAgentEpochsTests : IAsyncLifetime
         Assert.NotNull(removed);
         Assert.Equal(((ulong)stored.Length, ""), (removed.OutputEnd, removed.OutputEpoch));
     }
+
+    [Fact]
+    public async Task The_event_of_a_run_exit_gives_where_that_run_output_ends_in_stored_offsets_after_the_agent_started_over()
+    {
+        var sandbox = await Admin.Sandboxes.CreateAsync(Specs.Sandbox("epoch-run",
+            Specs.Shell("run", "echo \"run $(cat /proc/sys/kernel/random/uuid)\"; exec sleep 600")));
+        await Waits.PhaseAsync(Admin, sandbox.Id, SandboxPhase.Ready);
+        await Waits.UntilAsync(() => OutputReads.StoredAsync(Admin, sandbox.Id, "run"), b => b.Length == LineLength, "the first run stored");
+        var first = AgentProbe.AgentPid(_cp!.Host.Config, sandbox.Id);
+        Process.GetProcessById(first).Kill();
+        await AgentProbe.NewAgentAsync(_cp.Host.Config, sandbox.Id, first);
+        var stored = await Waits.UntilAsync(() => OutputReads.StoredAsync(Admin, sandbox.Id, "run"), b => b.Length == 2 * LineLength, "the second run stored");
+
+        using var attach = Admin.Processes.Attach(deadline: DateTime.UtcNow + Waits.Generous);
+        await attach.RequestStream.WriteAsync(new AttachRequest { Open = new AttachOpen { SandboxId = sandbox.Id, Process = "run", Offset = (ulong)stored.Length } });
+        await Admin.Processes.RestartAsync(new RestartProcessRequest { SandboxId = sandbox.Id, Name = "run" });
+        ProcessEvent? ended = null;
+        while (ended is null && await attach.ResponseStream.MoveNext(CancellationToken.None))
+        {
+            if (attach.ResponseStream.Current.Event is { HasOutputEnd: true } e)
+            {
+                ended = e;
+            }
+        }
+
+        Assert.NotNull(ended);
+        Assert.Equal((ProcessState.Stopping, ProcessState.Starting, (ulong)stored.Length, ""), (ended.Previous, ended.State, ended.OutputEnd, ended.OutputEpoch));
+    }
 }
