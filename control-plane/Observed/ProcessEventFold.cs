@@ -33,6 +33,13 @@ internal static class ProcessEventFold
             status.ExitCode = processEvent.ExitCode;
         }
 
+        if (processEvent.HasOutputEnd)
+        {
+            // A run's exit: its output ends there, past anything the agent reported before.
+            status.OutputEnd = processEvent.OutputEnd;
+            status.OutputEpoch = processEvent.OutputEpoch;
+        }
+
         return observed with
         {
             Processes = observed.Processes.SetItem(processEvent.Process, status),

@@ -129,19 +129,28 @@ internal sealed class AttachSession(Connection api, AttachSettings settings, Std
         return end - Math.Min(end, settings.Tail ?? 0);
     }
 
-    /// <summary>The process's end as an event when it has ended, else null.</summary>
+    /// <summary>
+    /// The end as an event when the process is down or between runs (a run ended and the next waits), else null.
+    /// Between runs, the status's output end is that run's.
+    /// </summary>
     private async Task<V1.ProcessEvent?> EndedAsync(CancellationToken cancellationToken)
     {
         var status = await _client.GetAsync(new V1.GetProcessRequest { SandboxId = settings.SandboxId, Name = settings.Process }, deadline: api.Deadline(), cancellationToken: cancellationToken);
-        if (!ProcessEnd.HasEnded(status.State))
+        var betweenRuns = status.State is V1.ProcessState.Backoff or V1.ProcessState.CrashLoop;
+        if (!ProcessEnd.HasEnded(status.State) && !betweenRuns)
         {
             return null;
         }
 
-        var ended = new V1.ProcessEvent { Process = status.Name, State = status.State, Signal = status.Signal, Reason = status.Reason };
+        var ended = new V1.ProcessEvent { Process = status.Name, State = status.State, Signal = status.Signal, Reason = status.Reason, Kind = V1.ProcessEventKind.Transition };
         if (status.HasExitCode)
         {
             ended.ExitCode = status.ExitCode;
+        }
+
+        if (betweenRuns)
+        {
+            ended.OutputEnd = status.OutputEnd;
         }
 
         return ended;
