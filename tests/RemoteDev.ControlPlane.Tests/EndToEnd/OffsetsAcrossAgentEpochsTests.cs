@@ -35,15 +35,9 @@ public sealed class OffsetsAcrossAgentEpochsTests : IAsyncLifetime
     [Fact]
     public async Task Process_offsets_and_the_removed_event_are_stored_offsets_after_the_agent_started_over()
     {
-        var sandbox = await Admin.Sandboxes.CreateAsync(Specs.Sandbox("epoch",
+        var (sandbox, stored) = await RunOnTwoAgentsAsync(Specs.Sandbox("epoch",
             Specs.Shell("run", "echo \"run $(cat /proc/sys/kernel/random/uuid)\"", RestartPolicy.Never),
             Specs.Shell("idle", "sleep 600")));
-        await Waits.PhaseAsync(Admin, sandbox.Id, SandboxPhase.Ready);
-        await Waits.UntilAsync(() => OutputReads.StoredAsync(Admin, sandbox.Id, "run"), b => b.Length == LineLength, "the first run stored");
-        var first = AgentProbe.AgentPid(_cp!.Host.Config, sandbox.Id);
-        Process.GetProcessById(first).Kill();
-        await AgentProbe.NewAgentAsync(_cp.Host.Config, sandbox.Id, first);
-        var stored = await Waits.UntilAsync(() => OutputReads.StoredAsync(Admin, sandbox.Id, "run"), b => b.Length == 2 * LineLength, "the second run stored");
         await Waits.ProcessStateAsync(Admin, sandbox.Id, "run", ProcessState.Exited);
 
         var got = await Admin.Processes.GetAsync(new GetProcessRequest { SandboxId = sandbox.Id, Name = "run" });
@@ -74,14 +68,8 @@ public sealed class OffsetsAcrossAgentEpochsTests : IAsyncLifetime
     [Fact]
     public async Task The_event_of_a_run_exit_gives_where_that_run_output_ends_in_stored_offsets_after_the_agent_started_over()
     {
-        var sandbox = await Admin.Sandboxes.CreateAsync(Specs.Sandbox("epoch-run",
+        var (sandbox, stored) = await RunOnTwoAgentsAsync(Specs.Sandbox("epoch-run",
             Specs.Shell("run", "echo \"run $(cat /proc/sys/kernel/random/uuid)\"; exec sleep 600")));
-        await Waits.PhaseAsync(Admin, sandbox.Id, SandboxPhase.Ready);
-        await Waits.UntilAsync(() => OutputReads.StoredAsync(Admin, sandbox.Id, "run"), b => b.Length == LineLength, "the first run stored");
-        var first = AgentProbe.AgentPid(_cp!.Host.Config, sandbox.Id);
-        Process.GetProcessById(first).Kill();
-        await AgentProbe.NewAgentAsync(_cp.Host.Config, sandbox.Id, first);
-        var stored = await Waits.UntilAsync(() => OutputReads.StoredAsync(Admin, sandbox.Id, "run"), b => b.Length == 2 * LineLength, "the second run stored");
 
         using var attach = Admin.Processes.Attach(deadline: DateTime.UtcNow + Waits.Generous);
         await attach.RequestStream.WriteAsync(new AttachRequest { Open = new AttachOpen { SandboxId = sandbox.Id, Process = "run", Offset = (ulong)stored.Length } });
@@ -97,5 +85,18 @@ public sealed class OffsetsAcrossAgentEpochsTests : IAsyncLifetime
 
         Assert.NotNull(ended);
         Assert.Equal((ProcessState.Stopping, ProcessState.Starting, (ulong)stored.Length, ""), (ended.Previous, ended.State, ended.OutputEnd, ended.OutputEpoch));
+    }
+
+    /// <summary>The sandbox's process "run" writes its line under the first agent and again under the second.</summary>
+    private async Task<(Sandbox Sandbox, byte[] Stored)> RunOnTwoAgentsAsync(CreateSandboxRequest request)
+    {
+        var sandbox = await Admin.Sandboxes.CreateAsync(request);
+        await Waits.PhaseAsync(Admin, sandbox.Id, SandboxPhase.Ready);
+        await Waits.UntilAsync(() => OutputReads.StoredAsync(Admin, sandbox.Id, "run"), b => b.Length == LineLength, "the first run stored");
+        var first = AgentProbe.AgentPid(_cp!.Host.Config, sandbox.Id);
+        Process.GetProcessById(first).Kill();
+        await AgentProbe.NewAgentAsync(_cp.Host.Config, sandbox.Id, first);
+        var stored = await Waits.UntilAsync(() => OutputReads.StoredAsync(Admin, sandbox.Id, "run"), b => b.Length == 2 * LineLength, "the second run stored");
+        return (sandbox, stored);
     }
 }
