@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using RemoteDev.Agent.Control;
@@ -10,4 +11,8 @@ namespace RemoteDev.Agent;
 [JsonSerializable(typeof(CtlStatus))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(UploadJournalEntry))]
-internal sealed partial class AgentJson : JsonSerializerContext;
+internal sealed partial class AgentJson : JsonSerializerContext
+{
+    /// <summary>For JSON that people read as well (ctl status): '+', quotes and non-ASCII as they are, not as \uXXXX.</summary>
+    public static AgentJson Readable { get; } = new(new JsonSerializerOptions(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+}

@@ -55,7 +55,7 @@ internal sealed class CtlHandler(LinkServices services, AgentLink link)
             switch (op)
             {
                 case CtlProtocol.Status:
-                    await WriteLineAsync(stream, JsonSerializer.SerializeToUtf8Bytes(Status(), AgentJson.Default.CtlStatus), cancellationToken);
+                    await WriteLineAsync(stream, JsonSerializer.SerializeToUtf8Bytes(Status(), AgentJson.Readable.CtlStatus), cancellationToken);
                     break;
                 case CtlProtocol.Command:
                     await WriteResultAsync(stream, await CommandAsync(root), cancellationToken);

@@ -20,6 +20,7 @@ public sealed class CtlTests(LinkFixture fixture) : IClassFixture<LinkFixture>
         Assert.Equal(0, code);
         Assert.Equal("Ready", status.RootElement.GetProperty("lifecycle").GetString());
         Assert.True(status.RootElement.GetProperty("connected").GetBoolean());
+        Assert.Contains($"\"agentVersion\":\"{status.RootElement.GetProperty("agentVersion").GetString()}\"", stdout, StringComparison.Ordinal); // "1.0.0+sha", not "1.0.0\u002Bsha"
     }
 
     [Fact]
