@@ -34,6 +34,29 @@ public sealed class ControlPlaneRestartTests(SandboxFixture sandbox) : IClassFix
     }
 
     [Fact]
+    public async Task Attach_across_a_restart_prints_every_byte_once_and_ends_with_the_run()
+    {
+        var stop = Path.Combine(sandbox.ControlPlane.DataDir, "stop-attached");
+        await sandbox.Rdev.RunAsync("process", "add", sandbox.SandboxId, "attached", "--restart", "never", "--", "/bin/sh", "-c", $"i=0; while [ ! -e {stop} ]; do i=$((i+1)); echo line $i; sleep 0.05; done; echo end; exit 4");
+        var attach = new RdevRun(["attach", sandbox.SandboxId, "attached", "--no-stdin", "--offset", "0"])
+        {
+            StdoutHold = new StdoutHold("line 3\n", async token =>
+            {
+                await sandbox.ControlPlane.KillAndRestartAsync();
+                await Task.Delay(TimeSpan.FromSeconds(1), token);
+                await File.WriteAllTextAsync(stop, "", token);
+            }),
+        };
+
+        var result = await sandbox.Rdev.RunAsync(attach);
+
+        result.AssertExit(4);
+        var lines = result.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal([.. Enumerable.Range(1, lines.Length - 1).Select(i => $"line {i}"), "end"], lines);
+        Assert.Contains("reconnecting", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Watch_across_a_restart_prints_the_current_state_again_and_goes_on()
     {
         var watch = new RdevRun(["sandbox", "watch", "--id", sandbox.SandboxId, "-o", "json"])

@@ -16,8 +16,8 @@ namespace RemoteDev.Cli.Commands.Attach;
 /// process is down, the rest of the run's output is drained through Logs with follow: up to where the run's exit says
 /// its output ends, or, for a process found down, until the follow ends (after every byte written before the exit).
 /// When the control plane cuts the attach off as too slow (RESOURCE_EXHAUSTED), it is opened again from the next
-/// byte, as long as the last one made progress: nothing is lost or repeated, and input queued meanwhile goes out on
-/// the new call.
+/// byte, as long as the last one made progress; when it goes away (UNAVAILABLE: a restart), likewise once it is back.
+/// Nothing is lost or repeated, and input queued meanwhile goes out on the new call.
 /// </summary>
 internal sealed class AttachSession(Connection api, AttachSettings settings, StdStreams std)
 {
@@ -57,6 +57,8 @@ internal sealed class AttachSession(Connection api, AttachSettings settings, Std
 
         V1.ProcessEvent? ended;
         var cutOffAt = ulong.MaxValue;
+        var reconnects = new Reconnects();
+        var reached = ulong.MaxValue; // the Get above reached the control plane: a first outage counts as progress
         while (true)
         {
             try
@@ -88,6 +90,19 @@ internal sealed class AttachSession(Connection api, AttachSettings settings, Std
                 }
 
                 call = Open(copier.Next, cancellationToken);
+            }
+            catch (RpcException error) when (error.StatusCode == StatusCode.Unavailable)
+            {
+                var progressed = copier.Next != reached;
+                reached = copier.Next;
+                await call.CloseAsync();
+                (ended, var reopened) = await RideOutAsync(error, progressed, reconnects, copier.Next, cancellationToken);
+                if (ended is not null)
+                {
+                    break;
+                }
+
+                call = reopened!;
             }
         }
 
@@ -127,6 +142,29 @@ internal sealed class AttachSession(Connection api, AttachSettings settings, Std
 
         var end = await StoredEnd.GetAsync(api, settings.SandboxId, settings.Process, cancellationToken);
         return end - Math.Min(end, settings.Tail ?? 0);
+    }
+
+    /// <summary>
+    /// After the control plane went away (a restart): once it answers again, the run's end when it came meanwhile, else
+    /// the attach opened again at <paramref name="next"/>, so nothing is lost or printed twice. The outage's error once
+    /// waiting is not worth it (see <see cref="Reconnects"/>).
+    /// </summary>
+    private async Task<(V1.ProcessEvent? Ended, AttachCall? Reopened)> RideOutAsync(RpcException error, bool progressed, Reconnects reconnects, ulong next, CancellationToken cancellationToken)
+    {
+        while (await reconnects.WaitAsync(error, progressed, cancellationToken))
+        {
+            progressed = false;
+            try
+            {
+                return await EndedAsync(cancellationToken) is { } ended ? (ended, null) : (null, Open(next, cancellationToken));
+            }
+            catch (RpcException again) when (again.StatusCode == StatusCode.Unavailable)
+            {
+                error = again;
+            }
+        }
+
+        throw error;
     }
 
     /// <summary>
