@@ -40,6 +40,20 @@ public sealed class TerminalAttachTests(SandboxFixture sandbox) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_run_that_exits_ends_the_attach_with_its_code_and_the_restart_is_told_on_the_restored_terminal()
+    {
+        await sandbox.Rdev.RunAsync("process", "add", sandbox.SandboxId, "tty-exit", "--tty", "--", "/bin/sh", "-c", "echo ready; read line; exit 7");
+        await using var terminal = TerminalRdev.Start(sandbox.ControlPlane, "24", "80", "attach", sandbox.SandboxId, "tty-exit", "--tail", "4096");
+        await terminal.WaitForOutputAsync("ready");
+
+        await terminal.TypeAsync("\r"u8.ToArray());
+
+        Assert.Equal(7, await terminal.ExitCodeAsync());
+        // "\r\n": written once the terminal's output processing was back, not as a bare "\n" of raw mode.
+        Assert.EndsWith("rdev: the run of tty-exit ended; it is BACKOFF: exit code 7; restart in 1000 ms\r\n", terminal.Screen, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task To_a_process_without_a_terminal_the_terminal_stays_cooked_and_ctrl_c_detaches_with_130()
     {
         await sandbox.Rdev.RunAsync("process", "add", sandbox.SandboxId, "pipe-ticker", "--", "/bin/sh", "-c", "while :; do echo tick; sleep 0.3; done");

@@ -126,6 +126,7 @@ internal sealed class AttachSession(Connection api, AttachSettings settings, Std
             await LogsCommand.CopyUntilAsync(_client, drain, copier, ended.OutputEnd, cancellationToken);
         }
 
+        terminal?.Dispose(); // what ExitCodeAsync says goes to a terminal that starts lines at the left again
         return await ProcessEnd.ExitCodeAsync(ended);
     }
 
