@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using RemoteDev.ControlPlane.Api;
 using RemoteDev.ControlPlane.Observed;
 using RemoteDev.ControlPlane.Store;
 using RemoteDev.V1;
@@ -46,6 +47,12 @@ internal sealed class AgentGatewayService(
                 DisconnectedAt = null,
             },
             phaseRelevant: true);
+        // No event comes for what ended while the agent was away: attachers that subscribed meanwhile learn it here.
+        foreach (var ended in hello.Processes.Where(p => ProcessEnd.HasEnded(p.State)))
+        {
+            deps.Hub.PublishEvent(hello.SandboxId, ProcessEnd.Event(ended));
+        }
+
         try
         {
             await session.RunAsync(requestStream, responseStream, await BuildAckAsync(hello, sandbox, context.CancellationToken));

@@ -57,6 +57,22 @@ public sealed class ControlPlaneRestartTests(SandboxFixture sandbox) : IClassFix
     }
 
     [Fact]
+    public async Task Terminal_attach_across_a_restart_says_so_on_lines_of_its_own_and_goes_on_to_the_run_end()
+    {
+        var stop = Path.Combine(sandbox.ControlPlane.DataDir, "stop-tty");
+        await sandbox.Rdev.RunAsync("process", "add", sandbox.SandboxId, "tty-across", "--tty", "--", "/bin/sh", "-c", $"echo ready; while [ ! -e {stop} ]; do sleep 0.1; done; echo done; exit 3");
+        await using var terminal = TerminalRdev.Start(sandbox.ControlPlane, "24", "80", "attach", sandbox.SandboxId, "tty-across", "--tail", "4096");
+        await terminal.WaitForOutputAsync("ready");
+
+        await sandbox.ControlPlane.KillAndRestartAsync();
+        await terminal.WaitForOutputAsync("reconnecting for up to 60 s\r\n");
+        await File.WriteAllTextAsync(stop, "");
+
+        Assert.Equal(3, await terminal.ExitCodeAsync());
+        Assert.Contains("done\r\n", terminal.Screen, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Watch_across_a_restart_prints_the_current_state_again_and_goes_on()
     {
         var watch = new RdevRun(["sandbox", "watch", "--id", sandbox.SandboxId, "-o", "json"])

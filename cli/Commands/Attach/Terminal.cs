@@ -29,6 +29,8 @@ internal sealed class Terminal : IDisposable
         var raw = (byte[])saved.Clone();
         CfMakeRaw(raw);
         Check(TcSetAttr(StdinFd, TcsaNow, raw), "tcsetattr");
+        // Raw output does not return the carriage at a line feed: rdev's own lines (reattached, reconnecting) do it.
+        Console.Error.NewLine = "\r\n";
         return new Terminal(saved);
     }
 
@@ -39,7 +41,11 @@ internal sealed class Terminal : IDisposable
         return new V1.TerminalSize { Rows = size[0], Cols = size[1] };
     }
 
-    public void Dispose() => Check(TcSetAttr(StdinFd, TcsaNow, _saved), "tcsetattr");
+    public void Dispose()
+    {
+        Console.Error.NewLine = "\n";
+        Check(TcSetAttr(StdinFd, TcsaNow, _saved), "tcsetattr");
+    }
 
     private static void Check(int result, string call)
     {

@@ -71,7 +71,7 @@ public sealed class Rdev(ControlPlaneProcess controlPlane)
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"rdev {string.Join(' ', run.Args)} still running after {run.Timeout}; stdout so far: {Encoding.UTF8.GetString(stdout.ToArray())}");
+            throw new TimeoutException($"rdev {string.Join(' ', run.Args)} still running after {run.Timeout}; stdout so far: {Encoding.UTF8.GetString(stdout.ToArray())}; stderr so far: {Snapshot(stderr)}");
         }
     }
 
