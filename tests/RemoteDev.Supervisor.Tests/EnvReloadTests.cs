@@ -22,7 +22,7 @@ public sealed class EnvReloadTests
         var skipsPid = (await h.WaitForStateAsync("skips", ProcessState.Running)).Pid;
         var overridesPid = (await h.WaitForStateAsync("overrides", ProcessState.Running)).Pid;
 
-        h.WriteEnvFile(".env", "COLOR=blue\nOTHER=1\n");
+        h.ReplaceEnvFile(".env", "COLOR=blue\nOTHER=1\n");
         var output = await h.ReadOutputUntilAsync("reads", "reads=blue");
 
         Assert.Equal(
@@ -99,8 +99,7 @@ public sealed class EnvReloadTests
         await h.AddAsync(Printer("p", "COLOR"));
         await h.ReadOutputUntilAsync("p", "p=red");
 
-        h.WriteEnvFile("tmp-env", "COLOR=green\n");
-        File.Move(Path.Combine(h.EnvDirectory, "tmp-env"), Path.Combine(h.EnvDirectory, ".env"), overwrite: true);
+        h.ReplaceEnvFile(".env", "COLOR=green\n");
         var output = await h.ReadOutputUntilAsync("p", "p=green");
 
         Assert.EndsWith("p=green\n", output, StringComparison.Ordinal);
@@ -174,7 +173,7 @@ public sealed class EnvReloadTests
         await h.AddAsync(Printer("p", "COLOR"));
         var before = (await h.WaitForStateAsync("p", ProcessState.Running)).Pid;
 
-        h.WriteEnvFile(".env", "COLOR=blue\nSECRET=\"unterminated\n");
+        h.ReplaceEnvFile(".env", "COLOR=blue\nSECRET=\"unterminated\n");
         var error = await h.NextEventAsync(e => e.Kind == ProcessEventKind.EnvFileError);
 
         Assert.Equal(

@@ -114,6 +114,17 @@ internal sealed class SupervisorHarness : IAsyncDisposable
 
     public void WriteEnvFile(string fileName, string content) => File.WriteAllText(Path.Combine(EnvDirectory, fileName), content);
 
+    /// <summary>
+    /// Replaces an env file atomically (a new file renamed over it), as editors do. An edit in place can be read half
+    /// written when the event of an earlier write is handled late; with reloadDelay 0 that half is applied too.
+    /// </summary>
+    public void ReplaceEnvFile(string fileName, string content)
+    {
+        var next = Path.Combine(EnvDirectory, "replacing.tmp");
+        File.WriteAllText(next, content);
+        File.Move(next, Path.Combine(EnvDirectory, fileName), overwrite: true);
+    }
+
     public async ValueTask DisposeAsync()
     {
         Events.Dispose();
