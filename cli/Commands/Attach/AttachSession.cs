@@ -96,13 +96,13 @@ internal sealed class AttachSession(Connection api, AttachSettings settings, Std
                 var progressed = copier.Next != reached;
                 reached = copier.Next;
                 await call.CloseAsync();
-                (ended, var reopened) = await RideOutAsync(error, progressed, reconnects, copier.Next, cancellationToken);
+                ended = await RideOutAsync(error, progressed, reconnects, cancellationToken);
                 if (ended is not null)
                 {
                     break;
                 }
 
-                call = reopened!;
+                call = Open(copier.Next, cancellationToken);
             }
         }
 
@@ -147,17 +147,17 @@ internal sealed class AttachSession(Connection api, AttachSettings settings, Std
 
     /// <summary>
     /// After the control plane went away (a restart): once it answers again, the run's end when it came meanwhile, else
-    /// the attach opened again at <paramref name="next"/>, so nothing is lost or printed twice. The outage's error once
-    /// waiting is not worth it (see <see cref="Reconnects"/>).
+    /// null (the attach is to be opened again where it stopped). The outage's error once waiting is not worth it (see
+    /// <see cref="Reconnects"/>).
     /// </summary>
-    private async Task<(V1.ProcessEvent? Ended, AttachCall? Reopened)> RideOutAsync(RpcException error, bool progressed, Reconnects reconnects, ulong next, CancellationToken cancellationToken)
+    private async Task<V1.ProcessEvent?> RideOutAsync(RpcException error, bool progressed, Reconnects reconnects, CancellationToken cancellationToken)
     {
         while (await reconnects.WaitAsync(error, progressed, cancellationToken))
         {
             progressed = false;
             try
             {
-                return await EndedAsync(cancellationToken) is { } ended ? (ended, null) : (null, Open(next, cancellationToken));
+                return await EndedAsync(cancellationToken);
             }
             catch (RpcException again) when (again.StatusCode == StatusCode.Unavailable)
             {
