@@ -31,9 +31,6 @@ internal sealed partial class ProcessActor
     private string _reason;
     private DateTimeOffset _since;
     private ExitStatus? _lastExit;
-
-    // Where the output of the run that just exited ends: the transition its exit causes carries it.
-    private OutputPosition? _exitedRunEnd;
     private bool _restartAfterStop;
     private bool _retired;
 
@@ -245,7 +242,6 @@ internal sealed partial class ProcessActor
         var uptime = _ctx.Time.GetUtcNow() - run.StartedAt;
         EndRun();
         _lastExit = status;
-        _exitedRunEnd = new OutputPosition(Output.Epoch, Output.Ring.Range.End);
         CancelStateTimer();
         var how = status.Code is { } code ? $"exit code {code}" : $"signal {Signals.Name(status.Signal ?? 0)}";
         if (_state == ProcessState.Stopping)

@@ -112,12 +112,12 @@ internal sealed partial class ProcessActor : IAsyncDisposable
     {
         var snapshot = BuildSnapshot();
         Volatile.Write(ref _snapshot, snapshot);
-        var runEnd = kind == ProcessEventKind.Transition ? _exitedRunEnd : null;
-        if (runEnd is not null)
-        {
-            _exitedRunEnd = null;
-        }
 
+        // The state machine leaves Running and Stopping for another state only when the run exits, and publishes that
+        // before any next run starts: the ring then ends where the run's output ends.
+        var runEnded = kind == ProcessEventKind.Transition
+            && previous is (ProcessState.Running or ProcessState.Stopping)
+            && snapshot.State is not (ProcessState.Running or ProcessState.Stopping);
         _ctx.Events.Publish(seq => new ProcessEvent
         {
             Seq = seq,
@@ -132,7 +132,7 @@ internal sealed partial class ProcessActor : IAsyncDisposable
             Time = _ctx.Time.GetUtcNow(),
             Health = snapshot.Health,
             Pid = snapshot.Pid,
-            OutputEnd = runEnd,
+            OutputEnd = runEnded ? new OutputPosition(snapshot.OutputEpoch, snapshot.OutputEnd) : null,
         });
         Interlocked.Exchange(ref _changed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously))
             .TrySetResult();
