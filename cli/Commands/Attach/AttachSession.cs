@@ -116,14 +116,12 @@ internal sealed class AttachSession(Connection api, AttachSettings settings, Std
         // Ending the call detaches; input typed from here on has nowhere to go.
         _requests.Writer.TryComplete();
         await call.CloseAsync();
-        var drain = LogsCommand.Request(settings.SandboxId, settings.Process, tail: null, offset: copier.Next, follow: true);
-        if (!ended.HasOutputEnd)
+        // Up to where the run's output ends; for a process found down, until the follow ends.
+        ulong? until = ended.HasOutputEnd ? ended.OutputEnd : null;
+        if (copier.Next < (until ?? ulong.MaxValue))
         {
-            await LogsCommand.CopyAsync(_client, drain, copier, cancellationToken);
-        }
-        else if (copier.Next < ended.OutputEnd)
-        {
-            await LogsCommand.CopyUntilAsync(_client, drain, copier, ended.OutputEnd, cancellationToken);
+            var drain = LogsCommand.Request(settings.SandboxId, settings.Process, tail: null, offset: copier.Next, follow: true);
+            await LogsCommand.CopyAsync(_client, drain, copier, until, cancellationToken);
         }
 
         terminal?.Dispose(); // what ExitCodeAsync says goes to a terminal that starts lines at the left again

@@ -44,26 +44,14 @@ internal static class LogsCommand
         return request;
     }
 
-    /// <summary>Streams a Logs call to stdout; also drains an attach after its process ended.</summary>
-    public static async Task CopyAsync(V1.Processes.ProcessesClient client, V1.LogsRequest request, OutputCopier copier, CancellationToken cancellationToken)
+    /// <summary>
+    /// Streams a Logs call to stdout; also drains an attach after its run ended. With <paramref name="until"/> (where a
+    /// run's output ends) it stops there, cutting the last chunk, and ends the call: a follow would go on into the next
+    /// run. Without, it goes on until the server ends the stream.
+    /// </summary>
+    public static async Task CopyAsync(V1.Processes.ProcessesClient client, V1.LogsRequest request, OutputCopier copier, ulong? until, CancellationToken cancellationToken)
     {
-        using var call = client.Logs(request, cancellationToken: cancellationToken);
-        await foreach (var response in call.ResponseStream.ReadAllAsync(cancellationToken))
-        {
-            if (response.MsgCase == V1.LogsResponse.MsgOneofCase.Output)
-            {
-                await copier.ChunkAsync(response.Output, cancellationToken);
-            }
-            else
-            {
-                await copier.GapAsync(response.Gap);
-            }
-        }
-    }
-
-    /// <summary>Streams a following Logs call to stdout up to <paramref name="end"/> (a run's end), then ends the call.</summary>
-    public static async Task CopyUntilAsync(V1.Processes.ProcessesClient client, V1.LogsRequest request, OutputCopier copier, ulong end, CancellationToken cancellationToken)
-    {
+        var end = until ?? ulong.MaxValue;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var call = client.Logs(request, cancellationToken: stop.Token);
         await foreach (var response in call.ResponseStream.ReadAllAsync(stop.Token))
@@ -86,7 +74,6 @@ internal static class LogsCommand
 
             if (copier.Next >= end)
             {
-                // The run's last byte is out; the follow would go on into the next run.
                 await stop.CancelAsync();
                 return;
             }
@@ -109,7 +96,7 @@ internal static class LogsCommand
         {
             try
             {
-                await CopyAsync(cli.Api.Processes, request, copier, cancellationToken);
+                await CopyAsync(cli.Api.Processes, request, copier, until: null, cancellationToken);
                 return ExitCodes.Ok;
             }
             catch (RpcException error) when (error.StatusCode == StatusCode.Unavailable)
