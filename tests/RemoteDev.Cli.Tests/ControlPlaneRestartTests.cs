@@ -13,47 +13,23 @@ public sealed class ControlPlaneRestartTests(SandboxFixture sandbox) : IClassFix
     [Fact]
     public async Task Logs_follow_across_a_restart_prints_every_byte_once()
     {
-        var stop = Path.Combine(sandbox.ControlPlane.DataDir, "stop-counting");
-        await sandbox.Rdev.RunAsync("process", "add", sandbox.SandboxId, "counter", "--restart", "never", "--", "/bin/sh", "-c", $"i=0; while [ ! -e {stop} ]; do i=$((i+1)); echo line $i; sleep 0.05; done; echo end");
-        var follow = new RdevRun(["logs", sandbox.SandboxId, "counter", "--follow"])
-        {
-            StdoutHold = new StdoutHold("line 3\n", async token =>
-            {
-                await sandbox.ControlPlane.KillAndRestartAsync();
-                await Task.Delay(TimeSpan.FromSeconds(1), token);
-                await File.WriteAllTextAsync(stop, "", token);
-            }),
-        };
+        var hold = await CountAcrossARestartAsync("counter", exitCode: 0);
 
-        var result = await sandbox.Rdev.RunAsync(follow);
+        var result = await sandbox.Rdev.RunAsync(new RdevRun(["logs", sandbox.SandboxId, "counter", "--follow"]) { StdoutHold = hold });
 
         result.AssertExit(0);
-        var lines = result.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal([.. Enumerable.Range(1, lines.Length - 1).Select(i => $"line {i}"), "end"], lines);
-        Assert.Contains("reconnecting", result.Stderr, StringComparison.Ordinal);
+        AssertEveryLineOnceThenEnd(result);
     }
 
     [Fact]
     public async Task Attach_across_a_restart_prints_every_byte_once_and_ends_with_the_run()
     {
-        var stop = Path.Combine(sandbox.ControlPlane.DataDir, "stop-attached");
-        await sandbox.Rdev.RunAsync("process", "add", sandbox.SandboxId, "attached", "--restart", "never", "--", "/bin/sh", "-c", $"i=0; while [ ! -e {stop} ]; do i=$((i+1)); echo line $i; sleep 0.05; done; echo end; exit 4");
-        var attach = new RdevRun(["attach", sandbox.SandboxId, "attached", "--no-stdin", "--offset", "0"])
-        {
-            StdoutHold = new StdoutHold("line 3\n", async token =>
-            {
-                await sandbox.ControlPlane.KillAndRestartAsync();
-                await Task.Delay(TimeSpan.FromSeconds(1), token);
-                await File.WriteAllTextAsync(stop, "", token);
-            }),
-        };
+        var hold = await CountAcrossARestartAsync("attached", exitCode: 4);
 
-        var result = await sandbox.Rdev.RunAsync(attach);
+        var result = await sandbox.Rdev.RunAsync(new RdevRun(["attach", sandbox.SandboxId, "attached", "--no-stdin", "--offset", "0"]) { StdoutHold = hold });
 
         result.AssertExit(4);
-        var lines = result.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal([.. Enumerable.Range(1, lines.Length - 1).Select(i => $"line {i}"), "end"], lines);
-        Assert.Contains("reconnecting", result.Stderr, StringComparison.Ordinal);
+        AssertEveryLineOnceThenEnd(result);
     }
 
     [Fact]
@@ -119,6 +95,29 @@ public sealed class ControlPlaneRestartTests(SandboxFixture sandbox) : IClassFix
         result.AssertExit(0);
         Assert.Contains("reconnecting", result.Stderr, StringComparison.Ordinal);
         Assert.True(content.AsSpan().SequenceEqual(File.ReadAllBytes(path)), "the file differs from what was written");
+    }
+
+    /// <summary>
+    /// Adds a process that prints "line N" until told to stop, then "end", and exits with <paramref name="exitCode"/>;
+    /// the hold returned kills and restarts the control plane once "line 3" was printed, then tells it to stop.
+    /// </summary>
+    private async Task<StdoutHold> CountAcrossARestartAsync(string name, int exitCode)
+    {
+        var stop = Path.Combine(sandbox.ControlPlane.DataDir, $"stop-{name}");
+        await sandbox.Rdev.RunAsync("process", "add", sandbox.SandboxId, name, "--restart", "never", "--", "/bin/sh", "-c", $"i=0; while [ ! -e {stop} ]; do i=$((i+1)); echo line $i; sleep 0.05; done; echo end; exit {exitCode}");
+        return new StdoutHold("line 3\n", async token =>
+        {
+            await sandbox.ControlPlane.KillAndRestartAsync();
+            await Task.Delay(TimeSpan.FromSeconds(1), token);
+            await File.WriteAllTextAsync(stop, "", token);
+        });
+    }
+
+    private static void AssertEveryLineOnceThenEnd(RdevResult result)
+    {
+        var lines = result.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal([.. Enumerable.Range(1, lines.Length - 1).Select(i => $"line {i}"), "end"], lines);
+        Assert.Contains("reconnecting", result.Stderr, StringComparison.Ordinal);
     }
 
     /// <summary>The bytes of the upload to <paramref name="path"/> in progress: its hidden file's length, -1 without one.</summary>
